@@ -1,0 +1,1 @@
+"""dlexport: one Korean deep-learning glossary, exported as an Anki deck and a PowerPoint lecture deck."""

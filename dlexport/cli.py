@@ -1,0 +1,89 @@
+"""The command line: parse arguments, run the pipeline, turn user mistakes into one clear message each."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from dlexport.errors import SourceError, UsageError, shown
+from dlexport.pipeline import Options, run
+
+COMMANDS = {
+    "all": "모든 출력 만들기 — build every output (figures, .apkg, .pptx)",
+    "check": "소스 검사만 — validate sources/ and print a one-line summary",
+    "diagrams": "그림만 — render the figures and a contact sheet",
+    "anki": "Anki 덱만 — build the .apkg",
+    "slides": "강의 슬라이드만 — build the .pptx",
+}
+
+
+def _version() -> str:
+    try:
+        return version("dlexport")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def parser() -> argparse.ArgumentParser:
+    """Return the argument parser for `python -m dlexport`."""
+    p = argparse.ArgumentParser(
+        prog="dlexport",
+        description="한국어 딥러닝 용어집(sources/)으로 Anki 덱(.apkg)과 강의 슬라이드(.pptx)를 만듭니다.\n"
+                    "Builds an Anki deck and a PowerPoint lecture deck from a Korean glossary.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit codes: 0 ok, 1 content error (file:line:col: message), 2 usage error",
+    )
+    p.add_argument("--version", action="version", version=f"dlexport {_version()}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text in COMMANDS.items():
+        c = sub.add_parser(name, help=text, description=text)
+        c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
+                       help="source folder (default: sources/)")
+        c.add_argument("--out", type=Path, default=Path("build"), metavar="DIR",
+                       help="output folder (default: build/)")
+        c.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                       help="figure cache (default: OUT/.cache; safe to delete)")
+        c.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="processes for rendering figures (default: number of cores)")
+        c.add_argument("--template", type=Path, default=None, metavar="PPTX",
+                       help="PowerPoint file whose layouts the slides use (see README)")
+        loud = c.add_mutually_exclusive_group()
+        loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
+        loud.add_argument("--verbose", "-v", action="store_true", help="add tracebacks to errors")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = parser().parse_args(argv)
+    try:
+        if args.jobs is not None and args.jobs < 1:
+            raise UsageError("--jobs must be 1 or more")
+        if args.template is not None and not args.template.is_file():
+            raise UsageError(f"--template {args.template}: no such file")
+        opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
+                       template=args.template, quiet=args.quiet)
+        run(args.command, opts)
+    except SourceError as e:
+        for problem in e.problems:
+            print(problem, file=sys.stderr)
+        n = len(e.problems)
+        print(f"{n} error{'s' if n != 1 else ''}; nothing was written.", file=sys.stderr)
+        return 1
+    except UsageError as e:
+        print(f"dlexport: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:  # unwritable --out, full disk, …
+        if args.verbose:
+            traceback.print_exc()
+        where = shown(Path(e.filename)) if e.filename else str(args.out)
+        print(f"{where}: {e.strerror or e} — check that the folder exists and is writable; "
+              "earlier outputs were left as they were.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; earlier outputs were left as they were.", file=sys.stderr)
+        return 130
+    return 0

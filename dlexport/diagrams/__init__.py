@@ -1,0 +1,79 @@
+"""Diagram kinds: their parameters (checked by the loader) and where their drawing code lives.
+
+This module must stay light: it is imported by the loader, so it never imports matplotlib.
+Each kind's drawer is `module:function`, a pure function `(**params) -> matplotlib.figure.Figure`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A diagram kind: its drawer and its parameters with their defaults (the default's type is the type)."""
+
+    drawer: str
+    defaults: Mapping[str, object]
+    doc: str
+
+
+KINDS: dict[str, Kind] = {
+    "activation_functions": Kind(
+        "dlexport.diagrams.plots:activation_functions",
+        {"functions": ["sigmoid", "tanh", "relu", "softplus"], "x_min": -5.0, "x_max": 5.0,
+         "derivatives": True},
+        "Activation functions and (optionally) their derivatives, plotted from their formulas.",
+    ),
+    "gradient_flow": Kind(
+        "dlexport.diagrams.networks:gradient_flow",
+        {"steps": 6, "weight": 1.0, "activation": "sigmoid", "pre_activation": 0.5},
+        "An unrolled RNN, each node shaded by the computed gradient reaching it from the first input.",
+    ),
+    "dropout": Kind(
+        "dlexport.diagrams.networks:dropout",
+        {"layers": [4, 6, 6, 2], "rate": 0.5, "seed": 3},
+        "A fully connected net beside the same net with randomly dropped units.",
+    ),
+    "feedforward": Kind(
+        "dlexport.diagrams.networks:feedforward",
+        {"layers": [3, 5, 5, 2]},
+        "A fully connected feed-forward network.",
+    ),
+    "autoencoder": Kind(
+        "dlexport.diagrams.networks:autoencoder",
+        {"layers": [8, 5, 3, 5, 8]},
+        "Encoder, bottleneck (code) and decoder; input and output layers of equal size.",
+    ),
+    "autoencoder_features": Kind(
+        "dlexport.diagrams.learned:autoencoder_features",
+        {"hidden": 36, "patch": 8, "epochs": 30, "seed": 0, "image": "grace_hopper.jpg"},
+        "Weights of a small autoencoder actually trained with numpy on image patches.",
+    ),
+    "cnn": Kind(
+        "dlexport.diagrams.networks:cnn",
+        {"input_size": 32, "channels": [6, 16], "kernel": 5, "pool": 2, "hidden": 120, "classes": 10},
+        "Input -> convolution -> pooling -> convolution -> pooling -> fully connected -> output.",
+    ),
+    "rnn": Kind(
+        "dlexport.diagrams.networks:rnn",
+        {"steps": 3, "unrolled": True},
+        "A recurrent layer with its self-connection, and optionally the unrolled view.",
+    ),
+    "lstm_cell": Kind(
+        "dlexport.diagrams.networks:lstm_cell",
+        {"peepholes": False},
+        "The LSTM memory block: input, forget and output gates, the cell and its self-loop.",
+    ),
+    "rbm": Kind(
+        "dlexport.diagrams.networks:rbm",
+        {"visible": 5, "hidden": 3},
+        "The bipartite graph of visible and hidden units with biases.",
+    ),
+    "image": Kind(
+        "dlexport.diagrams.plots:image",
+        {"path": ""},
+        "A picture file from inside sources/ (path relative to sources/), shown as is.",
+    ),
+}

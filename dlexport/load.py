@@ -1,0 +1,374 @@
+"""Read `sources/` into one frozen Glossary, or raise SourceError listing every mistake with file:line:col.
+
+This is the only module that opens `sources/`. YAML is composed into nodes (which carry their
+line and column) and read against a strict schema: unknown keys, missing keys and wrong types
+are all reported, with a "did you mean" for near misses.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+
+from dlexport.diagrams import KINDS
+from dlexport.errors import Problem, SourceError
+from dlexport.model import Figure, Formula, Glossary, Reference, Section, Term
+
+GLOSSARY_FILE = "glossary.yaml"
+TERMS_DIR = "terms"
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TAG = "tag:yaml.org,2002:"
+T = TypeVar("T")
+
+
+class _File:
+    """Reads one YAML file's nodes against a schema, collecting problems instead of stopping."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def error(self, node: yaml.Node | None, message: str, fix: str = "") -> None:
+        """Record a problem at `node` (or at the top of the file)."""
+        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+        self.problems.append(Problem(self.path, line, col, message, fix))
+
+    def mapping(self, node: yaml.Node, required: tuple[str, ...], optional: tuple[str, ...],
+                what: str) -> dict[str, yaml.Node] | None:
+        """Return a mapping's values by key, reporting unknown, duplicate and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, f"{what} must be a mapping of `key: value` lines, not {_kind(node)}",
+                       f"write it as keys: {', '.join(required)}")
+            return None
+        known = required + optional
+        out: dict[str, yaml.Node] = {}
+        misspelt: set[str] = set()
+        for key_node, value in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if not isinstance(key, str) or key not in known:
+                close = difflib.get_close_matches(str(key), known, n=1)
+                fix = f"did you mean `{close[0]}`?" if close else f"allowed keys: {', '.join(known)}"
+                self.error(key_node, f"unknown key `{key}` in {what}", fix)
+                misspelt.update(close)
+            elif key in out:
+                self.error(key_node, f"key `{key}` appears twice in {what}", "keep only one of them")
+            else:
+                out[key] = value
+        for key in required:
+            if key not in out and key not in misspelt:  # "did you mean" already said it
+                self.error(node, f"{what} is missing the required key `{key}`", f"add `{key}: …`")
+        return out
+
+    def scalar(self, node: yaml.Node, kind: type[T], what: str) -> T | None:
+        """Return a scalar of type `kind` (str, int, float or bool), or record why it isn't one."""
+        if isinstance(node, yaml.ScalarNode):
+            value = _construct(node)
+            if kind is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
+                self.error(node, f"{what} must be text, not a number", f"quote it: \"{node.value}\"")
+                return None
+            if type(value) is kind:
+                if kind is str and not value.strip():
+                    self.error(node, f"{what} is empty", "write some text or remove the key if optional")
+                    return None
+                return value  # type: ignore[no-any-return]
+        self.error(node, f"{what} must be {_NAMES[kind]}, not {_kind(node)}", _FIXES[kind])
+        return None
+
+    def text(self, node: yaml.Node | None, what: str, default: str | None = None) -> str:
+        """Return non-empty text (or the default when the key is absent)."""
+        if node is None:
+            return default or ""
+        return self.scalar(node, str, what) or ""
+
+    def optional_text(self, node: yaml.Node | None, what: str) -> str:
+        """Return text that may be absent, empty or null (then "")."""
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
+            return ""
+        return self.text(node, what)
+
+    def slug(self, node: yaml.Node | None, what: str) -> str:
+        """Return an id made of lowercase letters, digits and single hyphens."""
+        value = self.text(node, what)
+        if value and not SLUG.match(value):
+            self.error(node, f"{what} `{value}` is not a valid id",
+                       "use lowercase ASCII letters, digits and single hyphens, e.g. `vanishing-gradient`")
+        return value
+
+    def items(self, node: yaml.Node | None, what: str) -> Iterator[yaml.Node]:
+        """Yield the nodes of a list (nothing when the key is absent)."""
+        if node is None:
+            return
+        if not isinstance(node, yaml.SequenceNode):
+            self.error(node, f"{what} must be a list (lines starting with `- `), not {_kind(node)}",
+                       "write each item on its own line starting with `- `")
+            return
+        yield from node.value
+
+    def texts(self, node: yaml.Node | None, what: str) -> tuple[str, ...]:
+        """Return a list of non-empty texts."""
+        return tuple(v for v in (self.text(n, f"an item of {what}") for n in self.items(node, what)) if v)
+
+    def records(self, node: yaml.Node | None, what: str, read: Callable[[yaml.Node], T | None]) \
+            -> tuple[T, ...]:
+        """Return a list of records, each read by `read`."""
+        return tuple(r for r in (read(n) for n in self.items(node, what)) if r is not None)
+
+
+_NAMES = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+_FIXES = {str: "write the text after the colon (quote it if it starts with a special character)",
+          int: "write a whole number such as 2010", float: "write a number such as 0.5",
+          bool: "write true or false"}
+
+
+def _construct(node: yaml.Node) -> Any:
+    """Return the Python value of a node (scalars, lists and mappings)."""
+    return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+
+
+def _kind(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    tag = node.tag.removeprefix(_TAG)
+    return {"str": "text", "int": "a number", "float": "a number", "bool": "true/false",
+            "null": "empty"}.get(tag, tag)
+
+
+def _compose(path: Path, problems: list[Problem]) -> yaml.Node | None:
+    """Return the YAML node tree of one file, or None after recording why it can't be read."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        before = raw[: e.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        problems.append(Problem(path, line, column, f"byte 0x{raw[e.start]:02x} is not UTF-8",
+                                "save the file as UTF-8 (your editor's 'Save with encoding')"))
+        return None
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problems.append(Problem(path, line, col, f"YAML syntax error: {e.problem or e.context}",
+                                "check indentation, colons and quotes on this line and the one above"))
+        return None
+    if node is None:
+        problems.append(Problem(path, 1, 1, "file is empty", "write the keys it needs, or delete it"))
+    return node
+
+
+def _inside(base: Path, relative: str) -> Path | None:
+    """Return `base/relative` resolved when it stays inside `base` (symlinks followed), else None."""
+    if Path(relative).is_absolute() or relative.startswith("~"):
+        return None
+    target = (base / relative).resolve()
+    return target if target.is_relative_to(base.resolve()) else None
+
+
+class _Reader:
+    """Reads every source file of one sources/ tree into a Glossary."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def glossary(self) -> Glossary:
+        """Return the whole validated glossary, or raise SourceError with every problem found."""
+        if not self.root.is_dir():
+            raise SourceError.one(self.root, "sources directory does not exist",
+                                  "pass an existing directory with --sources")
+        head = self.root / GLOSSARY_FILE
+        if not head.is_file():
+            raise SourceError.one(head, "glossary file is missing",
+                                  f"create {GLOSSARY_FILE} with id, name, title, … and sections")
+        info = self.read_head(head)
+        files = sorted(p for p in (self.root / TERMS_DIR).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+        if not files:
+            self.problems.append(Problem(self.root / TERMS_DIR, 1, 1, "no term files found",
+                                         f"add one YAML file per term under {TERMS_DIR}/"))
+        terms = [t for t in (self.read_term(p) for p in files) if t is not None]
+        self.check_links(terms, info)
+        if self.problems or info is None:
+            raise SourceError(self.problems)
+        sections = tuple(Section(s["id"], s["ko"], s["en"],
+                                 tuple(t for t, _ in terms if t.section == s["id"]))
+                         for s in info.pop("sections"))
+        return Glossary(sections=sections, **info)
+
+    def read_head(self, path: Path) -> dict[str, Any] | None:
+        """Return the glossary file's fields (sections as plain dicts)."""
+        f = _File(path, self.problems)
+        node = _compose(path, self.problems)
+        if node is None:
+            return None
+        keys = ("id", "name", "title", "subtitle", "author", "version", "language", "tag_prefix",
+                "sections")
+        m = f.mapping(node, keys, (), "the glossary file")
+        if m is None:
+            return None
+        info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
+        info.update(id=f.slug(m.get("id"), "`id`"), name=f.text(m.get("name"), "`name`"))
+        if info["name"] and not re.fullmatch(r"[\w.-]+", info["name"]) or info["name"].startswith("."):
+            f.error(m.get("name"), f"`name` `{info['name']}` can't be a file name",
+                    "use letters, digits, `-` and `_` only, e.g. `deep-learning-ko`")
+        if info["tag_prefix"] and not re.fullmatch(r"[A-Za-z0-9_:-]+", info["tag_prefix"]):
+            f.error(m.get("tag_prefix"), "`tag_prefix` may not contain spaces or punctuation",
+                    "use letters, digits, `_`, `-` or `::`, e.g. `dl`")
+        sections = []
+        seen: set[str] = set()
+        for s in f.items(m.get("sections"), "`sections`"):
+            sm = f.mapping(s, ("id", "ko", "en"), (), "a section")
+            if sm is None:
+                continue
+            sid = f.slug(sm.get("id"), "section `id`")
+            if sid in seen:
+                f.error(sm.get("id"), f"section id `{sid}` is used twice", "give each section its own id")
+            seen.add(sid)
+            sections.append({"id": sid, "ko": f.text(sm.get("ko"), "`ko`"),
+                             "en": f.text(sm.get("en"), "`en`"), "node": sm.get("id")})
+        if "sections" in m and not sections:
+            f.error(m["sections"], "the glossary has no sections", "list at least one section")
+        info["sections"] = sections
+        return info
+
+    def read_term(self, path: Path) -> tuple[Term, dict[str, yaml.Node]] | None:
+        """Return one term and its nodes (for cross-file messages), or None if it can't be read at all.
+
+        A term with problems is still returned, so that its id counts in the cross-file checks
+        and one mistake does not cascade into "related term does not exist" elsewhere.
+        """
+        node = _compose(path, self.problems)
+        if node is None:
+            return None
+        f = _File(path, self.problems)
+        m = f.mapping(node, ("id", "section", "ko", "en", "summary", "definition", "key_points"),
+                      ("abbr", "formulas", "figures", "related", "references", "cloze"), "a term")
+        if m is None:
+            return None
+        tid = f.slug(m.get("id"), "`id`")
+        key_points = f.texts(m.get("key_points"), "`key_points`")
+        if "key_points" in m and not key_points and isinstance(m["key_points"], yaml.SequenceNode):
+            f.error(m["key_points"], "`key_points` is empty", "add at least one short bullet")
+        term = Term(
+            id=tid, section=f.text(m.get("section"), "`section`"), ko=f.text(m.get("ko"), "`ko`"),
+            en=f.text(m.get("en"), "`en`"), abbr=f.optional_text(m.get("abbr"), "`abbr`"),
+            summary=f.text(m.get("summary"), "`summary`"),
+            definition=f.text(m.get("definition"), "`definition`").strip(),
+            key_points=key_points,
+            formulas=f.records(m.get("formulas"), "`formulas`", lambda n: self.formula(f, n)),
+            figures=tuple(self.figure(f, n, tid, i) for i, n in enumerate(f.items(m.get("figures"),
+                                                                                      "`figures`"), 1)),
+            related=f.texts(m.get("related"), "`related`"),
+            references=f.records(m.get("references"), "`references`", lambda n: self.reference(f, n)),
+            cloze=f.texts(m.get("cloze"), "`cloze`"),
+            source=path,
+        )
+        for n in f.items(m.get("cloze"), "`cloze`"):
+            if isinstance(n, yaml.ScalarNode) and not re.search(r"\[\[.+?\]\]", str(n.value)):
+                f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
+        return term, m
+
+    def formula(self, f: _File, node: yaml.Node) -> Formula | None:
+        """Return one formula {latex, label}."""
+        m = f.mapping(node, ("latex",), ("label",), "a formula")
+        return Formula(f.text(m.get("latex"), "`latex`"), f.text(m.get("label"), "`label`")) if m else None
+
+    def reference(self, f: _File, node: yaml.Node) -> Reference | None:
+        """Return one reference {authors, year, title, venue}."""
+        m = f.mapping(node, ("authors", "year", "title"), ("venue",), "a reference")
+        if m is None:
+            return None
+        year = f.scalar(m["year"], int, "`year`") if "year" in m else None
+        return Reference(f.text(m.get("authors"), "`authors`"), year or 0, f.text(m.get("title"), "`title`"),
+                         f.text(m.get("venue"), "`venue`"))
+
+    def figure(self, f: _File, node: yaml.Node, term_id: str, index: int) -> Figure:
+        """Return one figure, with its kind and parameters checked against the diagram registry."""
+        m = f.mapping(node, ("kind", "caption", "alt"), ("id", "params"), "a figure") or {}
+        kind = f.text(m.get("kind"), "`kind`")
+        params: dict[str, object] = {}
+        if kind and kind not in KINDS:
+            close = difflib.get_close_matches(kind, KINDS, n=1)
+            f.error(m.get("kind"), f"unknown diagram kind `{kind}`",
+                    f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sorted(KINDS))}")
+        elif kind:
+            params = self.params(f, m.get("params"), kind)
+        fid = f.slug(m["id"], "figure `id`") if "id" in m else f"{term_id}-{index}"
+        return Figure(id=fid, kind=kind, params=MappingProxyType(params),
+                      caption=f.text(m.get("caption"), "`caption`"), alt=f.text(m.get("alt"), "`alt`"),
+                      term_id=term_id, base_dir=self.root)
+
+    def params(self, f: _File, node: yaml.Node | None, kind: str) -> dict[str, object]:
+        """Return a figure's parameters: the kind's defaults overridden by those given, type-checked."""
+        defaults = KINDS[kind].defaults
+        given = f.mapping(node, (), tuple(defaults), f"the parameters of `{kind}`") if node else {}
+        out = dict(defaults)
+        for key, value_node in (given or {}).items():
+            default = defaults[key]
+            if isinstance(default, list):
+                kinds = {type(x) for x in default} or {str}
+                values = [f.scalar(n, next(iter(kinds)), f"an item of `{key}`")
+                          for n in f.items(value_node, f"`{key}`")]
+                out[key] = [v for v in values if v is not None]
+            else:
+                value = f.scalar(value_node, type(default), f"`{key}`")
+                if value is not None:
+                    out[key] = value
+        if kind == "image" and "path" in (given or {}):
+            path = str(out["path"])
+            target = _inside(self.root, path)
+            if target is None:
+                f.error(given["path"] if given else None, f"`{path}` points outside the sources directory",
+                        "use a path relative to sources/ with no `..`, `/` or links leading out")
+            elif not target.is_file():
+                f.error(given["path"] if given else None, f"`{path}` does not exist",
+                        "put the file under sources/ and give its path relative to sources/")
+        elif kind == "image":
+            f.error(node or None, "an `image` figure needs `params: {path: …}`",
+                    "give the picture's path relative to sources/")
+        return out
+
+    def check_links(self, terms: list[tuple[Term, dict[str, yaml.Node]]], info: dict[str, Any] | None) \
+            -> None:
+        """Record duplicate ids, unknown sections and related ids that name no term."""
+        sections = [s["id"] for s in info["sections"]] if info else []
+        first: dict[str, Path] = {}
+        figures: dict[str, Path] = {}
+        ids = {t.id for t, _ in terms}
+        for term, m in terms:
+            f = _File(term.source, self.problems)
+            if term.id in first:
+                f.error(m["id"], f"term id `{term.id}` is already used by {first[term.id].name}",
+                        "give every term its own id")
+            first.setdefault(term.id, term.source)
+            if info and term.section not in sections:
+                close = difflib.get_close_matches(term.section, sections, n=1)
+                f.error(m["section"], f"unknown section `{term.section}`",
+                        f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")
+            for node, rid in zip(f.items(m.get("related"), ""), term.related, strict=False):
+                if rid not in ids:
+                    close = difflib.get_close_matches(rid, ids, n=1)
+                    f.error(node, f"related term `{rid}` does not exist",
+                            f"did you mean `{close[0]}`?" if close else "use the `id` of another term file")
+            for fig, node in zip(term.figures, f.items(m.get("figures"), ""), strict=False):
+                if fig.id in figures:
+                    f.error(node, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
+                            "give every figure its own id")
+                figures.setdefault(fig.id, term.source)
+
+
+def load(root: Path) -> Glossary:
+    """Return the glossary in `root`, or raise SourceError naming every problem in its files."""
+    return _Reader(root).glossary()

@@ -1,0 +1,119 @@
+"""Run the stages in order — load, render figures, export targets — and put the outputs in place together.
+
+Outputs are built in a staging folder inside `--out` and moved into place only when every stage
+has succeeded, so a failed or interrupted build leaves the previous outputs untouched.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dlexport.epoch import build_epoch
+from dlexport.load import load
+from dlexport.model import Glossary, Settings
+
+# One module per output; each has `build(glossary, assets, out_dir, settings) -> Path`.
+TARGETS: dict[str, str] = {
+    "anki": "dlexport.targets.anki",
+    "slides": "dlexport.targets.slides",
+}
+FIGURES_DIR = "figures"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asked for."""
+
+    sources: Path
+    out: Path
+    cache: Path | None = None
+    jobs: int | None = None
+    template: Path | None = None
+    quiet: bool = False
+
+
+class Stage:
+    """Prints one progress line per stage: name, what it did, and how long it took."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[Callable[[str], None]]:
+        """Time a stage; the block calls the yielded function with a summary such as "9 (7 cached)"."""
+        start, said = time.perf_counter(), [""]
+        yield lambda text: said.__setitem__(0, text)
+        if not self.quiet:
+            print(f"{name:<9} {said[0]} {time.perf_counter() - start:.2f} s".replace("  ", " "), flush=True)
+
+
+def summary(glossary: Glossary) -> str:
+    """Return the one-line description `check` prints."""
+    from dlexport.targets import anki
+
+    n = anki.counts(glossary)
+    figures = sum(1 for _ in glossary.figures())
+    return (f"{len(glossary.terms)} terms in {len(glossary.sections)} sections, {figures} figures, "
+            f"{n['notes']} notes, {n['cards']} cards")
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[Path]:
+    """Yield an empty folder inside `out`; it is removed afterwards, whatever happens."""
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def publish(stage: Path, out: Path) -> None:
+    """Move every file built in `stage` into `out`; drop figures the new build no longer uses."""
+    new_figures = stage / FIGURES_DIR
+    if new_figures.is_dir():
+        (out / FIGURES_DIR).mkdir(exist_ok=True)
+        keep = {p.name for p in new_figures.iterdir()}
+        for p in new_figures.iterdir():
+            os.replace(p, out / FIGURES_DIR / p.name)
+        for old in (out / FIGURES_DIR).glob("*.png"):
+            if old.name not in keep:
+                old.unlink()
+    for p in stage.iterdir():
+        if p.is_file():
+            os.replace(p, out / p.name)
+
+
+def run(command: str, opts: Options) -> None:
+    """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
+    stage = Stage(opts.quiet)
+    with stage("load") as said:
+        glossary = load(opts.sources)
+        said(f"{len(glossary.terms)} terms")
+    if command == "check":
+        print(summary(glossary))
+        return
+    settings = Settings(epoch=build_epoch(opts.sources), template=opts.template)
+    cache = opts.cache or opts.out / ".cache"
+    with staging(opts.out) as tmp:
+        from dlexport.render import contact_sheet, render_assets
+
+        with stage("figures") as said:
+            assets, stats = render_assets(glossary, tmp, cache_dir=cache / "figures", jobs=opts.jobs)
+            said(f"{stats.total} ({stats.cached} cached)")
+        if command == "diagrams":
+            contact_sheet(assets, tmp / "contact-sheet.png")
+        for name in TARGETS if command == "all" else [command] if command in TARGETS else []:
+            module: Any = importlib.import_module(TARGETS[name])
+            with stage(name) as said:
+                said(module.build(glossary, assets, tmp, settings).name)
+        publish(tmp, opts.out)
