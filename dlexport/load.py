@@ -75,11 +75,11 @@ class _File:
             if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
                 self.error(node, f"{what} must be text, not a number", f"quote it: \"{node.value}\"")
                 return None
+            if isinstance(value, str) and kind is str and not value.strip():
+                self.error(node, f"{what} is empty", "write some text or remove the key if optional")
+                return None
             if type(value) is kind:
-                if kind is str and not value.strip():
-                    self.error(node, f"{what} is empty", "write some text or remove the key if optional")
-                    return None
-                return value  # type: ignore[no-any-return]
+                return value
         self.error(node, f"{what} must be {_NAMES[kind]}, not {_kind(node)}", _FIXES[kind])
         return None
 
@@ -220,7 +220,7 @@ class _Reader:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
         info.update(id=f.slug(m.get("id"), "`id`"), name=f.text(m.get("name"), "`name`"))
-        if info["name"] and not re.fullmatch(r"[\w.-]+", info["name"]) or info["name"].startswith("."):
+        if (info["name"] and not re.fullmatch(r"[\w.-]+", info["name"])) or info["name"].startswith("."):
             f.error(m.get("name"), f"`name` `{info['name']}` can't be a file name",
                     "use letters, digits, `-` and `_` only, e.g. `deep-learning-ko`")
         if info["tag_prefix"] and not re.fullmatch(r"[A-Za-z0-9_:-]+", info["tag_prefix"]):

@@ -7,6 +7,7 @@ has succeeded, so a failed or interrupted build leaves the previous outputs unto
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -53,17 +54,20 @@ class Stage:
         start, said = time.perf_counter(), [""]
         yield lambda text: said.__setitem__(0, text)
         if not self.quiet:
-            print(f"{name:<9} {said[0]} {time.perf_counter() - start:.2f} s".replace("  ", " "), flush=True)
+            print(f"{name:<8} {said[0]} {time.perf_counter() - start:.2f} s", flush=True)
 
 
 def summary(glossary: Glossary) -> str:
-    """Return the one-line description `check` prints."""
-    from dlexport.targets import anki
-
-    n = anki.counts(glossary)
+    """Return the one-line description `check` prints, with what each target would make."""
     figures = sum(1 for _ in glossary.figures())
-    return (f"{len(glossary.terms)} terms in {len(glossary.sections)} sections, {figures} figures, "
-            f"{n['notes']} notes, {n['cards']} cards")
+    parts = [f"{len(glossary.terms)} terms in {len(glossary.sections)} sections", f"{figures} figures"]
+    for module_name in TARGETS.values():
+        if importlib.util.find_spec(module_name) is None:
+            continue  # a target whose module is not written yet
+        module: Any = importlib.import_module(module_name)
+        if hasattr(module, "counts"):  # optional: `counts(glossary) -> {"notes": 8, …}`
+            parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
+    return ", ".join(parts)
 
 
 @contextmanager
@@ -105,7 +109,7 @@ def run(command: str, opts: Options) -> None:
     settings = Settings(epoch=build_epoch(opts.sources), template=opts.template)
     cache = opts.cache or opts.out / ".cache"
     with staging(opts.out) as tmp:
-        from dlexport.render import contact_sheet, render_assets
+        from dlexport.render import contact_sheet, render_assets  # type: ignore[import-not-found,unused-ignore]
 
         with stage("figures") as said:
             assets, stats = render_assets(glossary, tmp, cache_dir=cache / "figures", jobs=opts.jobs)

@@ -54,3 +54,19 @@ def require_tool(name: str) -> str:
             pytest.fail(f"{name} is not installed, and CI must run every test (.ci/run installs it)")
         pytest.skip(f"{name} is not installed")
     return path
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember skipped tests (CI must not skip any)."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run in CI (CI=true) when any test was skipped: a missing install step must show."""
+    if os.environ.get("CI") == "true" and _skipped and exitstatus == 0:
+        print(f"\nCI=true but {len(_skipped)} test(s) were skipped: {', '.join(_skipped)}")
+        session.exitstatus = 1
