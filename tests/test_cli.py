@@ -10,7 +10,7 @@ from .conftest import run_cli
 def test_check_reports_the_seed_glossary() -> None:
     result = run_cli("check", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("8 terms in 2 sections, 9 figures, "), result.stdout
+    assert result.stdout.startswith("8 terms in 2 sections, 9 figures"), result.stdout
     assert result.stderr == ""
 
 
