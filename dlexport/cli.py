@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from dlexport import __version__
 from dlexport.errors import SourceError, UsageError, shown
 from dlexport.pipeline import Options, run
 
@@ -20,13 +20,6 @@ COMMANDS = {
 }
 
 
-def _version() -> str:
-    try:
-        return version("dlexport")
-    except PackageNotFoundError:
-        return "unknown"
-
-
 def parser() -> argparse.ArgumentParser:
     """Return the argument parser for `python -m dlexport`."""
     p = argparse.ArgumentParser(
@@ -36,7 +29,7 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="exit codes: 0 ok, 1 content error (file:line:col: message), 2 usage error",
     )
-    p.add_argument("--version", action="version", version=f"dlexport {_version()}")
+    p.add_argument("--version", action="version", version=f"dlexport {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, text in COMMANDS.items():
         c = sub.add_parser(name, help=text, description=text)

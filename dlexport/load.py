@@ -283,7 +283,10 @@ class _Reader:
     def formula(self, f: _File, node: yaml.Node) -> Formula | None:
         """Return one formula {latex, label}."""
         m = f.mapping(node, ("latex",), ("label",), "a formula")
-        return Formula(f.text(m.get("latex"), "`latex`"), f.text(m.get("label"), "`label`")) if m else None
+        if m is None:
+            return None
+        return Formula(f.text(m.get("latex"), "`latex`"), f.text(m.get("label"), "`label`"),
+                       line=node.start_mark.line + 1)
 
     def reference(self, f: _File, node: yaml.Node) -> Reference | None:
         """Return one reference {authors, year, title, venue}."""
@@ -308,7 +311,7 @@ class _Reader:
         fid = f.slug(m["id"], "figure `id`") if "id" in m else f"{term_id}-{index}"
         return Figure(id=fid, kind=kind, params=MappingProxyType(params),
                       caption=f.text(m.get("caption"), "`caption`"), alt=f.text(m.get("alt"), "`alt`"),
-                      term_id=term_id, base_dir=self.root)
+                      term_id=term_id, base_dir=self.root, line=node.start_mark.line + 1)
 
     def params(self, f: _File, node: yaml.Node | None, kind: str) -> dict[str, object]:
         """Return a figure's parameters: the kind's defaults overridden by those given, type-checked."""

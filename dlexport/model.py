@@ -28,6 +28,7 @@ class Formula:
 
     latex: str
     label: str = ""
+    line: int = field(default=1, compare=False)  # where it stands in its term's source file
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Figure:
     alt: str
     term_id: str
     base_dir: Path = field(default=Path("."), compare=False)  # sources/ root, for the `image` kind
+    line: int = field(default=1, compare=False)  # where it stands in its term's source file
 
 
 @dataclass(frozen=True)

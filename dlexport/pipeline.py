@@ -10,6 +10,7 @@ import importlib
 import importlib.util
 import os
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -18,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dlexport import manifest
 from dlexport.epoch import build_epoch
-from dlexport.load import load
 from dlexport.model import Glossary, Settings
 
 # One module per output; each has `build(glossary, assets, out_dir, settings) -> Path`.
@@ -54,6 +55,8 @@ class Stage:
         start, said = time.perf_counter(), [""]
         yield lambda text: said.__setitem__(0, text)
         if not self.quiet:
+            if sys.stderr.isatty():
+                sys.stderr.write("\r\033[K")
             print(f"{name:<8} {said[0]} {time.perf_counter() - start:.2f} s", flush=True)
 
 
@@ -65,9 +68,22 @@ def summary(glossary: Glossary) -> str:
         if importlib.util.find_spec(module_name) is None:
             continue  # a target whose module is not written yet
         module: Any = importlib.import_module(module_name)
-        if hasattr(module, "counts"):  # optional: `counts(glossary) -> {"notes": 8, …}`
+        if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None) -> {"notes": 8, …}`
             parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
     return ", ".join(parts)
+
+
+def progress_bar(name: str) -> Callable[[str], None] | None:
+    """Return a callback that redraws one status line on a terminal (None when not a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    done = [0]
+
+    def show(message: str) -> None:
+        done[0] += 1
+        sys.stderr.write(f"\r\033[K{name:<8} {done[0]:>5}  {message[:60]}")
+        sys.stderr.flush()
+    return show
 
 
 @contextmanager
@@ -100,6 +116,15 @@ def publish(stage: Path, out: Path) -> None:
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
+    if command == "all":
+        epoch = build_epoch(opts.sources) if opts.sources.is_dir() else 0
+        key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
+        if key and manifest.is_current(opts.out, key):
+            if not opts.quiet:
+                print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
+            return
+    from dlexport.load import load  # not needed (nor yaml) when the outputs are current
+
     with stage("load") as said:
         glossary = load(opts.sources)
         said(f"{len(glossary.terms)} terms")
@@ -109,15 +134,21 @@ def run(command: str, opts: Options) -> None:
     settings = Settings(epoch=build_epoch(opts.sources), template=opts.template)
     cache = opts.cache or opts.out / ".cache"
     with staging(opts.out) as tmp:
-        from dlexport.render import contact_sheet, render_assets  # type: ignore[import-not-found,unused-ignore]
+        from dlexport.render import contact_sheet, draw_errors, render_assets
 
-        with stage("figures") as said:
-            assets, stats = render_assets(glossary, tmp, cache_dir=cache / "figures", jobs=opts.jobs)
+        with stage("figures") as said, draw_errors(glossary):
+            assets, stats = render_assets(glossary, tmp, cache_dir=cache / "figures", jobs=opts.jobs,
+                                          progress=None if opts.quiet else progress_bar("figures"))
             said(f"{stats.total} ({stats.cached} cached)")
         if command == "diagrams":
             contact_sheet(assets, tmp / "contact-sheet.png")
+        counts = {"terms": len(glossary.terms), "figures": len(assets.figures), "formulas": len(assets.formulas)}
         for name in TARGETS if command == "all" else [command] if command in TARGETS else []:
             module: Any = importlib.import_module(TARGETS[name])
             with stage(name) as said:
                 said(module.build(glossary, assets, tmp, settings).name)
+            counts.update(module.counts(glossary, assets) if hasattr(module, "counts") else {})
+        if command == "all":
+            outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
+            manifest.write(tmp, key, settings.epoch, outputs, counts)
         publish(tmp, opts.out)

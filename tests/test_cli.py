@@ -47,3 +47,34 @@ def test_version_and_korean_help() -> None:
     assert run_cli("--version").stdout.startswith("dlexport ")
     help_text = run_cli("--help").stdout
     assert "용어집" in help_text and "check" in help_text and "slides" in help_text
+
+
+def test_diagrams_writes_figures_and_a_contact_sheet_then_hits_the_cache(tmp_path: Path) -> None:
+    from .conftest import ROOTS
+
+    out = tmp_path / "out"
+    first = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
+    assert first.returncode == 0, first.stderr
+    assert "figures  4 (0 cached)" in first.stdout
+    assert (out / "contact-sheet.png").read_bytes()[:4] == b"\x89PNG"
+    assert sorted(p.name.rsplit("-", 1)[0] for p in (out / "figures").iterdir()) == [
+        "formula", "formula", "perceptron-net", "rbm-small"]
+    again = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
+    assert "figures  4 (4 cached)" in again.stdout
+
+
+def test_undrawable_params_and_latex_point_at_their_line(basic_copy: Path, tmp_path: Path) -> None:
+    rbm = basic_copy / "terms" / "30-rbm.yaml"
+    rbm.write_text(rbm.read_text(encoding="utf-8").replace("visible: 4", "visible: 0"), encoding="utf-8")
+    result = run_cli("all", "--sources", basic_copy, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0].endswith(
+        "30-rbm.yaml:17:1: cannot draw figure `rbm-small`: visible and hidden must be positive, got 0 and 2 "
+        "— change the figure's params")
+    rbm.write_text(rbm.read_text(encoding="utf-8").replace("visible: 0", "visible: 4")
+                   .replace("latex: 'E(v, h)", "latex: '\\frac{E(v, h)"), encoding="utf-8")
+    result = run_cli("all", "--sources", basic_copy, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "30-rbm.yaml:14:1: cannot draw formula `\\frac{E(v, h)" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "figures").exists()

@@ -1,0 +1,161 @@
+"""Block diagrams with computed geometry: the CNN pipeline and the LSTM memory block."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+
+from dlexport.diagrams.style import ACCENT, INK, PALE, WARM, bold, drawer, new_figure
+
+Point = tuple[float, float]
+
+
+def _canvas(fig: Figure) -> Axes:
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.3, ls: str = "-",
+           shrink_a: float = 0.0, shrink_b: float = 0.0, color: str = INK) -> None:
+    ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
+                                 mutation_scale=11, lw=lw, linestyle=ls, color=color,
+                                 shrinkA=shrink_a, shrinkB=shrink_b, zorder=2))
+
+
+def feature_map_sizes(input_size: int, channels: Sequence[int], kernel: int, pool: int) -> list[tuple[str, int, int]]:
+    """Return (stage, channels, side) for the input and after each convolution (valid) and pooling."""
+    if input_size < 1 or kernel < 1 or pool < 1 or not channels or min(channels) < 1:
+        raise ValueError("cnn needs positive input_size, kernel, pool and at least one channel count")
+    stages = [("입력", 1, input_size)]
+    side = input_size
+    for c in channels:
+        side = side - kernel + 1
+        if side < 1:
+            raise ValueError(f"a {kernel}×{kernel} convolution does not fit a {side + kernel - 1}-pixel map")
+        stages.append(("합성곱", int(c), side))
+        if side // pool < 1:
+            raise ValueError(f"{pool}×{pool} pooling does not fit a {side}-pixel map")
+        side //= pool
+        stages.append(("풀링", int(c), side))
+    return stages
+
+
+@drawer
+def cnn(input_size: int = 32, channels: Sequence[int] = (6, 16), kernel: int = 5, pool: int = 2,
+        hidden: int = 120, classes: int = 10) -> Figure:
+    """Draw input -> (convolution -> pooling)* -> fully connected -> output as stacks of feature maps."""
+    stages = feature_map_sizes(input_size, channels, kernel, pool)
+    if hidden < 1 or classes < 1:
+        raise ValueError(f"hidden and classes must be positive, got {hidden} and {classes}")
+    scale = 1.7 / input_size
+    step = 0.13
+    fig = new_figure(3.7)
+    ax = _canvas(fig)
+    x = 0.0
+    prev: Point | None = None
+    ops = {"합성곱": f"합성곱\n{kernel}×{kernel}", "풀링": f"최대 풀링\n{pool}×{pool}"}
+    for name, c, side in stages:
+        s = max(0.25, side * scale)
+        sheets = min(c, 6)
+        face = PALE if name == "입력" else "#fde0bd" if name == "합성곱" else "#d9f0d3"
+        for k in range(sheets):
+            ax.add_patch(Rectangle((x + k * step, -s / 2 + k * step), s, s, facecolor=face, edgecolor=INK,
+                                   lw=0.9, zorder=2 + k))
+        width = s + (sheets - 1) * step
+        mid = (x + width / 2, (sheets - 1) * step / 2)
+        if prev is not None:
+            _arrow(ax, (prev[0], 0.0), (x - 0.08, 0.0), color=ACCENT)
+            ax.text((prev[0] + x) / 2, 1.05, ops[name], ha="center", va="bottom", fontsize=8, color=ACCENT)
+        label = "입력 영상" if name == "입력" else "특징 맵"
+        ax.text(mid[0], -1.3, f"{label}\n{c}@{side}×{side}", ha="center", va="top", fontsize=8.5)
+        prev = (x + width + 0.08, 0.0)
+        x += width + 0.95
+    for name, n in (("완전 연결", hidden), ("출력", classes)):
+        assert prev is not None
+        _arrow(ax, (prev[0], 0.0), (x - 0.08, 0.0), color=ACCENT)
+        dots = min(n, 8 if name == "완전 연결" else 6)
+        ys = (np.arange(dots) - (dots - 1) / 2) * 0.26
+        for y in ys:
+            ax.add_patch(Circle((x + 0.12, float(y)), 0.1, facecolor=WARM if name == "출력" else "white",
+                                edgecolor=INK, lw=0.9, zorder=3))
+        ax.text(x + 0.12, -1.3, f"{name}\n{n}", ha="center", va="top", fontsize=8.5)
+        prev = (x + 0.3, 0.0)
+        x += 1.2
+    ax.set_xlim(-0.3, x - 0.6)
+    ax.set_ylim(-2.2, 1.8)
+    return fig
+
+
+def _squash(ax: Axes, at: Point, sub: str, r: float = 0.42) -> None:
+    ax.add_patch(Circle(at, r, facecolor="white", edgecolor=INK, lw=1.3, zorder=3))
+    t = np.linspace(-1.0, 1.0, 40)
+    ax.plot(at[0] + 0.55 * r * t, at[1] + 0.5 * r * np.tanh(2.5 * t), color=INK, lw=1.6, zorder=4)
+    ax.text(at[0] + 0.45 * r, at[1] - 0.5 * r, sub, fontsize=8, ha="left", va="center", zorder=4)
+
+
+def _product(ax: Axes, at: Point) -> None:
+    ax.add_patch(Circle(at, 0.16, facecolor=INK, edgecolor=INK, zorder=3))
+
+
+def _fan_in(ax: Axes, at: Point, direction: Point) -> None:
+    """Draw three arrows converging on `at` from `direction` (the outside)."""
+    dx, dy = direction
+    for k in (-1, 0, 1):
+        start = (at[0] + dx * 1.0 + dy * 0.55 * k, at[1] + dy * 1.0 + dx * 0.55 * k)
+        _arrow(ax, start, at, shrink_b=13, lw=1.0)
+
+
+@drawer
+def lstm_cell(peepholes: bool = False) -> Figure:
+    """Draw the LSTM memory block: gates, cell with its self-loop (the CEC) and the multiplications."""
+    fig = new_figure(6.6, 6.2)
+    ax = _canvas(fig)
+    ax.add_patch(Rectangle((0.0, 0.0), 6.0, 9.4, facecolor="#fbfbfb", edgecolor=INK, lw=1.4, zorder=0))
+    g, mul_in, in_gate = (3.0, 0.9), (3.0, 2.6), (0.9, 2.6)
+    cell, mul_f, f_gate = (3.0, 4.7), (4.45, 4.7), (5.55, 4.7)
+    h, mul_out, out_gate = (3.0, 6.5), (3.0, 8.3), (0.9, 8.3)
+    for at, sub in ((g, "g"), (in_gate, "f"), (f_gate, "f"), (h, "h"), (out_gate, "f")):
+        _squash(ax, at, sub)
+    for at in (mul_in, mul_f, mul_out):
+        _product(ax, at)
+    ax.add_patch(Circle(cell, 0.62, facecolor="white", edgecolor=INK, lw=3.2, zorder=3))
+    ax.text(*cell, "셀\nCell", ha="center", va="center", fontproperties=bold(10.5), zorder=4)
+    _fan_in(ax, (g[0], g[1] - 0.42), (0.0, -1.0))
+    _fan_in(ax, (in_gate[0] - 0.42, in_gate[1]), (-1.0, 0.0))
+    _fan_in(ax, (out_gate[0] - 0.42, out_gate[1]), (-1.0, 0.0))
+    _fan_in(ax, (f_gate[0] + 0.42, f_gate[1]), (1.0, 0.0))
+    _arrow(ax, g, mul_in, shrink_a=17, shrink_b=6, lw=1.8)
+    _arrow(ax, in_gate, mul_in, shrink_a=17, shrink_b=6, lw=1.8)
+    _arrow(ax, mul_in, cell, shrink_a=6, shrink_b=25, lw=1.8)
+    _arrow(ax, f_gate, mul_f, shrink_a=17, shrink_b=6, lw=1.8)
+    _arrow(ax, (cell[0] + 0.45, cell[1] + 0.45), mul_f, rad=-0.6, shrink_b=6, lw=1.6, color=ACCENT)
+    _arrow(ax, mul_f, (cell[0] + 0.45, cell[1] - 0.45), rad=-0.6, shrink_a=6, lw=1.6, color=ACCENT)
+    _arrow(ax, cell, h, shrink_a=25, shrink_b=17, lw=1.8)
+    _arrow(ax, h, mul_out, shrink_a=17, shrink_b=6, lw=1.8)
+    _arrow(ax, out_gate, mul_out, shrink_a=17, shrink_b=6, lw=1.8)
+    for dx in (-0.8, 0.0, 0.8):
+        _arrow(ax, mul_out, (mul_out[0] + dx, 10.4), shrink_a=6, lw=1.0)
+    if peepholes:
+        for gate in (in_gate, out_gate, f_gate):
+            _arrow(ax, cell, gate, rad=0.15 if gate == f_gate else 0.0, ls="--", lw=1.0,
+                   shrink_a=25, shrink_b=17, color="#555555")
+    ax.text(in_gate[0] - 0.05, in_gate[1] - 0.6, "입력 게이트\n(input gate)", ha="center", va="top", fontsize=9)
+    ax.text(out_gate[0] - 0.05, out_gate[1] - 0.6, "출력 게이트\n(output gate)", ha="center", va="top",
+            fontsize=9)
+    ax.text(f_gate[0] - 0.2, f_gate[1] + 0.6, "망각 게이트\n(forget gate)", ha="center", va="bottom", fontsize=9)
+    ax.text(mul_f[0] - 0.25, cell[1] - 1.25, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
+            fontsize=8, color=ACCENT)
+    ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=8.5)
+    ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=8.5)
+    ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=9)
+    ax.add_patch(Circle((0.45, -0.85), 0.12, facecolor=INK))
+    ax.text(0.7, -0.85, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=8.5)
+    ax.set_xlim(-1.4, 7.3)
+    ax.set_ylim(-1.3, 10.6)
+    return fig

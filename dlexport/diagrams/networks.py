@@ -1,0 +1,311 @@
+"""Network diagrams: fully connected nets, autoencoder, dropout, RBM, RNN and gradient flow."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.cm import ScalarMappable
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize, to_hex
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch
+
+from dlexport.diagrams.blocks import cnn, lstm_cell
+from dlexport.diagrams.plots import activation_derivative
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, drawer, new_figure
+
+__all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
+           "lstm_cell", "rbm", "rnn"]
+
+MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
+Point = tuple[float, float]
+
+
+def _canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Axes:
+    ax = fig.add_axes(rect)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _column(x: float, size: int, spacing: float = 1.0) -> list[Point]:
+    shown = min(size, MAX_NODES)
+    top = (shown - 1) * spacing / 2
+    return [(x, top - i * spacing) for i in range(shown)]
+
+
+def _node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
+          text: str = "", fontsize: float = 9) -> None:
+    ax.add_patch(Circle(at, r, facecolor=face, edgecolor=edge, lw=lw, zorder=3))
+    if text:
+        ax.text(*at, text, ha="center", va="center", fontsize=fontsize, zorder=4)
+
+
+def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.2, color: str = INK,
+           shrink: float = 14.0, style: str = "-|>", ls: str = "-") -> None:
+    ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle=style,
+                                 mutation_scale=11, lw=lw, color=color, shrinkA=shrink, shrinkB=shrink,
+                                 linestyle=ls, zorder=2))
+
+
+def _edges(ax: Axes, left: Sequence[Point], right: Sequence[Point], color: str = "#555555",
+           lw: float = 0.7) -> None:
+    segments = [[a, b] for a in left for b in right]
+    if segments:
+        ax.add_collection(LineCollection(segments, colors=color, linewidths=lw, zorder=1))
+
+
+def _check_layers(layers: Sequence[int], minimum: int = 2) -> list[int]:
+    sizes = [int(n) for n in layers]
+    if len(sizes) < minimum or any(n < 1 for n in sizes):
+        raise ValueError(f"layers must be at least {minimum} positive sizes, got {list(layers)}")
+    return sizes
+
+
+def _layer_name(i: int, count: int) -> str:
+    if i == 0:
+        return "입력층"
+    if i == count - 1:
+        return "출력층"
+    return "은닉층" if count == 3 else f"은닉층 {i}"
+
+
+def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
+         dropped: set[tuple[int, int]] | None = None) -> list[list[Point]]:
+    """Draw a fully connected net; return each layer's node positions."""
+    cols = [_column(x0 + i * gap, n) for i, n in enumerate(sizes)]
+    dropped = dropped or set()
+    kept = [[p for j, p in enumerate(col) if (i, j) not in dropped] for i, col in enumerate(cols)]
+    segments = [[a, b] for i in range(len(kept) - 1) for a in kept[i] for b in kept[i + 1]]
+    ax.add_collection(LineCollection(segments, colors="#555555", linewidths=0.7, zorder=1))
+    for i, col in enumerate(cols):
+        face = PALE if i == 0 else WARM if i == len(cols) - 1 else "white"
+        for j, p in enumerate(col):
+            if (i, j) in dropped:
+                _node(ax, p, face="#f0f0f0", edge=MUTED)
+                d = 0.3
+                ax.plot([p[0] - d, p[0] + d], [p[1] - d, p[1] + d], color="#c0392b", lw=1.6, zorder=5)
+                ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
+            else:
+                _node(ax, p, face=face)
+        if sizes[i] > MAX_NODES:
+            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=8, va="center")
+    return cols
+
+
+def _frame(ax: Axes, cols: list[list[Point]], label_y: float | None = None) -> None:
+    ys = [p[1] for col in cols for p in col]
+    xs = [p[0] for col in cols for p in col]
+    bottom = min(ys) - 0.6 if label_y is None else label_y
+    ax.set_xlim(min(xs) - 0.9, max(xs) + 0.9)
+    ax.set_ylim(bottom - 0.6, max(ys) + 0.6)
+
+
+@drawer
+def feedforward(layers: Sequence[int] = (3, 5, 5, 2)) -> Figure:
+    """Draw a fully connected feed-forward network, one labelled column per layer."""
+    sizes = _check_layers(layers)
+    fig = new_figure(4.2, min(8.0, 2.0 + 1.6 * len(sizes)))
+    ax = _canvas(fig)
+    cols = _net(ax, sizes)
+    bottom = min(p[1] for col in cols for p in col) - 0.9
+    for i, col in enumerate(cols):
+        ax.text(col[0][0], bottom, f"{_layer_name(i, len(cols))}\n({sizes[i]})", ha="center", va="top",
+                fontsize=10)
+    _arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
+    ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
+            fontsize=9, color=MUTED)
+    _frame(ax, cols, bottom - 1.9)
+    return fig
+
+
+@drawer
+def autoencoder(layers: Sequence[int] = (8, 5, 3, 5, 8)) -> Figure:
+    """Draw an autoencoder: input, encoder, code (bottleneck), decoder and reconstructed output."""
+    sizes = _check_layers(layers, minimum=3)
+    if sizes[0] != sizes[-1]:
+        raise ValueError(f"autoencoder input and output layers must have the same size, got "
+                         f"{sizes[0]} (input) and {sizes[-1]} (output) in layers {sizes}")
+    code = int(np.argmin(sizes[1:-1])) + 1
+    fig = new_figure(4.8, min(8.0, 2.2 + 1.5 * len(sizes)))
+    ax = _canvas(fig)
+    cols = _net(ax, sizes)
+    for j, p in enumerate(cols[0]):
+        ax.text(*p, f"$x_{{{j + 1}}}$", ha="center", va="center", fontsize=8, zorder=4)
+    for j, p in enumerate(cols[-1]):
+        ax.text(*p, f"$\\hat{{x}}_{{{j + 1}}}$", ha="center", va="center", fontsize=8, zorder=4)
+    for p in cols[code]:
+        ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
+    top = max(p[1] for col in cols for p in col) + 0.75
+    bottom = min(p[1] for col in cols for p in col) - 0.75
+    x = [col[0][0] for col in cols]
+    spans = [("인코더 (encoder)", x[0], x[code], ACCENT), ("디코더 (decoder)", x[code], x[-1], "#d62728")]
+    for text, a, b, color in spans:
+        _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=10, color=color)
+    names = {0: "입력 $x$", code: "코드 (병목)\ncode $z$", len(cols) - 1: "출력 (복원) $\\hat{x}$"}
+    for i, col in enumerate(cols):
+        ax.text(col[0][0], bottom, f"{names.get(i, '은닉층')}\n({sizes[i]})", ha="center", va="top",
+                fontsize=9.5)
+    ax.set_xlim(x[0] - 1.0, x[-1] + 1.0)
+    ax.set_ylim(bottom - 1.2, top + 0.8)
+    return fig
+
+
+def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[int, int]]:
+    """Return the (layer, unit) pairs dropped with probability `rate`; the output layer is kept."""
+    if not 0.0 <= rate < 1.0:
+        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+    rng = np.random.default_rng(seed)
+    out: set[tuple[int, int]] = set()
+    for i, n in enumerate(layers[:-1]):
+        shown = min(n, MAX_NODES)
+        drop = rng.random(shown) < rate
+        if drop.all():  # keep at least one unit so the net stays connected
+            drop[int(rng.integers(shown))] = False
+        out.update((i, j) for j in range(shown) if drop[j])
+    return out
+
+
+@drawer
+def dropout(layers: Sequence[int] = (4, 6, 6, 2), rate: float = 0.5, seed: int = 3) -> Figure:
+    """Draw a standard net beside the same net with randomly dropped units crossed out."""
+    sizes = _check_layers(layers)
+    dropped = dropped_units(sizes, rate, seed)
+    gap = 1.7
+    width = (len(sizes) - 1) * gap
+    fig = new_figure(4.0)
+    ax = _canvas(fig)
+    left = _net(ax, sizes, gap=gap)
+    right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
+    bottom = min(p[1] for col in left for p in col) - 0.8
+    ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11)
+    ax.text(width * 1.5 + 2.6, bottom, f"(b) 드롭아웃 적용 (p = {rate:g})", ha="center", va="top",
+            fontsize=11)
+    _frame(ax, left + right, bottom - 0.6)
+    return fig
+
+
+@drawer
+def rbm(visible: int = 5, hidden: int = 3) -> Figure:
+    """Draw a restricted Boltzmann machine: visible and hidden layers, biases, no intra-layer edges."""
+    if visible < 1 or hidden < 1:
+        raise ValueError(f"visible and hidden must be positive, got {visible} and {hidden}")
+    gap = 1.3
+    vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
+    hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
+    fig = new_figure(4.2, 7.0)
+    ax = _canvas(fig)
+    _edges(ax, vis, hid, color="#444444", lw=0.9)
+    for j, p in enumerate(vis):
+        _node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=10)
+    for j, p in enumerate(hid):
+        _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=10)
+    right = max(vis[-1][0], hid[-1][0]) + 1.4
+    for y, row, name in ((0.0, vis, "$a$"), (2.6, hid, "$b$")):
+        bias = (right, y + (0.9 if y == 0 else -0.9))
+        ax.add_patch(Circle(bias, 0.25, facecolor="#eeeeee", edgecolor=INK, lw=1.0, ls="--", zorder=3))
+        ax.text(*bias, "+1", ha="center", va="center", fontsize=8, zorder=4)
+        ax.add_collection(LineCollection([[bias, p] for p in row], colors=MUTED, linewidths=0.7,
+                                         linestyles="dashed", zorder=1))
+        ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=9)
+    left = min(vis[0][0], hid[0][0]) - 0.7
+    ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=10)
+    ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=10)
+    ax.text(0.0, -0.75, "같은 층 안에는 연결이 없다 · 층 사이 가중치 $W$ (양방향)", ha="center", va="top",
+            fontsize=9, color="#555555")
+    ax.set_xlim(left - 2.0, right + 1.6)
+    ax.set_ylim(-1.3, 3.3)
+    return fig
+
+
+def _rolled(ax: Axes, x: float) -> None:
+    labels = [("$x$", PALE, "입력"), ("$h$", "white", "은닉"), ("$y$", WARM, "출력")]
+    for k, (sym, face, name) in enumerate(labels):
+        _node(ax, (x, 2.0 * k), r=0.4, face=face, text=sym, fontsize=12)
+        ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=10)
+    _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
+    _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
+    _arrow(ax, (x + 0.35, 2.25), (x + 0.35, 1.75), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
+    ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=10, color=ACCENT)
+
+
+@drawer
+def rnn(steps: int = 3, unrolled: bool = True) -> Figure:
+    """Draw a recurrent layer with its self-connection and, optionally, the same layer unrolled in time."""
+    if steps < 1:
+        raise ValueError(f"steps must be positive, got {steps}")
+    gap = 1.6
+    width = 3.0 + ((steps - 1) * gap + 2.6 if unrolled else 0.0)
+    fig = new_figure(3.8, min(8.0, 1.6 + width * 0.95))
+    ax = _canvas(fig)
+    _rolled(ax, 0.0)
+    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=10)
+    if unrolled:
+        ax.text(2.15, 2.0, "=", ha="center", va="center", fontsize=18)
+        x0 = 3.3
+        for t in range(steps):
+            x = x0 + t * gap
+            for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
+                _node(ax, (x, 2.0 * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=10)
+            _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
+            _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
+            if t:
+                _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=16, color=ACCENT, lw=1.4)
+        ax.text(x0 + (steps - 1) * gap / 2, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)",
+                ha="center", va="top", fontsize=10)
+    ax.set_xlim(-1.9, width + 0.2)
+    ax.set_ylim(-1.5, 4.6)
+    return fig
+
+
+def gradient_magnitudes(steps: int, weight: float, activation: str, pre_activation: float) -> list[float]:
+    """Return |dh_t/dx_1| for t = 1..steps in h_t = f(w h_(t-1) + x_t) at a fixed pre-activation.
+
+    dh_1/dx_1 = f'(a); each later step multiplies by w f'(a), so the gradient is f'(a)^t |w|^(t-1).
+    """
+    if steps < 1:
+        raise ValueError(f"steps must be positive, got {steps}")
+    slope = abs(activation_derivative(activation, pre_activation))
+    return [slope ** t * abs(weight) ** (t - 1) for t in range(1, steps + 1)]
+
+
+@drawer
+def gradient_flow(steps: int = 6, weight: float = 1.0, activation: str = "sigmoid",
+                  pre_activation: float = 0.5) -> Figure:
+    """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
+    grads = gradient_magnitudes(steps, weight, activation, pre_activation)
+    rel = [g / grads[0] if grads[0] else 0.0 for g in grads]
+    norm = Normalize(0.0, max(1.0, max(rel)))
+    cmap = ScalarMappable(norm=norm, cmap="Greys")
+    gap = 1.3
+    fig = new_figure(3.9)
+    ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
+    rows = [("출력", 4.0), ("은닉층", 2.0), ("입력", 0.0)]
+    for name, y in rows:
+        ax.text(-0.8, y, name, ha="right", va="center", fontsize=10)
+    for t in range(steps):
+        x = t * gap
+        shade = to_hex(cmap.to_rgba(np.array([rel[t]]))[0])
+        _node(ax, (x, 0.0), r=0.36, face=INK if t == 0 else "white")
+        _node(ax, (x, 2.0), r=0.36, face=shade)
+        _node(ax, (x, 4.0), r=0.36, face=shade)
+        _arrow(ax, (x, 0.0), (x, 2.0), shrink=15)
+        _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
+        if t:
+            _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
+        ax.text(x + 0.1, 1.3, f"{rel[t]:.2g}", fontsize=8.5, color="#555555", ha="left", va="center")
+        ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=10)
+    ax.text(-0.8, -0.8, "시각 $t$", ha="right", va="center", fontsize=10)
+    ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
+    ax.set_ylim(-1.3, 4.8)
+    cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))
+    bar = fig.colorbar(cmap, cax=cax)
+    bar.ax.tick_params(labelsize=8)
+    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=9)
+    fig.text(0.43, -0.04, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
+             f"$w$ = {weight:g}: 한 단계마다 $w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배",
+             ha="center", va="bottom", fontsize=9, color="#444444")
+    return fig

@@ -1,0 +1,103 @@
+"""Function plots computed from formulas (activation functions) and pictures shown as they are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.image import imread
+from matplotlib.mathtext import MathTextParser
+from numpy.typing import NDArray
+
+from dlexport.diagrams.style import DPI, WIDTH, drawer, new_figure
+
+Array = NDArray[np.float64]
+Curve = Callable[[Array], Array]
+
+
+def _sigmoid(x: Array) -> Array:
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+# name -> (legend label, f, f')
+ACTIVATIONS: dict[str, tuple[str, Curve, Curve]] = {
+    "sigmoid": ("시그모이드 $\\sigma(x)$", _sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x))),
+    "tanh": ("$\\tanh(x)$", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2),
+    "relu": ("ReLU $\\max(0, x)$", lambda x: np.maximum(0.0, x), lambda x: (x > 0).astype(np.float64)),
+    "softplus": ("softplus $\\ln(1+e^x)$", lambda x: np.logaddexp(0.0, x), _sigmoid),
+    "leaky_relu": ("leaky ReLU $\\max(0.1x, x)$", lambda x: np.where(x > 0, x, 0.1 * x),
+                   lambda x: np.where(x > 0, 1.0, 0.1)),
+}
+COLORS = {"sigmoid": "#1f77b4", "tanh": "#2ca02c", "relu": "#d62728", "softplus": "#9467bd",
+          "leaky_relu": "#ff7f0e"}
+
+
+def activation_derivative(name: str, x: float) -> float:
+    """Return the derivative of the named activation function at `x`."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return float(ACTIVATIONS[name][2](np.array([x], dtype=np.float64))[0])
+
+
+@drawer
+def activation_functions(functions: Sequence[str] = ("sigmoid", "tanh", "relu", "softplus"),
+                         x_min: float = -5.0, x_max: float = 5.0, derivatives: bool = True) -> Figure:
+    """Plot each named activation function and, on a second panel, its derivative."""
+    unknown = [f for f in functions if f not in ACTIVATIONS]
+    if unknown or not functions:
+        raise ValueError(f"unknown activation {unknown}; choose from {', '.join(ACTIVATIONS)}")
+    if not x_min < x_max:
+        raise ValueError(f"x_min ({x_min}) must be less than x_max ({x_max})")
+    x = np.linspace(x_min, x_max, 801)
+    fig = new_figure(3.6 if derivatives else 4.0, WIDTH if derivatives else 5.5)
+    panels = fig.subplots(1, 2 if derivatives else 1, squeeze=False)[0]
+    titles = ["활성화 함수 $f(x)$", "도함수 $f'(x)$ — 역전파 때 곱해지는 기울기"]
+    for i, ax in enumerate(panels):
+        for name in functions:
+            label, f, df = ACTIVATIONS[name]
+            ax.plot(x, (f if i == 0 else df)(x), color=COLORS[name], lw=2.0, label=label)
+        ax.axhline(0, color="#888888", lw=0.8)
+        ax.axvline(0, color="#888888", lw=0.8)
+        ax.grid(True, color="#e5e5e5", lw=0.6)
+        ax.set_title(titles[i], fontsize=11)
+        ax.set_xlabel("$x$")
+        ax.set_xlim(x_min, x_max)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    panels[0].set_ylim(-1.5, min(max(x_max, 1.5), 5.0))
+    panels[0].legend(loc="upper left", fontsize=8.5, frameon=False)
+    if derivatives:
+        panels[1].set_ylim(-0.1, 1.15)
+        panels[1].legend(loc="upper left", fontsize=8.5, frameon=False)
+    fig.subplots_adjust(wspace=0.25)
+    return fig
+
+
+@drawer
+def image(path: str = "") -> Figure:
+    """Show a picture file (an absolute path, resolved by the renderer) without axes."""
+    file = Path(path)
+    if not path or not file.is_absolute():
+        raise ValueError(f"image path must be absolute (resolved against sources/), got {path!r}")
+    pixels = imread(file)
+    height, width = pixels.shape[:2]
+    inches = min(WIDTH, width / DPI * 2)
+    fig = new_figure(inches * height / width, inches)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.imshow(pixels, cmap="gray" if pixels.ndim == 2 else None, interpolation="antialiased")
+    ax.set_axis_off()
+    return fig
+
+
+@drawer
+def formula(latex: str, fontsize: float = 22.0) -> Figure:
+    """Typeset one LaTeX formula (mathtext subset) on a white figure that the encoder crops tightly."""
+    try:
+        MathTextParser("path").parse(f"${latex}$", dpi=DPI)
+    except ValueError as e:
+        raise ValueError(f"matplotlib mathtext cannot typeset this LaTeX: {e}") from None
+    fig = new_figure(1.0, 1.0)
+    fig.text(0.0, 0.5, f"${latex}$", fontsize=fontsize, va="center", ha="left")
+    return fig

@@ -1,0 +1,71 @@
+"""Record what a build produced (build/manifest.json) and tell whether the outputs are still current.
+
+The fingerprint hashes every input of a build — the source files, dlexport's own code and
+templates, its version, the build time and the --template file — so a no-op rebuild can be
+recognised without importing matplotlib, python-pptx or genanki.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import dlexport
+from dlexport.files import write_bytes
+
+MANIFEST = "manifest.json"
+
+
+def _tree(h: hashlib._Hash, root: Path, label: str) -> None:
+    """Add every file below `root` (names and bytes, in sorted order) to `h`."""
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        h.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def fingerprint(sources: Path, epoch: int, template: Path | None, command: str) -> str:
+    """Return a hash of everything that decides the outputs' bytes."""
+    h = hashlib.sha256(f"dlexport {dlexport.__version__}\n{command}\n{epoch}\n".encode())
+    _tree(h, sources, "sources")
+    _tree(h, Path(dlexport.__file__).parent, "code")
+    if template is not None:
+        h.update(b"template\0" + template.read_bytes())
+    return h.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def describe(out: Path, files: Iterable[Path]) -> list[dict[str, object]]:
+    """Return the manifest entries (path relative to `out`, sha256, size) for `files`, sorted."""
+    return [{"path": p.relative_to(out).as_posix(), "sha256": _digest(p), "size": p.stat().st_size}
+            for p in sorted(files)]
+
+
+def write(out: Path, key: str, epoch: int, outputs: list[dict[str, object]],
+          counts: Mapping[str, int]) -> Path:
+    """Write build/manifest.json (stable key order, no timings: same build, same bytes)."""
+    data = {"dlexport": dlexport.__version__, "fingerprint": key, "epoch": epoch,
+            "counts": dict(sorted(counts.items())), "outputs": outputs}
+    dest = out / MANIFEST
+    write_bytes(dest, (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode())
+    return dest
+
+
+def is_current(out: Path, key: str) -> bool:
+    """Return True when out/manifest.json has this fingerprint and every output it lists is intact."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        if data.get("fingerprint") != key:
+            return False
+        for entry in data["outputs"]:
+            path = out / entry["path"]
+            if path.stat().st_size != entry["size"] or _digest(path) != entry["sha256"]:
+                return False
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True

@@ -1,0 +1,272 @@
+"""Render every figure and formula to a content-named PNG, through a verified cache and a process pool.
+
+matplotlib is imported only when something must be drawn: a warm build never loads it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import multiprocessing
+import os
+import re
+import struct
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from dlexport import diagrams
+from dlexport.errors import SourceError
+from dlexport.files import write_bytes
+from dlexport.fonts import hangul_font
+from dlexport.model import Asset, Assets, Glossary
+
+RENDER_VERSION = "1"  # bump to invalidate every cache entry
+FORMULA = "formula"  # the kind (and file-name stem) of formula images
+PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
+NAMED = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.png$")
+
+
+@dataclass(frozen=True)
+class RenderStats:
+    """What one asset stage did: how many images, how many came from the cache, wall time."""
+
+    total: int
+    cached: int
+    rendered: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Job:
+    """One image to produce: its file-name stem, drawer kind, drawer params and cache key."""
+
+    stem: str  # figure id, or "formula"
+    kind: str
+    params: Mapping[str, object]
+    key: str
+    alt: str
+    caption: str
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    """Return (width, height) in pixels read from a PNG header."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG file")
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@cache
+def environment() -> str:
+    """Return a hash of everything besides a figure's params that changes its pixels.
+
+    That is the Hangul font files, the matplotlib version, the drawing code (every .py file in
+    dlexport/diagrams/) and RENDER_VERSION.
+    """
+    h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {version('matplotlib')}\n".encode())
+    for bold in (False, True):
+        with hangul_font(bold).open("rb") as f:
+            h.update(hashlib.file_digest(f, "sha256").digest())
+    for path in sorted(Path(diagrams.__file__).parent.glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def cache_key(kind: str, params: Mapping[str, object], extra: str = "") -> str:
+    """Return the cache key of one image: kind, canonical JSON params, `extra` and the environment."""
+    blob = json.dumps({"kind": kind, "params": params, "extra": extra, "env": environment()},
+                      sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _sha256(blob.encode())
+
+
+def jobs_for(glossary: Glossary) -> list[Job]:
+    """Return one job per figure (presentation order), then one per distinct formula (sorted)."""
+    out: list[Job] = []
+    for fig in glossary.figures():
+        if fig.kind not in diagrams.KINDS:
+            raise ValueError(f"figure {fig.id!r}: unknown diagram kind {fig.kind!r}")
+        params = {**diagrams.KINDS[fig.kind].defaults, **fig.params}
+        extra = ""
+        if fig.kind == "image":
+            file = (fig.base_dir / str(params["path"])).resolve()
+            extra = _sha256(file.read_bytes())  # the picture's bytes, not where the checkout lives
+            key = cache_key(fig.kind, params, extra)
+            params["path"] = str(file)
+        else:
+            key = cache_key(fig.kind, params, extra)
+        out.append(Job(fig.id, fig.kind, params, key, fig.alt, fig.caption))
+    for latex in sorted({f.latex for t in glossary.terms for f in t.formulas}):
+        params = {"latex": latex}
+        out.append(Job(FORMULA, FORMULA, params, cache_key(FORMULA, params), latex, ""))
+    return out
+
+
+def render_image(kind: str, params: Mapping[str, object]) -> bytes:
+    """Draw one image (a diagram kind, or "formula") and return its PNG bytes; imports matplotlib."""
+    from dlexport.diagrams import plots, style  # the only path that loads matplotlib
+
+    if kind == FORMULA:
+        return style.to_png(plots.formula(str(params["latex"])))
+    module, _, name = diagrams.KINDS[kind].drawer.partition(":")
+    draw = getattr(importlib.import_module(module), name)
+    return style.to_png(draw(**params))
+
+
+class DrawError(ValueError):
+    """A figure's parameters or a formula's LaTeX could not be drawn: a mistake in the sources."""
+
+    def __init__(self, subject: str, is_formula: bool, reason: str) -> None:
+        super().__init__(subject, is_formula, reason)
+        self.subject, self.is_formula, self.reason = subject, is_formula, reason
+
+    def __str__(self) -> str:
+        what = f"formula `{self.subject}`" if self.is_formula else f"figure `{self.subject}`"
+        return f"{what}: {' '.join(self.reason.split())}"
+
+
+@contextmanager
+def draw_errors(glossary: Glossary) -> Iterator[None]:
+    """Turn a DrawError into a SourceError at the figure or formula's place in its source file."""
+    try:
+        yield
+    except DrawError as e:
+        for term in glossary.terms:
+            lines = [f.line for f in term.formulas if f.latex == e.subject] if e.is_formula else \
+                [f.line for f in term.figures if f.id == e.subject]
+            if lines:
+                fix = "write LaTeX that matplotlib's mathtext can typeset" if e.is_formula else \
+                    "change the figure's params"
+                raise SourceError.one(term.source, f"cannot draw {e}", fix, line=lines[0]) from e
+        raise
+
+
+def _render_job(job: Job) -> bytes:
+    try:
+        return render_image(job.kind, job.params)
+    except ValueError as e:
+        raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
+
+
+def read_cache(cache_dir: Path, key: str) -> tuple[bytes, int, int] | None:
+    """Return a cached PNG with its size, or None if missing or not matching its recorded sha256."""
+    try:
+        info = json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+        data = (cache_dir / f"{key}.png").read_bytes()
+        if _sha256(data) != info["sha256"]:
+            return None
+        return data, int(info["width"]), int(info["height"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_cache(cache_dir: Path, key: str, data: bytes) -> tuple[int, int]:
+    """Store a PNG and its metadata under `key`; return its size."""
+    width, height = png_size(data)
+    write_bytes(cache_dir / f"{key}.png", data)
+    meta = {"sha256": _sha256(data), "width": width, "height": height}
+    write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True).encode())
+    return width, height
+
+
+def _publish(figures_dir: Path, stem: str, data: bytes) -> Path:
+    dest = figures_dir / f"{stem}-{_sha256(data)[:10]}.png"
+    if not (dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data):
+        write_bytes(dest, data)
+    return dest
+
+
+def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
+    """Yield (job, PNG bytes) for each miss, in a process pool when there are several."""
+    if len(misses) < PARALLEL_MIN or jobs < 2:
+        for job in misses:
+            yield job, _render_job(job)
+        return
+    # fork: workers inherit the imported modules and need no `if __name__ == "__main__"` guard
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:
+        futures = {pool.submit(_render_job, job): job for job in misses}
+        for future in as_completed(futures):
+            yield futures[future], future.result()
+
+
+def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None = None,
+                  jobs: int | None = None,
+                  progress: Callable[[str], None] | None = None) -> tuple[Assets, RenderStats]:
+    """Write every figure and formula PNG to out_dir/figures and return where they are.
+
+    Cached images (verified by sha256) are reused; misses are drawn, in parallel when there
+    are more than four and `jobs` > 1. Files in out_dir/figures named like ours but no longer
+    referenced are removed.
+    """
+    start = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    cache_dir = cache_dir or out_dir / ".cache" / "figures"
+    figures_dir = out_dir / "figures"
+    figures_dir.mkdir(parents=True, exist_ok=True)
+    todo = jobs_for(glossary)
+    results: dict[int, Asset] = {}
+    misses: list[Job] = []
+    index = {id(job): i for i, job in enumerate(todo)}
+    for i, job in enumerate(todo):
+        hit = read_cache(cache_dir, job.key)
+        if hit is None:
+            misses.append(job)
+            continue
+        data, width, height = hit
+        results[i] = Asset(_publish(figures_dir, job.stem, data), width, height, job.alt, job.caption)
+        say(f"cached   {job.stem if job.kind != FORMULA else job.alt}")
+    same_key: dict[str, list[Job]] = {}
+    for job in misses:
+        same_key.setdefault(job.key, []).append(job)
+    unique = [group[0] for group in same_key.values()]
+    for first, data in _rendered(unique, jobs or os.cpu_count() or 1):
+        width, height = write_cache(cache_dir, first.key, data)
+        for job in same_key[first.key]:
+            results[index[id(job)]] = Asset(_publish(figures_dir, job.stem, data), width, height,
+                                            job.alt, job.caption)
+            say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
+    _remove_stale(figures_dir, (a.path.name for a in results.values()))
+    ordered = [(todo[i], results[i]) for i in range(len(todo))]
+    assets = Assets(figures={j.stem: a for j, a in ordered if j.kind != FORMULA},
+                    formulas={j.alt: a for j, a in ordered if j.kind == FORMULA})
+    stats = RenderStats(total=len(todo), cached=len(todo) - len(misses), rendered=len(misses),
+                        seconds=time.perf_counter() - start)
+    return assets, stats
+
+
+def _remove_stale(figures_dir: Path, keep: Iterable[str]) -> None:
+    kept = set(keep)
+    for path in figures_dir.iterdir():
+        if NAMED.match(path.name) and path.name not in kept:
+            path.unlink()
+
+
+def contact_sheet(assets: Assets, dest: Path, columns: int = 3) -> None:
+    """Write one PNG showing every figure's thumbnail with its id, for review."""
+    from matplotlib.image import imread
+
+    from dlexport.diagrams.style import new_figure, to_png
+
+    items = sorted(assets.figures.items())
+    rows = max(1, -(-len(items) // columns))
+    fig = new_figure(2.3 * rows, 8.0)
+    for k, (fid, asset) in enumerate(items):
+        r, c = divmod(k, columns)
+        ax = fig.add_axes((c / columns + 0.01, 1 - (r + 1) / rows + 0.02, 1 / columns - 0.02,
+                           1 / rows - 0.07))
+        ax.imshow(imread(asset.path), interpolation="antialiased")
+        ax.set_title(fid, fontsize=9)
+        ax.set_axis_off()
+    write_bytes(dest, to_png(fig))

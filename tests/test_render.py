@@ -1,0 +1,135 @@
+"""Tests for the asset stage: content-named PNGs, verified cache, lazy matplotlib, parallel == serial."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dlexport.model import Figure, Formula, Glossary, Section, Term
+from dlexport.render import NAMED, contact_sheet, png_size, render_assets
+
+ROOT = Path(__file__).resolve().parent.parent
+CHEAP = [("rbm", {"visible": 4, "hidden": 2}), ("feedforward", {"layers": [2, 3, 1]}),
+         ("cnn", {}), ("rnn", {"steps": 2}), ("rnn", {"unrolled": False}), ("rbm", {"visible": 3})]
+
+
+def synthetic(count: int = len(CHEAP), base_dir: Path = ROOT / "sources", image: str = "") -> Glossary:
+    """Return a glossary of `count` cheap figures (CHEAP, then dropout nets by seed) and two formulas."""
+    kinds = [*CHEAP, *(("dropout", {"seed": i}) for i in range(len(CHEAP), count))]
+    figures = [Figure(id=f"fig-{i}", kind=kind, params=params, caption=f"그림 {i}", alt=f"대체 텍스트 {i}",
+                      term_id="t", base_dir=base_dir) for i, (kind, params) in enumerate(kinds[:count])]
+    if image:
+        figures.append(Figure(id="pic", kind="image", params={"path": image}, caption="사진", alt="사진",
+                              term_id="t", base_dir=base_dir))
+    term = Term(id="t", section="s", ko="용어", en="Term", abbr="", summary="", definition="", key_points=(),
+                formulas=(Formula(r"f(x) = \max(0, x)"), Formula(r"\sigma(x) = \frac{1}{1 + e^{-x}}")),
+                figures=tuple(figures), related=(), references=(), cloze=(), source=base_dir / "t.yaml")
+    return Glossary(id="g", title="제목", subtitle="", author="", version="1", language="ko", tag_prefix="dl",
+                    name="g", sections=(Section(id="s", ko="이론", en="Theory", terms=(term,)),))
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Return every file in out/figures by name."""
+    return {p.name: p.read_bytes() for p in sorted((out / "figures").iterdir())}
+
+
+def test_assets_are_content_named_pngs_with_alt_and_caption(tmp_path: Path) -> None:
+    assets, stats = render_assets(synthetic(), tmp_path, jobs=1)
+    assert (stats.total, stats.cached, stats.rendered) == (8, 0, 8)
+    assert len(assets.figures) == 6 and len(assets.formulas) == 2
+    fig = assets.figures["fig-0"]
+    assert NAMED.match(fig.path.name) and fig.path.name.startswith("fig-0-")
+    assert (fig.alt, fig.caption) == ("대체 텍스트 0", "그림 0")
+    assert png_size(fig.path.read_bytes()) == (fig.width, fig.height)
+    assert fig.width <= 1700
+    formula = assets.formulas[r"f(x) = \max(0, x)"]
+    assert formula.path.name.startswith("formula-") and 40 < formula.height < 200
+    assert len(files(tmp_path)) == 8
+
+
+def test_two_builds_are_byte_identical_and_warm_build_renders_nothing(tmp_path: Path) -> None:
+    render_assets(synthetic(), tmp_path / "a", jobs=1)
+    render_assets(synthetic(), tmp_path / "b", jobs=1)
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+    _, stats = render_assets(synthetic(), tmp_path / "a", jobs=1)
+    assert (stats.cached, stats.rendered) == (8, 0)
+    assert files(tmp_path / "a") == files(tmp_path / "b")
+
+
+def test_warm_build_does_not_import_matplotlib(tmp_path: Path) -> None:
+    render_assets(synthetic(), tmp_path, jobs=1)
+    script = ("import sys; from pathlib import Path; from tests.test_render import synthetic; "
+              "from dlexport.render import render_assets; "
+              f"a, s = render_assets(synthetic(), Path({str(tmp_path)!r}), jobs=1); "
+              "print(s.cached, s.rendered, sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["8", "0", "[]"]
+
+
+def test_corrupt_or_missing_cache_entries_are_rendered_again(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    render_assets(synthetic(), tmp_path / "out", cache_dir=cache, jobs=1)
+    before = files(tmp_path / "out")
+    pngs = sorted(cache.glob("*.png"))
+    pngs[0].write_bytes(pngs[0].read_bytes()[:100])  # truncated
+    meta = sorted(cache.glob("*.json"))[1]
+    meta.write_text(json.dumps({"sha256": "0" * 64, "width": 1, "height": 1}))  # lies about the PNG
+    sorted(cache.glob("*.json"))[2].unlink()
+    _, stats = render_assets(synthetic(), tmp_path / "out", cache_dir=cache, jobs=1)
+    assert stats.rendered == 3 and stats.cached == 5
+    assert files(tmp_path / "out") == before
+
+
+def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
+    _, serial = render_assets(synthetic(7), tmp_path / "serial", jobs=1)
+    _, parallel = render_assets(synthetic(7), tmp_path / "parallel", jobs=2)
+    assert serial.rendered == parallel.rendered == 9
+    assert files(tmp_path / "serial") == files(tmp_path / "parallel")
+
+
+def test_stale_figures_are_removed_and_other_files_kept(tmp_path: Path) -> None:
+    (tmp_path / "figures").mkdir()
+    (tmp_path / "figures" / "old-figure-0123456789.png").write_bytes(b"x")
+    (tmp_path / "figures" / "notes.txt").write_text("keep")
+    render_assets(synthetic(2), tmp_path, jobs=1)
+    names = set(files(tmp_path))
+    assert "old-figure-0123456789.png" not in names and "notes.txt" in names
+    render_assets(synthetic(1), tmp_path, jobs=1)
+    assert not any(n.startswith("fig-1-") for n in files(tmp_path))
+
+
+def test_image_kind_is_resolved_and_keyed_by_its_bytes(tmp_path: Path) -> None:
+    from matplotlib.figure import Figure as MplFigure
+
+    src = tmp_path / "sources"
+    (src / "images").mkdir(parents=True)
+    names = []
+    for color in ("red", "blue"):
+        pic = MplFigure(figsize=(2, 1), facecolor=color)
+        pic.savefig(src / "images" / "사진.png", dpi=100, metadata={"Software": None})
+        assets, stats = render_assets(synthetic(0, src, "images/사진.png"), tmp_path / "out", jobs=1)
+        names.append(assets.figures["pic"].path.name)
+    assert (stats.rendered, stats.cached) == (1, 2)  # same path, new bytes: a new key
+    assert names[0] != names[1] and assets.figures["pic"].width > 100
+
+
+def test_bad_formula_names_the_formula(tmp_path: Path) -> None:
+    glossary = synthetic(0)
+    term = glossary.sections[0].terms[0]
+    bad = Term(**{**term.__dict__, "formulas": (Formula(r"x \notacommand y"),)})
+    broken = Glossary(**{**glossary.__dict__, "sections": (Section("s", "이론", "Theory", (bad,)),)})
+    with pytest.raises(ValueError, match="notacommand"):
+        render_assets(broken, tmp_path, jobs=1)
+
+
+def test_contact_sheet_shows_every_figure(tmp_path: Path) -> None:
+    assets, _ = render_assets(synthetic(), tmp_path, jobs=1)
+    contact_sheet(assets, tmp_path / "sheet.png")
+    width, height = png_size((tmp_path / "sheet.png").read_bytes())
+    assert width > 1000 and height > 500
+    assert os.path.getsize(tmp_path / "sheet.png") > 20_000
