@@ -1,0 +1,452 @@
+"""Plan a lecture deck as plain data — slides, fitted text, placed pictures — without touching a file.
+
+Text is measured with the Hangul font the diagrams use (NanumGothic, via Pillow) and wrapped into
+its box; whatever does not fit at a readable size continues on a "(계속)" slide. Every fixed phrase
+of the deck is in `TEXT` and the speaker-notes templates below it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from types import MappingProxyType
+
+import jinja2
+from PIL import ImageFont
+
+from dlexport.fonts import hangul_font
+from dlexport.model import Asset, Assets, Glossary, Section, Term
+
+TEXT: Mapping[str, str] = MappingProxyType({
+    "agenda": "목차",
+    "continued": "(계속)",
+    "section_body": "{en} · 용어 {n}개",
+    "version_date": "버전 {version} · {date}",
+    "date": "{y}년 {m}월 {d}일",
+    "formulas": "수식",
+    "review": "복습 질문 — {section}",
+    "question": "{name}{particle} 무엇이며, 왜 중요한가?",
+    "particle_batchim": "이란",
+    "particle_vowel": "란",
+    "answers": "정답",
+    "references": "참고 문헌",
+})
+
+_JINJA = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                            undefined=jinja2.StrictUndefined)
+TERM_NOTES = _JINJA.from_string("""\
+{{ definition }}
+
+요약: {{ term.summary }}
+{% if related %}
+
+관련 용어: {{ related | join(", ") }}
+{% endif %}
+{% if term.references %}
+
+참고 문헌:
+{% for r in term.references %}
+- {{ r.cite() }}
+{% endfor %}
+{% endif %}""")
+REVIEW_NOTES = _JINJA.from_string("""\
+{{ heading }}
+{% for n, term in answers %}
+{{ n }}. {{ term.title }}: {{ term.summary }}
+{% endfor %}""")
+
+EMU_PER_PT = 12700
+Rect = tuple[int, int, int, int]  # x, y, cx, cy in EMU
+INSET_X, INSET_Y = 91440, 45720  # python-pptx/PowerPoint default text-box insets
+WIDTH_SAFETY = 0.9  # viewers may use a font up to 10% wider than NanumGothic
+LINE = 1.2  # line height / font size; the renderer sets exactly this spacing
+SPACE_BEFORE = 0.4  # space before each paragraph after the first, / font size
+INDENT = {0: 342900, 1: 742950}  # marL per bullet level
+NUMBER_INDENT = 457200
+BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
+TITLE_SIZES = (36, 34, 32, 30, 28)
+COVER_SIZES = (44, 40, 36, 32)
+FORMULA_MAX_HEIGHT = 640080  # 0.7 in: a formula image is never blown up past lecture size
+FORMULA_ROW = 1005840  # 1.1 in: the least room one formula and its label need
+GAP = 91440
+
+
+@dataclass(frozen=True)
+class Para:
+    """One paragraph of a text box: text, size in points, bullet level, optional list number."""
+
+    text: str
+    size: int
+    level: int = 0
+    number: int = 0  # > 0: auto-numbered item with this number
+    bullet: bool = True
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """A free text box (caption, formula label) at a fixed place."""
+
+    rect: Rect
+    paras: tuple[Para, ...]
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An image placed inside its area with its aspect ratio kept."""
+
+    asset: Asset
+    rect: Rect
+    descr: str
+
+
+@dataclass(frozen=True)
+class SlidePlan:
+    """Everything one slide shows; `layout` names a slide layout of the template."""
+
+    kind: str  # title | agenda | section | term | review | references
+    layout: str  # cover | content | section | two | title_only
+    title: str
+    title_size: int
+    body: tuple[Para, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    boxes: tuple[TextBox, ...] = ()
+    notes: str = ""
+    footer: bool = True
+    term_id: str = ""
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where the template's placeholders are (EMU rectangles), which decides how much text fits."""
+
+    cover_title: Rect
+    cover_body: Rect
+    title: Rect
+    body: Rect
+    left: Rect
+    right: Rect
+    section_title: Rect
+    section_body: Rect
+    footer: Rect = field(default=(0, 0, 0, 0))
+
+
+# The default python-pptx template widened to 16:9 (x and cx × 4/3), as slides.py makes it.
+DEFAULT_GEOMETRY = Geometry(
+    cover_title=(914400, 2130425, 10363200, 1470025), cover_body=(1828800, 3886200, 8534400, 1752600),
+    title=(609600, 274638, 10972800, 1143000), body=(609600, 1600200, 10972800, 4525963),
+    left=(609600, 1600200, 5384800, 4525963), right=(6197600, 1600200, 5384800, 4525963),
+    section_title=(963084, 4406900, 10363200, 1362075), section_body=(963084, 2906713, 10363200, 1500187),
+    footer=(4165600, 6356350, 3860800, 365125),
+)
+
+
+@cache
+def _font(bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(hangul_font(bold)), 1000)
+
+
+@lru_cache(maxsize=1 << 16)
+def _width_1000(text: str, bold: bool) -> float:
+    return float(_font(bold).getlength(text))
+
+
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """Return the width of `text` in points at `size` points."""
+    return _width_1000(text, bold) * size / 1000
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Return `text` broken into lines no wider than `width` points; overlong words break anywhere."""
+    return list(_wrap(text, width, size))
+
+
+@lru_cache(maxsize=1 << 14)
+def _wrap(text: str, width: float, size: float) -> tuple[str, ...]:
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if text_width(candidate, size) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while text_width(word, size) > width:
+                n = max(1, max((k for k in range(1, len(word) + 1)
+                                if text_width(word[:k], size) <= width), default=1))
+                lines.append(word[:n])
+                word = word[n:]
+            line = word
+        lines.append(line)
+    return tuple(lines)
+
+
+def _usable(rect: Rect, margin: int = 0) -> tuple[float, float]:
+    """Return the (width, height) in points that text may use inside `rect`."""
+    w = (rect[2] - 2 * INSET_X - margin) / EMU_PER_PT * WIDTH_SAFETY
+    h = (rect[3] - 2 * INSET_Y) / EMU_PER_PT
+    return w, h
+
+
+def _margin(p: Para) -> int:
+    return NUMBER_INDENT if p.number else INDENT.get(p.level, 0) if p.bullet else 0
+
+
+def para_lines(p: Para, rect: Rect) -> list[str]:
+    """Return the lines `p` takes in a box of `rect`'s width."""
+    return wrap(p.text, _usable(rect, _margin(p))[0], p.size)
+
+
+def height(paras: Sequence[Para], rect: Rect) -> float:
+    """Return the height in points the paragraphs take in a box of `rect`'s width."""
+    total = 0.0
+    for i, p in enumerate(paras):
+        total += len(para_lines(p, rect)) * LINE * p.size + (SPACE_BEFORE * p.size if i else 0)
+    return total
+
+
+def fits(paras: Sequence[Para], rect: Rect) -> bool:
+    """Return whether the paragraphs fit inside `rect` without overflow."""
+    return height(paras, rect) <= _usable(rect)[1]
+
+
+def paginate(paras: Sequence[Para], rect: Rect) -> list[tuple[Para, ...]]:
+    """Split paragraphs into pages that each fit `rect`; a paragraph taller than a page is cut by lines."""
+    pages: list[tuple[Para, ...]] = []
+    page: list[Para] = []
+    for p in _split_tall(paras, rect):
+        if page and not fits([*page, p], rect):
+            pages.append(tuple(page))
+            page = []
+        page.append(p)
+    if page:
+        pages.append(tuple(page))
+    return pages
+
+
+def _split_tall(paras: Iterable[Para], rect: Rect) -> Iterable[Para]:
+    for p in paras:
+        if fits([p], rect):
+            yield p
+            continue
+        per_page = max(1, int(_usable(rect)[1] // (LINE * p.size)))
+        lines = para_lines(p, rect)
+        for i in range(0, len(lines), per_page):
+            yield Para(" ".join(lines[i:i + per_page]), p.size, p.level, p.number if i == 0 else 0,
+                       p.bullet and i == 0)
+
+
+def fit_title(text: str, rect: Rect, sizes: Sequence[int] = TITLE_SIZES) -> int:
+    """Return the largest size in `sizes` at which `text` fits on one line, else the one where it wraps in."""
+    for size in sizes:
+        if len(wrap(text, _usable(rect)[0], size)) == 1:
+            return size
+    for size in range(sizes[-1], 11, -2):
+        if fits([Para(text, size, bullet=False)], rect):
+            return size
+    return 12
+
+
+def fit_picture(asset: Asset, area: Rect, max_height: int | None = None) -> Rect:
+    """Return the largest rectangle with `asset`'s aspect ratio inside `area`, centred in it."""
+    x, y, w, h = area
+    h = min(h, max_height) if max_height else h
+    scale = min(w / asset.width, h / asset.height)
+    cx, cy = int(asset.width * scale), int(asset.height * scale)
+    return x + (w - cx) // 2, y + (h - cy) // 2, cx, cy
+
+
+def _caption(text: str, area: Rect) -> tuple[Para, ...]:
+    """Return the caption at the largest size (18 → 12 pt) that takes at most three lines."""
+    for size in (SMALL_SIZE, 16, 14, 12):
+        p = Para(text, size, bullet=False)
+        if len(para_lines(p, area)) <= 3:
+            return (p,)
+    return (Para(text, 12, bullet=False),)
+
+
+def _box_height(paras: Sequence[Para], rect: Rect) -> int:
+    return int(height(paras, rect) * EMU_PER_PT) + 2 * INSET_Y + EMU_PER_PT * 4
+
+
+def place_figure(asset: Asset, area: Rect) -> tuple[Picture, TextBox]:
+    """Return the picture and its caption below it, the pair centred vertically in `area`."""
+    x, y, w, h = area
+    paras = _caption(asset.caption, area)
+    cap_h = _box_height(paras, area)
+    px, _, cx, cy = fit_picture(asset, (x, y, w, h - cap_h - GAP))
+    top = y + (h - cy - GAP - cap_h) // 2
+    picture = Picture(asset, (px, top, cx, cy), asset.alt or asset.caption)
+    return picture, TextBox((x, top + cy + GAP, w, cap_h), paras)
+
+
+def place_formulas(formulas: Sequence[tuple[str, str, Asset]], area: Rect) \
+        -> tuple[list[Picture], list[TextBox]]:
+    """Return formula images stacked in `area`, each under its label."""
+    x, y, w, h = area
+    row_h = h // len(formulas)
+    pictures, boxes, rows = [], [], []
+    for label, latex, asset in formulas:
+        paras = (Para(label, SMALL_SIZE, bullet=False),) if label else ()
+        lab_h = _box_height(paras, area) if paras else 0
+        rect = fit_picture(asset, (x, 0, w, row_h - lab_h - GAP), FORMULA_MAX_HEIGHT)
+        rows.append((paras, lab_h, rect, f"{label}: {latex}" if label else latex, asset))
+    total = sum(lab_h + GAP + r[3] for _, lab_h, r, _, _ in rows) + GAP * (len(rows) - 1)
+    top = y + max(0, (h - total) // 2)
+    for paras, lab_h, r, descr, asset in rows:
+        if paras:
+            boxes.append(TextBox((x, top, w, lab_h), paras))
+        pictures.append(Picture(asset, (r[0], top + lab_h + GAP, r[2], r[3]), descr))
+        top += lab_h + GAP + r[3] + 2 * GAP
+    return pictures, boxes
+
+
+def _continued(title: str, i: int) -> str:
+    return f"{title} {TEXT['continued']}" if i else title
+
+
+def _plain(text: str) -> str:
+    """Return source text with single line breaks joined: blank lines stay paragraph breaks."""
+    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
+    return "\n".join(p for p in paragraphs if p)
+
+
+def term_notes(glossary: Glossary, term: Term) -> str:
+    """Return the speaker notes of a term: definition, summary, related terms and references."""
+    known = {t.id: t for t in glossary.terms}
+    related = [known[r].title if r in known else r for r in term.related]
+    return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
+
+
+def _place(item: tuple[str, object], area: Rect) -> tuple[list[Picture], list[TextBox]]:
+    kind, value = item
+    if kind == "figure":
+        assert isinstance(value, Asset)
+        picture, caption = place_figure(value, area)
+        return [picture], [caption]
+    return place_formulas(value, area)  # type: ignore[arg-type]
+
+
+def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para, ...]]:
+    """Return key-point pages: the first `beside` beside a picture (left column), the rest full width."""
+    pages: list[tuple[Para, ...]] = []
+    rest = list(paras)
+    while rest:
+        rect = geo.left if len(pages) < beside else geo.body
+        rest = list(_split_tall(rest, rect))
+        pages.append(paginate(rest, rect)[0])
+        rest = rest[len(pages[-1]):]
+    return pages
+
+
+def term_slides(glossary: Glossary, term: Term, assets: Assets, geo: Geometry) -> list[SlidePlan]:
+    """Return the slides of one term: key points beside its figures, formulas under them, continued."""
+    figures = [assets.figures[f.id] for f in term.figures]
+    formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
+    notes = term_notes(glossary, term)
+    paras = [Para(k, BODY_SIZE) for k in term.key_points]
+    pages = _pages(paras, len(figures) + bool(formulas), geo)
+    under: tuple[int, Rect] | None = None  # formulas below the last key points, if they fit there
+    if figures and formulas and pages:
+        x, y, w, h = geo.left
+        used = _box_height(pages[-1], geo.left) + GAP
+        if h - used >= len(formulas) * FORMULA_ROW:
+            under = (len(pages) - 1, (x, y + used, w, h - used))
+    items: list[tuple[str, object]] = [("figure", a) for a in figures]
+    if under is None:
+        per = max(1, geo.right[3] // FORMULA_ROW)
+        items += [("formulas", formulas[i:i + per]) for i in range(0, len(formulas), per)]
+    slides = []
+    for i in range(max(len(pages), len(items), 1)):
+        body = pages[i] if i < len(pages) else ()
+        title = _continued(term.title, i)
+        if i < len(items) and items[i][0] == "formulas" and not body and i:
+            title = f"{term.title} — {TEXT['formulas']}"
+        pictures: list[Picture] = []
+        boxes: list[TextBox] = []
+        if i < len(items):
+            pictures, boxes = _place(items[i], geo.right if body else geo.body)
+        if under is not None and under[0] == i:
+            more = place_formulas(formulas, under[1])
+            pictures, boxes = pictures + more[0], boxes + more[1]
+        layout = "two" if body and pictures else "content" if body else "title_only"
+        slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
+                                tuple(boxes), notes, term_id=term.id))
+    return slides
+
+
+def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
+                 notes: Sequence[str] = ()) -> list[SlidePlan]:
+    pages = paginate(paras, geo.body) or [()]
+    return [SlidePlan(kind, "content", _continued(title, i), fit_title(_continued(title, i), geo.title),
+                      page, notes=notes[i] if i < len(notes) else "")
+            for i, page in enumerate(pages)]
+
+
+def _particle(word: str) -> str:
+    last = word.rstrip()[-1:]
+    if "가" <= last <= "힣":
+        return TEXT["particle_batchim"] if (ord(last) - 0xAC00) % 28 else TEXT["particle_vowel"]
+    return f"({TEXT['particle_batchim'][0]}){TEXT['particle_vowel']}"
+
+
+def question(term: Term) -> str:
+    """Return the review question asked about a term."""
+    name = f"{term.ko}({term.abbr or term.en})" if term.abbr or term.en else term.ko
+    return TEXT["question"].format(name=name, particle=_particle(term.ko))
+
+
+def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
+    """Return the review slides of a section: one question per term, answers in the notes."""
+    paras = [Para(question(t), BODY_SIZE, number=n) for n, t in enumerate(section.terms, 1)]
+    pages = paginate(paras, geo.body)
+    by_number = dict(enumerate(section.terms, 1))
+    notes = [REVIEW_NOTES.render(heading=TEXT["answers"],
+                                 answers=[(p.number, by_number[p.number]) for p in page if p.number]).strip()
+             for page in pages]
+    title = TEXT["review"].format(section=f"{section.ko} ({section.en})")
+    return _text_slides("review", title, paras, geo, notes)
+
+
+def date_text(epoch: int) -> str:
+    """Return the build date (UTC) as Korean text."""
+    t = time.gmtime(epoch)
+    return TEXT["date"].format(y=t.tm_year, m=t.tm_mon, d=t.tm_mday)
+
+
+def cover(glossary: Glossary, epoch: int, geo: Geometry) -> SlidePlan:
+    """Return the title slide."""
+    lines = [glossary.subtitle, glossary.author,
+             TEXT["version_date"].format(version=glossary.version, date=date_text(epoch))]
+    body = tuple(Para(line, SUB_SIZE, bullet=False) for line in lines if line)
+    while not fits(body, geo.cover_body) and body[0].size > 12:
+        body = tuple(Para(p.text, p.size - 2, bullet=False) for p in body)
+    return SlidePlan("title", "cover", glossary.title, fit_title(glossary.title, geo.cover_title, COVER_SIZES),
+                     body, footer=False)
+
+
+def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
+               geo: Geometry = DEFAULT_GEOMETRY) -> list[SlidePlan]:
+    """Return every slide of the lecture deck, in order."""
+    slides = [cover(glossary, epoch, geo)]
+    agenda: list[Para] = []
+    for s in glossary.sections:
+        agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
+        agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
+    slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
+    for s in glossary.sections:
+        title = f"{s.ko} ({s.en})" if s.en else s.ko
+        body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
+        slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
+        for t in s.terms:
+            slides += term_slides(glossary, t, assets, geo)
+        if s.terms:
+            slides += review_slides(s, geo)
+    cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
+    if cites:
+        refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
+        slides += _text_slides("references", TEXT["references"], refs, geo)
+    return slides

@@ -1,0 +1,302 @@
+"""Tests for the lecture deck: the plan, the .pptx read back by python-pptx, and LibreOffice's render of it."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib import mathtext
+from PIL import Image, ImageDraw
+from pptx import Presentation
+from pptx.oxml.ns import qn
+from pptx.util import Emu
+
+from dlexport.errors import UsageError
+from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
+from dlexport.targets import slides
+from dlexport.targets.slide_plan import TEXT, slide_plan, text_width, wrap
+from tests.conftest import ROOT, require_tool
+
+EPOCH = 1700000000
+ARTIFACTS = ROOT / "test-artifacts" / "slides"
+LONG_TOKEN = "초" * 10 + "LongUnbrokenTokenWithoutAnySpaces" * 4
+LONG_DEFINITION = "이 정의는 발표자 노트에만 들어가는 아주 긴 설명 문장이다. " * 120
+
+
+def long_term(section: str) -> Term:
+    """Return a term with a very long definition, ten key points and one unbreakable token."""
+    figure = Figure("long-figure", "image", {}, "세로로 긴 그림의 캡션 " * 6, "세로로 긴 상자와 대각선을 그린 그림.",
+                    "long")
+    point = "이 항목은 여러 줄에 걸쳐 줄바꿈되도록 일부러 길게 쓴 핵심 내용 문장이다"
+    points = [f"핵심 {i}: {point}" for i in range(1, 10)]
+    return Term(id="long", section=section, ko="아주 긴 설명을 가진 시험용 용어",
+                en="A Term With A Very Long Definition", abbr="LONG", summary="노트를 시험하는 긴 용어.",
+                definition=LONG_DEFINITION, key_points=(*points, LONG_TOKEN), formulas=(), figures=(figure,),
+                related=("perceptron",), references=(), cloze=(), source=Path("long.yaml"))
+
+
+def with_long_term(glossary: Glossary) -> Glossary:
+    """Return the glossary with `long_term` appended to its first section."""
+    first = glossary.sections[0]
+    first = dataclasses.replace(first, terms=(*first.terms, long_term(first.id)))
+    return dataclasses.replace(glossary, sections=(first, *glossary.sections[1:]))
+
+
+def make_assets(glossary: Glossary, folder: Path) -> Assets:
+    """Return assets drawn here: Pillow pictures (wide and tall) and real mathtext formulas."""
+    folder.mkdir(parents=True, exist_ok=True)
+    figures, formulas = {}, {}
+    for i, f in enumerate(glossary.figures()):
+        w, h = (1200, 600) if i % 2 == 0 else (500, 800)
+        image = Image.new("RGB", (w, h), "white")
+        ImageDraw.Draw(image).rectangle((4, 4, w - 5, h - 5), outline="navy", width=8)
+        ImageDraw.Draw(image).line((0, h, w, 0), fill="firebrick", width=10)
+        image.save(folder / f"{f.id}.png")
+        figures[f.id] = Asset(folder / f"{f.id}.png", w, h, f.alt, f.caption)
+    for j, formula in enumerate(x for t in glossary.terms for x in t.formulas):
+        path = folder / f"formula-{j}.png"
+        mathtext.math_to_image(f"${formula.latex}$", path, dpi=200, format="png")
+        with Image.open(path) as image:
+            formulas[formula.latex] = Asset(path, image.width, image.height, formula.latex, formula.label)
+    return Assets(figures, formulas)
+
+
+@pytest.fixture(scope="module")
+def long_glossary(glossary: Glossary) -> Glossary:
+    return with_long_term(glossary)
+
+
+@pytest.fixture(scope="module")
+def deck(long_glossary: Glossary, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Assets]:
+    """Build the fixture deck once for the module."""
+    tmp = tmp_path_factory.mktemp("deck")
+    assets = make_assets(long_glossary, tmp / "assets")
+    return slides.build(long_glossary, assets, tmp / "out", Settings(epoch=EPOCH)), assets
+
+
+@pytest.fixture(scope="module")
+def prs(deck: tuple[Path, Assets]) -> Any:
+    return Presentation(str(deck[0]))
+
+
+@pytest.fixture(scope="module")
+def seed_deck(seed_glossary: Glossary, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the real glossary's deck with the real figures."""
+    from dlexport.render import render_assets
+
+    tmp = tmp_path_factory.mktemp("seed")
+    assets, _ = render_assets(seed_glossary, tmp / "out", cache_dir=tmp / "cache")
+    return slides.build(seed_glossary, assets, tmp / "out", Settings(epoch=EPOCH))
+
+
+def to_pdf(pptx: Path, tmp: Path) -> Path:
+    """Convert with LibreOffice headless (own profile and HOME); fail if no PDF appears."""
+    soffice = require_tool("soffice")
+    out = tmp / "pdf"
+    env = {**os.environ, "HOME": str(tmp / "home")}
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), str(pptx)],
+                   env=env, capture_output=True, timeout=300, check=False)
+    pdf = out / f"{pptx.stem}.pdf"
+    assert pdf.exists(), "LibreOffice wrote no PDF"
+    return pdf
+
+
+@pytest.fixture(scope="module", params=["fixture", "seed"])
+def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
+    """Render a deck with LibreOffice once, keep PNGs of its pages as test artifacts; return (pdf, deck)."""
+    pptx = request.getfixturevalue("deck")[0] if request.param == "fixture" else request.getfixturevalue("seed_deck")
+    path = to_pdf(pptx, tmp_path_factory.mktemp("render"))
+    folder = ARTIFACTS / request.param
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(folder / "page")], check=False, timeout=120)
+    assert sorted(folder.glob("page-*.png"))
+    return path, Presentation(str(pptx))
+
+
+def titles(prs: Any) -> list[str]:
+    return [s.shapes.title.text_frame.text for s in prs.slides]
+
+
+def test_plan_has_lecture_order(long_glossary: Glossary, deck: tuple[Path, Assets]) -> None:
+    plans = slide_plan(long_glossary, deck[1], EPOCH)
+    kinds = [p.kind for p in plans]
+    assert kinds[:3] == ["title", "agenda", "section"] and kinds[-1] == "references"
+    assert kinds.count("section") == kinds.count("review") == len(long_glossary.sections)
+    for term in long_glossary.terms:
+        own = [p for p in plans if p.term_id == term.id]
+        assert own and own[0].title == term.title, term.id
+        assert bool(own[0].pictures) == bool(term.figures or term.formulas), term.id
+    assert slides.count(long_glossary, deck[1], Settings(epoch=EPOCH)) == len(plans)
+
+
+def test_slides_read_back(prs: Any, long_glossary: Glossary, deck: tuple[Path, Assets]) -> None:
+    plans = slide_plan(long_glossary, deck[1], EPOCH)
+    assert titles(prs) == [p.title for p in plans]
+    assert (prs.slide_width, prs.slide_height) == (Emu(12192000), Emu(6858000))
+    assert titles(prs)[1] == TEXT["agenda"] and titles(prs)[-1] == TEXT["references"]
+    assert f"{long_glossary.sections[0].ko} ({long_glossary.sections[0].en})" in titles(prs)
+
+
+def test_term_notes_teach_alone(prs: Any, long_glossary: Glossary) -> None:
+    by_title = {s.shapes.title.text_frame.text: s for s in prs.slides}
+    for term in long_glossary.terms:
+        notes = by_title[term.title].notes_slide.notes_text_frame.text
+        assert " ".join(term.definition.split())[:40] in " ".join(notes.split())
+        for ref in term.references:
+            assert ref.cite() in notes
+        for rel in term.related:
+            known = {t.id: t.title for t in long_glossary.terms}
+            assert known.get(rel, rel) in notes
+
+
+def test_review_answers_in_notes(prs: Any, long_glossary: Glossary) -> None:
+    review = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(TEXT["review"][:4])]
+    assert len(review) == len(long_glossary.sections)
+    notes = "\n".join(s.notes_slide.notes_text_frame.text for s in review)
+    for term in long_glossary.terms:
+        assert term.summary in notes
+
+
+def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path, Assets]) -> None:
+    alts = {a.alt for a in deck[1].figures.values()} | set(deck[1].formulas)
+    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) >= len(deck[1].figures) + len(deck[1].formulas)
+    for pic in pictures:
+        descr = pic._element.nvPicPr.cNvPr.get("descr", "")
+        assert descr and not descr.endswith(".png") and any(a in descr for a in alts), descr
+        w, h = pic.image.size
+        assert abs(pic.width / pic.height - w / h) < 0.01 * w / h
+        assert pic.left >= 0 and pic.left + pic.width <= prs.slide_width
+        assert pic.top >= 0 and pic.top + pic.height <= prs.slide_height
+
+
+def test_every_run_is_korean_with_east_asian_font(prs: Any) -> None:
+    parts = [s.part for s in prs.slides] + [s.notes_slide.part for s in prs.slides if s.has_notes_slide]
+    runs = 0
+    for part in parts:
+        for rPr in part._element.iter(qn("a:rPr"), qn("a:endParaRPr")):
+            tags = [c.tag for c in rPr]
+            assert rPr.get("lang") == "ko-KR"
+            assert tags.index(qn("a:latin")) < tags.index(qn("a:ea")) < tags.index(qn("a:cs"))
+            assert rPr.find(qn("a:ea")).get("typeface") == slides.EAST_ASIAN
+            runs += 1
+        for run in part._element.iter(qn("a:r"), qn("a:fld")):
+            assert run.find(qn("a:rPr")) is not None
+    assert runs > 100
+
+
+def test_autofit_off_on_every_text_frame(prs: Any) -> None:
+    for s in prs.slides:
+        for body in s.shapes._spTree.iter(qn("a:bodyPr")):
+            assert body.find(qn("a:noAutofit")) is not None and body.get("wrap") == "square"
+
+
+def test_key_points_continue_instead_of_overflowing(prs: Any) -> None:
+    term = long_term("x")
+    own = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(term.title)]
+    assert len(own) >= 3
+    assert all(TEXT["continued"] in s.shapes.title.text_frame.text for s in own[1:])
+    text = " ".join(sh.text_frame.text for s in own for sh in s.placeholders if sh.placeholder_format.idx == 1)
+    positions = [text.index(f"핵심 {i}:") for i in range(1, 10)]
+    assert positions == sorted(positions)
+    assert LONG_TOKEN[:30] in text.replace(" ", "")
+    for s in own:
+        sizes = {int(r.get("sz")) for r in s.shapes._spTree.iter(qn("a:rPr")) if r.getparent().tag == qn("a:r")}
+        assert min(sizes) >= 1200  # footer 12 pt; bullets checked next
+        bullets = [r for sh in s.placeholders if sh.placeholder_format.idx == 1
+                   for r in sh._element.iter(qn("a:rPr"))]
+        assert all(int(r.get("sz")) >= 1800 for r in bullets)
+
+
+def test_same_input_same_bytes(long_glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path) -> None:
+    again = slides.build(long_glossary, deck[1], tmp_path / "again", Settings(epoch=EPOCH))
+    assert again.read_bytes() == deck[0].read_bytes()
+    later = slides.build(long_glossary, deck[1], tmp_path / "later", Settings(epoch=EPOCH + 86400))
+    assert later.read_bytes() != deck[0].read_bytes()
+    props = Presentation(str(later)).core_properties
+    assert props.revision == 1 and props.created.timestamp() == EPOCH + 86400 - _utc_offset(props.created)
+
+
+def _utc_offset(when: Any) -> int:
+    from datetime import UTC
+
+    return int(when.replace(tzinfo=UTC).timestamp() - when.timestamp())
+
+
+def test_template_restyles_and_bad_template_is_a_usage_error(long_glossary: Glossary,
+                                                             deck: tuple[Path, Assets], tmp_path: Path) -> None:
+    template = slides.open_template(None)
+    template.slide_layouts[1].placeholders[0].left = Emu(300000)
+    template.save(str(tmp_path / "mine.pptx"))
+    built = slides.build(long_glossary, deck[1], tmp_path / "t", Settings(EPOCH, tmp_path / "mine.pptx"))
+    assert titles(Presentation(str(built))) == titles(Presentation(str(deck[0])))
+    (tmp_path / "bad.pptx").write_text("not a deck")
+    with pytest.raises(UsageError):
+        slides.build(long_glossary, deck[1], tmp_path / "b", Settings(EPOCH, tmp_path / "bad.pptx"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.sampled_from("가나다 abcW→. "), max_size=80), st.integers(60, 400))
+def test_wrap_lines_fit_and_keep_text(text: str, width: int) -> None:
+    lines = wrap(text, width, 24)
+    assert all(text_width(line, 24) <= width or len(line) == 1 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+# ---- LibreOffice's render -----------------------------------------------------------------------------
+
+
+def test_render_has_one_page_per_slide_and_hangul_in_cjk_font(rendered: tuple[Path, Any]) -> None:
+    pdf, prs = rendered
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == len(prs.slides)
+        chars = [c for page in doc.pages for c in page.chars]
+    hangul = [c for c in chars if "가" <= c["text"] <= "힣"]
+    assert len(hangul) > 200
+    assert all("CJK" in c["fontname"] or "Gothic" in c["fontname"] for c in hangul), \
+        {c["fontname"] for c in hangul}
+
+
+def test_render_keeps_every_character_inside_its_shape(rendered: tuple[Path, Any]) -> None:
+    pdf, prs = rendered
+    tol = 2.0
+    with pdfplumber.open(pdf) as doc:
+        for number, (slide, page) in enumerate(zip(prs.slides, doc.pages, strict=True), 1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            for c in chars:
+                assert -tol <= c["x0"] and c["x1"] <= page.width + tol, (number, c["text"])
+                assert -tol <= c["top"] and c["bottom"] <= page.height + tol, (number, c["text"])
+            for shape in slide.shapes:
+                if not shape.has_text_frame or not shape.text_frame.text.strip():
+                    continue
+                x0, top = shape.left / 12700 - tol, shape.top / 12700 - tol
+                x1, bottom = x0 + shape.width / 12700 + 2 * tol, top + shape.height / 12700 + 2 * tol
+                inside = Counter(c["text"].upper() for c in chars  # a template may set all caps
+                                 if x0 <= c["x0"] and c["x1"] <= x1 and top <= c["top"] and c["bottom"] <= bottom)
+                expected = Counter(ch.upper() for ch in shape.text_frame.text if ch.strip())
+                missing = expected - inside
+                assert not missing, (number, shape.name, "".join(missing.elements())[:40])
+
+
+def test_render_shows_a_picture_on_every_term_slide(rendered: tuple[Path, Any], long_glossary: Glossary,
+                                                    seed_glossary: Glossary) -> None:
+    pdf, prs = rendered
+    terms = long_glossary.terms + seed_glossary.terms
+    term_titles = {t.title for t in terms if t.figures or t.formulas}
+    shown = [s for s in prs.slides if s.shapes.title.text_frame.text in term_titles]
+    assert len(shown) >= 3
+    with pdfplumber.open(pdf) as doc:
+        for slide, page in zip(prs.slides, doc.pages, strict=True):
+            if slide.shapes.title.text_frame.text in term_titles:
+                assert page.images, slide.shapes.title.text_frame.text
