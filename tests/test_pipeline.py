@@ -1,0 +1,107 @@
+"""`python -m dlexport all`: one reproducible build, a manifest, and a no-op rebuild that does nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, ROOTS, run_cli
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Return every output file below `out` (the cache excluded) by relative path."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return an output folder holding one full build of the fixture glossary."""
+    out = tmp_path_factory.mktemp("out")
+    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_all_writes_every_output_and_a_manifest(built: Path) -> None:
+    names = sorted(files(built))
+    assert "테스트-용어집.apkg" in names and "테스트-용어집.pptx" in names and "manifest.json" in names
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    listed = {e["path"]: e for e in manifest["outputs"]}
+    assert sorted(listed) == [n for n in names if n != "manifest.json"]
+    for name, entry in listed.items():
+        assert entry["size"] == (built / name).stat().st_size
+    assert manifest["counts"]["terms"] == 3 and manifest["counts"]["figures"] == 2
+    assert manifest["counts"]["notes"] == 5 and manifest["counts"]["slides"] > 5
+    assert manifest["epoch"] == 1700000000
+    assert not [p for p in built.iterdir() if p.name.startswith(".staging")]
+
+
+def test_noop_rebuild_imports_nothing_heavy_and_touches_nothing(built: Path) -> None:
+    before = {p: p.stat().st_mtime_ns for p in built.rglob("*")}
+    code = ("import sys; from dlexport.cli import main; code = main(sys.argv[1:]); "
+            "heavy = [m for m in ('matplotlib', 'pptx', 'genanki', 'yaml', 'PIL') if m in sys.modules]; "
+            "print('HEAVY', heavy); sys.exit(code)")
+    result = subprocess.run([sys.executable, "-c", code, "all", "--sources", str(ROOTS / "basic"),
+                             "--out", str(built)], capture_output=True, text=True, cwd=ROOT,
+                            env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert "up to date" in result.stdout
+    assert "HEAVY []" in result.stdout
+    assert {p: p.stat().st_mtime_ns for p in built.rglob("*")} == before
+
+
+def test_damaged_output_is_rebuilt(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    good = (out / "테스트-용어집.apkg").read_bytes()
+    (out / "테스트-용어집.apkg").write_bytes(good[:100])
+    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out)
+    assert result.returncode == 0 and "up to date" not in result.stdout
+    assert (out / "테스트-용어집.apkg").read_bytes() == good
+
+
+def test_builds_are_byte_identical_across_dirs_time_zones_and_hash_seeds(built: Path, tmp_path: Path) -> None:
+    sources = tmp_path / "elsewhere" / "소스"
+    shutil.copytree(ROOTS / "basic", sources)
+    out = tmp_path / "out2"
+    result = run_cli("all", "--sources", sources, "--out", out, "--jobs", "1", cwd=tmp_path,
+                     env={"TZ": "Asia/Seoul", "PYTHONHASHSEED": "12345", "LC_ALL": "C.UTF-8"})
+    assert result.returncode == 0, result.stderr
+    ours, theirs = files(built), files(out)
+    assert sorted(ours) == sorted(theirs)
+    different = [name for name in ours if ours[name] != theirs[name]]
+    assert different == []
+
+
+def test_later_epoch_changes_the_packages(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "later"
+    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out, env={"SOURCE_DATE_EPOCH": "1800000000"})
+    assert result.returncode == 0, result.stderr
+    assert (out / "테스트-용어집.apkg").read_bytes() != (built / "테스트-용어집.apkg").read_bytes()
+    assert json.loads((out / "manifest.json").read_text())["epoch"] == 1800000000
+
+
+def test_epoch_follows_the_last_commit_of_the_sources(tmp_path: Path) -> None:
+    from dlexport.epoch import build_epoch
+
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOTS / "basic", repo / "sources")
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    env = {"GIT_COMMITTER_DATE": "2001-02-03T04:05:06+00:00", "PATH": "/usr/bin:/bin"}
+    subprocess.run([*git, "commit", "-qm", "x"], check=True, env=env)
+    monkey = pytest.MonkeyPatch()
+    monkey.delenv("SOURCE_DATE_EPOCH", raising=False)
+    try:
+        assert build_epoch(repo / "sources") == 981173106
+        (repo / "sources" / "terms" / "20-activation.yaml").write_text("id: x\n", encoding="utf-8")
+        assert build_epoch(repo / "sources") > 981173106  # an uncommitted edit is newer than the commit
+    finally:
+        monkey.undo()
