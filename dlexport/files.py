@@ -6,7 +6,7 @@ import os
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,17 +43,17 @@ def zip_date(epoch: int) -> tuple[int, int, int, int, int, int]:
     return (t.tm_year, t.tm_mon, t.tm_mday, t.tm_hour, t.tm_min, t.tm_sec & ~1)
 
 
-def rezip(src: Path, dest: Path, epoch: int, *, stored: frozenset[str] = frozenset()) -> None:
-    """Copy zip `src` to `dest` member by member, in the same order, with every date set to `epoch`.
+def write_zip(dest: Path, members: Iterable[tuple[str, bytes, bool]], epoch: int) -> None:
+    """Write a zip of (name, data, deflate?) members in the given order, every date set to `epoch`.
 
-    Members keep their compression method (deflated members are re-deflated at level 9, which
-    is deterministic for the same zlib); names in `stored` are forced to ZIP_STORED.
+    Same members, same bytes: no clock, no host, fixed permissions. Already-compressed data
+    (PNG, JPEG, media) should be stored (deflate=False): compressing it again only costs time.
     """
     date = zip_date(epoch)
-    with zipfile.ZipFile(src) as zin, atomic_path(dest) as tmp, zipfile.ZipFile(tmp, "w") as zout:
-        for info in zin.infolist():
-            out = zipfile.ZipInfo(info.filename, date_time=date)
-            out.compress_type = zipfile.ZIP_STORED if info.filename in stored else info.compress_type
-            out.external_attr = 0o644 << 16
-            out.create_system = 3
-            zout.writestr(out, zin.read(info.filename), compresslevel=9)
+    with atomic_path(dest) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        for name, data, deflate in members:
+            info = zipfile.ZipInfo(name, date_time=date)
+            info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            z.writestr(info, data, compresslevel=6)

@@ -7,7 +7,6 @@ import itertools
 import json
 import re
 import sqlite3
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from dlexport.files import atomic_path, zip_date
+from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
@@ -254,18 +253,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
         db.close()
 
     dest = out_dir / f"{glossary.name}.apkg"
-    date = zip_date(settings.epoch)
-    members = [("collection.anki2", collection, zipfile.ZIP_DEFLATED),
-               ("media", json.dumps({str(i): p.name for i, p in enumerate(media)}).encode(),
-                zipfile.ZIP_DEFLATED)]
-    members += [(str(i), p.read_bytes(), zipfile.ZIP_STORED) for i, p in enumerate(media)]
-    with atomic_path(dest) as tmp, zipfile.ZipFile(tmp, "w") as z:
-        for name, data, method in members:
-            info = zipfile.ZipInfo(name, date_time=date)
-            info.compress_type = method
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            z.writestr(info, data, compresslevel=9)
+    media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
+    write_zip(dest, [("collection.anki2", collection, True), ("media", media_map, True),
+                     *((str(i), p.read_bytes(), False) for i, p in enumerate(media))], settings.epoch)
     return dest
 
 

@@ -164,22 +164,26 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 
 @lru_cache(maxsize=1 << 14)
 def _wrap(text: str, width: float, size: float) -> tuple[str, ...]:
+    """Greedy word wrap; a line's width is the sum of its words' and spaces' widths (each cached)."""
+    limit = width * 1000 / size  # compare in units of the 1000-pt font
+    space = _width_1000(" ", False)
     lines: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        line, used = "", 0.0
         for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if text_width(candidate, size) <= width:
-                line = candidate
+            w = _width_1000(word, False)
+            if line and used + space + w <= limit:
+                line, used = f"{line} {word}", used + space + w
                 continue
-            if line:
+            if line or used:
                 lines.append(line)
-            while text_width(word, size) > width:
-                n = max(1, max((k for k in range(1, len(word) + 1)
-                                if text_width(word[:k], size) <= width), default=1))
+            while w > limit:
+                n = max(1, max((k for k in range(1, len(word) + 1) if _width_1000(word[:k], False) <= limit),
+                               default=1))
                 lines.append(word[:n])
                 word = word[n:]
-            line = word
+                w = _width_1000(word, False)
+            line, used = word, w
         lines.append(line)
     return tuple(lines)
 
@@ -314,10 +318,9 @@ def _plain(text: str) -> str:
     return "\n".join(p for p in paragraphs if p)
 
 
-def term_notes(glossary: Glossary, term: Term) -> str:
-    """Return the speaker notes of a term: definition, summary, related terms and references."""
-    known = {t.id: t for t in glossary.terms}
-    related = [known[r].title if r in known else r for r in term.related]
+def term_notes(titles: Mapping[str, str], term: Term) -> str:
+    """Return the speaker notes of a term: definition, summary, related terms (by title) and references."""
+    related = [titles.get(r, r) for r in term.related]
     return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
 
 
@@ -342,11 +345,11 @@ def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para
     return pages
 
 
-def term_slides(glossary: Glossary, term: Term, assets: Assets, geo: Geometry) -> list[SlidePlan]:
+def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry) -> list[SlidePlan]:
     """Return the slides of one term: key points beside its figures, formulas under them, continued."""
     figures = [assets.figures[f.id] for f in term.figures]
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
-    notes = term_notes(glossary, term)
+    notes = term_notes(titles, term)
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
     pages = _pages(paras, len(figures) + bool(formulas), geo)
     under: tuple[int, Rect] | None = None  # formulas below the last key points, if they fit there
@@ -437,12 +440,13 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
         agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
     slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
+    titles = {t.id: t.title for t in glossary.terms}
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
         slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
         for t in s.terms:
-            slides += term_slides(glossary, t, assets, geo)
+            slides += term_slides(titles, t, assets, geo)
         if s.terms:
             slides += review_slides(s, geo)
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
