@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -17,6 +18,7 @@ COMMANDS = {
     "diagrams": "그림만 — render the figures and a contact sheet",
     "anki": "Anki 덱만 — build the .apkg",
     "slides": "강의 슬라이드만 — build the .pptx",
+    "cheatsheet": "치트시트만 — build the Markdown cheatsheet and the HTML study page",
 }
 
 
@@ -72,8 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as e:  # unwritable --out, full disk, …
         if args.verbose:
             traceback.print_exc()
-        where = shown(Path(e.filename)) if e.filename else str(args.out)
-        print(f"{where}: {e.strerror or e} — check that the folder exists and is writable; "
+        name = e.filename2 or e.filename  # os.replace(staged, dest) fails on dest, its second name
+        where = shown(Path(os.fsdecode(name))) if name else str(args.out)
+        what = "is a file, not a folder" if isinstance(e, FileExistsError) else e.strerror or e
+        print(f"{where}: {what} — check that the folder exists and is writable; "
               "earlier outputs were left as they were.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

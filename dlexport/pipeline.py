@@ -27,6 +27,7 @@ from dlexport.model import Glossary, Settings
 TARGETS: dict[str, str] = {
     "anki": "dlexport.targets.anki",
     "slides": "dlexport.targets.slides",
+    "cheatsheet": "dlexport.targets.cheatsheet",
 }
 FIGURES_DIR = "figures"
 
@@ -57,7 +58,7 @@ class Stage:
         if not self.quiet:
             if sys.stderr.isatty():
                 sys.stderr.write("\r\033[K")
-            print(f"{name:<8} {said[0]} {time.perf_counter() - start:.2f} s", flush=True)
+            print(f"{name:<10} {said[0]} {time.perf_counter() - start:.2f} s", flush=True)
 
 
 def summary(glossary: Glossary) -> str:
@@ -81,7 +82,7 @@ def progress_bar(name: str) -> Callable[[str], None] | None:
 
     def show(message: str) -> None:
         done[0] += 1
-        sys.stderr.write(f"\r\033[K{name:<8} {done[0]:>5}  {message[:60]}")
+        sys.stderr.write(f"\r\033[K{name:<10} {done[0]:>5}  {message[:60]}")
         sys.stderr.flush()
     return show
 

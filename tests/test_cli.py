@@ -55,12 +55,12 @@ def test_diagrams_writes_figures_and_a_contact_sheet_then_hits_the_cache(tmp_pat
     out = tmp_path / "out"
     first = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
     assert first.returncode == 0, first.stderr
-    assert "figures  4 (0 cached)" in first.stdout
+    assert "figures    4 (0 cached)" in first.stdout
     assert (out / "contact-sheet.png").read_bytes()[:4] == b"\x89PNG"
     assert sorted(p.name.rsplit("-", 1)[0] for p in (out / "figures").iterdir()) == [
         "formula", "formula", "perceptron-net", "rbm-small"]
     again = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
-    assert "figures  4 (4 cached)" in again.stdout
+    assert "figures    4 (4 cached)" in again.stdout
 
 
 def test_undrawable_params_and_latex_point_at_their_line(basic_copy: Path, tmp_path: Path) -> None:

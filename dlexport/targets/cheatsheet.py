@@ -1,0 +1,281 @@
+"""Build the cheatsheet: the seed's Markdown document and an offline HTML study page with every Anki card."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from dlexport.files import write_bytes
+from dlexport.model import Asset, Assets, Glossary, Section, Settings, Term
+from dlexport.targets import anki
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cheatsheet"
+FIGURES = "figures"  # where the pipeline writes the PNGs, relative to the outputs
+FIGURE_SCALE = 0.5  # figures are drawn at 200 dpi: show them at about 100 CSS px per inch
+FORMULA_SCALE = 0.36  # formulas are typeset at 22 pt and 200 dpi: about 1.3 times the body text
+
+# Markdown: ASCII punctuation that is syntax anywhere in a line (CommonMark, GFM tables and
+# strikethrough, GitHub math), things that open HTML or an entity, and what is syntax at a line start.
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~$])")
+_MD_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#|[A-Za-z0-9]+;)")
+_MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#>+\-=])")
+_MD_MATH_UNSAFE = re.compile(r"\\[!-/:-@\[-`{-~]|[`*_<>&\[\]|~$]")
+
+# Anki's template syntax, as our card templates use it.
+_TAG = re.compile(r"\{\{\s*([#^/]?)\s*([^{}]+?)\s*\}\}")
+_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+_MATH = re.compile(r'<span class="math">\\\((.*?)\\\)</span>', re.DOTALL)
+_MEDIA = re.compile(r'<img src="(?![a-z]+:|/)')
+
+
+class Raw(str):
+    """Markdown that is already written (a link, math): the Markdown template prints it as it is."""
+
+
+def md_text(value: object) -> str:
+    """Return `value` as Markdown that shows exactly this text: one line, every syntax character escaped."""
+    if isinstance(value, Raw):
+        return value
+    s = " ".join(str(value).split())
+    s = _MD_ANYWHERE.sub(r"\\\1", s)
+    s = _MD_HTML.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", s)
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", s, count=1)
+
+
+def md_math(latex: str) -> Raw:
+    """Return inline GitHub math: `$…$`, or `` $`…`$ `` when the LaTeX holds Markdown syntax characters."""
+    latex = " ".join(latex.split())
+    if not _MD_MATH_UNSAFE.search(latex):
+        return Raw(f"${latex}$")
+    fence = "`" * (max((len(r) for r in re.findall("`+", latex)), default=0) + 1)
+    pad = " " if latex.startswith("`") or latex.endswith("`") else ""
+    return Raw(f"${fence}{pad}{latex}{pad}{fence}$")
+
+
+def slug(text: str) -> str:
+    """Return GitHub's anchor for a heading: lowercase, letters/digits/marks, '-', '_' kept, spaces to '-'."""
+    kept = (c for c in text.lower() if c in "-_ " or unicodedata.category(c)[0] in "LNM")
+    return "".join(kept).replace(" ", "-")
+
+
+def anchors() -> Callable[[str], str]:
+    """Return a function giving each heading its GitHub anchor; repeats get -1, -2, … as on GitHub."""
+    seen: set[str] = set()
+
+    def anchor(text: str) -> str:
+        base = candidate = slug(text)
+        n = 0
+        while candidate in seen:
+            n += 1
+            candidate = f"{base}-{n}"
+        seen.add(candidate)
+        return candidate
+    return anchor
+
+
+def heading(term: Term) -> str:
+    """Return a term's heading: "한국어 (English)", with the abbreviation when there is one."""
+    if term.abbr and term.abbr.lower() not in term.en.lower():
+        return f"{term.ko} ({term.en}, {term.abbr})"
+    return term.title
+
+
+@dataclass(frozen=True)
+class CardView:
+    """One Anki card as the study page shows it: which term and template, and both sides as HTML."""
+
+    term_id: str
+    name: str  # the card template's name, e.g. "용어 → 뜻"
+    front: Markup
+    back: Markup
+
+
+def render_card(template: str, fields: Mapping[str, str], *, ordinal: int = 1, answer: bool = False,
+                front_side: str = "") -> str:
+    """Render an Anki card template the way Anki does, for the constructs our templates use.
+
+    `{{Field}}`, `{{#Field}}…{{/Field}}`, `{{^Field}}…{{/Field}}`, `{{FrontSide}}` and
+    `{{cloze:Field}}` (card `ordinal`: a blank `[...]` on the question, the text highlighted on
+    the answer). Field values are inserted as they are (they are already escaped HTML) and are
+    never scanned for template syntax.
+    """
+    out: list[str] = []
+    stack: list[tuple[str, bool]] = []  # open sections: name, whether output is on
+    pos = 0
+    for m in _TAG.finditer(template):
+        on = all(shown for _, shown in stack)
+        if on:
+            out.append(template[pos:m.start()])
+        pos = m.end()
+        sigil, name = m.group(1), m.group(2)
+        if sigil in ("#", "^"):
+            filled = bool(re.sub(r"<br\s*/?>|&nbsp;", "", fields.get(name, "")).strip())
+            stack.append((name, filled if sigil == "#" else not filled))
+        elif sigil == "/":
+            if not stack or stack.pop()[0] != name:
+                raise ValueError(f"unbalanced {{{{/{name}}}}} in card template")
+        elif on:
+            out.append(_field(name, fields, ordinal, answer, front_side))
+    if stack:
+        raise ValueError(f"unclosed {{{{#{stack[-1][0]}}}}} in card template")
+    out.append(template[pos:])
+    return "".join(out)
+
+
+def _field(name: str, fields: Mapping[str, str], ordinal: int, answer: bool, front_side: str) -> str:
+    """Return what one `{{…}}` tag becomes."""
+    if name == "FrontSide":
+        return front_side
+    if name.startswith("cloze:"):
+        def blank(m: re.Match[str]) -> str:
+            if int(m.group(1)) != ordinal:
+                return m.group(2)
+            if answer:
+                return f'<span class="cloze">{m.group(2)}</span>'
+            return f'<span class="cloze">[{m.group(3) or "..."}]</span>'
+        return _CLOZE.sub(blank, fields[name.removeprefix("cloze:")])
+    return fields[name]
+
+
+def _page_field(name: str, value: str, assets: Assets) -> str:
+    """Return a field value as the study page shows it: media under figures/, formulas as PNG images."""
+    if name == "Formula":
+        def image(m: re.Match[str]) -> str:
+            asset = assets.formulas.get(html.unescape(m.group(1)))
+            if asset is None:
+                return m.group()
+            w, h = _size(asset, FORMULA_SCALE)
+            return (f'<img class="math" src="{FIGURES}/{asset.path.name}" alt="{m.group(1)}" '
+                    f'width="{w}" height="{h}">')
+        return _MATH.sub(image, value)
+    return _MEDIA.sub(f'<img src="{FIGURES}/', value)
+
+
+def card_views(glossary: Glossary, assets: Assets) -> list[CardView]:
+    """Return every card of the .apkg (same templates, same field values), in deck order."""
+    views: list[CardView] = []
+    for plan in anki.notes(glossary, assets):
+        names, specs = ((anki.TERM_FIELDS, anki.TERM_CARDS) if plan.kind == "term"
+                        else (anki.CLOZE_FIELDS, anki.CLOZE_CARDS))
+        fields = {n: _page_field(n, v, assets) for n, v in zip(names, plan.fields, strict=True)}
+        ordinals = sorted({int(o) for o in re.findall(r"\{\{c(\d+)::", fields.get("Text", ""))}) or [1]
+        for card_name, stem in specs:
+            for ordinal in ordinals if plan.kind == "cloze" else [1]:
+                front = render_card(anki.card_template(f"{stem}_front.html"), fields, ordinal=ordinal)
+                if not re.sub(r"<[^>]*>", "", front).strip() and "<img" not in front:
+                    continue  # Anki makes no card whose question is empty
+                back = render_card(anki.card_template(f"{stem}_back.html"), fields, ordinal=ordinal,
+                                   answer=True, front_side=front)
+                # Anki's `<hr id=answer>` would repeat one id 50 times in one page: make it a class.
+                back = back.replace('<hr id="answer">', '<hr class="answer">')
+                views.append(CardView(html.unescape(fields["Id"]), card_name, Markup(front), Markup(back)))
+    return views
+
+
+def _size(asset: Asset, scale: float) -> tuple[int, int]:
+    """Return the CSS pixel size to show an image at."""
+    return max(1, round(asset.width * scale)), max(1, round(asset.height * scale))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A term with its heading, its anchor (GitHub's, used as the HTML id too) and its related entries."""
+
+    term: Term
+    heading: str
+    anchor: str
+    related: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A section with its anchor and its entries."""
+
+    section: Section
+    anchor: str
+    terms: tuple[Entry, ...]
+
+
+def _outline(glossary: Glossary) -> dict[str, Any]:
+    """Return what both templates need: anchors in document order, sections, entries, related links."""
+    anchor = anchors()
+    title_anchor, toc_anchor = anchor(glossary.title), anchor("목차 (Contents)")
+    parts = []
+    for s in glossary.sections:
+        part_anchor = anchor(f"{s.ko} ({s.en})")
+        entries = [Entry(t, heading(t), anchor(heading(t))) for t in s.terms]
+        parts.append((s, part_anchor, entries))
+    linked = {e.term.id: e for _, _, entries in parts for e in entries}
+    sections = [Part(s, a, tuple(dataclasses.replace(e, related=tuple(linked[r] for r in e.term.related
+                                                                      if r in linked)) for e in entries))
+                for s, a, entries in parts]
+    return {"glossary": glossary, "sections": sections, "title_anchor": title_anchor, "toc_anchor": toc_anchor}
+
+
+@cache
+def _environment(kind: str) -> jinja2.Environment:
+    """Return the jinja2 environment for "md" (every value Markdown-escaped) or "html" (autoescaped)."""
+    loader = jinja2.FileSystemLoader(TEMPLATE_DIR)
+    common: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True}
+    if kind == "md":
+        env = jinja2.Environment(loader=loader, autoescape=False, finalize=md_text, **common)
+        env.filters.update(math=md_math, raw=Raw)
+    else:
+        env = jinja2.Environment(loader=loader, autoescape=True, **common)
+    env.filters["paragraphs"] = anki.paragraphs
+    return env
+
+
+def markdown(glossary: Glossary, assets: Assets) -> str:
+    """Return the cheatsheet as GitHub Markdown (pure: reads and writes no files)."""
+    figures = {k: f"{FIGURES}/{a.path.name}" for k, a in assets.figures.items()}
+    text = _environment("md").get_template("cheatsheet.md.j2").render(**_outline(glossary), figures=figures)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def page(glossary: Glossary, assets: Assets) -> str:
+    """Return the HTML study page (pure: reads no sources, writes no files)."""
+    def image(asset: Asset, scale: float) -> dict[str, object]:
+        w, h = _size(asset, scale)
+        return {"src": f"{FIGURES}/{asset.path.name}", "width": w, "height": h, "alt": asset.alt}
+    env = _environment("html")
+    card_css = anki.default_css().replace("</", "<\\/")  # our own file; never let it end the <style>
+    return env.get_template("page.html.j2").render(
+        **_outline(glossary),
+        figures={k: image(a, FIGURE_SCALE) for k, a in assets.figures.items()},
+        formulas={k: image(a, FORMULA_SCALE) for k, a in assets.formulas.items()},
+        cards=card_views(glossary, assets),
+        card_css=Markup(scope_css(card_css, ".deck")),
+    )
+
+
+def scope_css(css: str, scope: str) -> str:
+    """Return `css` with every selector put under `scope` (inside @media blocks too), `#answer` as a class."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+
+    def rule(m: re.Match[str]) -> str:
+        selectors = ", ".join(f"{scope} {s.strip()}" for s in m.group(1).split(","))
+        return f"\n{selectors} {{{m.group(2)}}}"
+    return re.sub(r"([^{}@;]+?)\s*\{([^{}]*)\}", rule, css).replace("#answer", ".answer")
+
+
+def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> Path:
+    """Write `out_dir/<name>.md` and `out_dir/<name>.html` atomically; return the Markdown path.
+
+    Both link the images in `out_dir/figures/`, which the figure stage writes beside them.
+    """
+    md, page_html = markdown(glossary, assets), page(glossary, assets)  # everything before any write
+    dest = out_dir / f"{glossary.name}.md"
+    write_bytes(dest, md.encode("utf-8"))
+    write_bytes(out_dir / f"{glossary.name}.html", page_html.encode("utf-8"))
+    return dest
