@@ -76,9 +76,13 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         name = e.filename2 or e.filename  # os.replace(staged, dest) fails on dest, its second name
         where = shown(Path(os.fsdecode(name))) if name else str(args.out)
-        what = "is a file, not a folder" if isinstance(e, FileExistsError) else e.strerror or e
-        print(f"{where}: {what} — check that the folder exists and is writable; "
-              "earlier outputs were left as they were.", file=sys.stderr)
+        if isinstance(e, IsADirectoryError):
+            what, fix = "a folder is in the way of an output", "move or rename that folder"
+        elif isinstance(e, FileExistsError):
+            what, fix = "is a file, not a folder", "give --out a folder"
+        else:
+            what, fix = str(e.strerror or e), "check that the folder exists and is writable"
+        print(f"{where}: {what} — {fix}; earlier outputs were left as they were.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted; earlier outputs were left as they were.", file=sys.stderr)

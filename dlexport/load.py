@@ -23,6 +23,9 @@ from dlexport.model import Figure, Formula, Glossary, Reference, Section, Term
 GLOSSARY_FILE = "glossary.yaml"
 TERMS_DIR = "terms"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # no output format can hold these
+MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name limit
+MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 T = TypeVar("T")
@@ -69,7 +72,13 @@ class _File:
     def scalar(self, node: yaml.Node, kind: type[T], what: str) -> T | None:
         """Return a scalar of type `kind` (str, int, float or bool), or record why it isn't one."""
         if isinstance(node, yaml.ScalarNode):
-            value = _construct(node)
+            try:
+                value = _construct(node)
+            except (yaml.YAMLError, ValueError, TypeError, OverflowError) as e:  # `!!int abc`, `!foo x`
+                reason = str(getattr(e, "problem", None) or e).split("\n")[0]
+                self.error(node, f"{what} `{node.value}` can't be read as {_kind(node)} ({reason})",
+                           "quote it to write it as text, and remove any `!tag` before it")
+                return None
             if kind is float and isinstance(value, int) and not isinstance(value, bool):
                 value = float(value)
             if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
@@ -77,6 +86,10 @@ class _File:
                 return None
             if isinstance(value, str) and kind is str and not value.strip():
                 self.error(node, f"{what} is empty", "write some text or remove the key if optional")
+                return None
+            if isinstance(value, str) and (bad := CONTROL.search(value)):
+                self.error(node, f"{what} contains the invisible character U+{ord(bad[0]):04X}",
+                           "delete it (it often comes with text pasted from a PDF or a terminal)")
                 return None
             if type(value) is kind:
                 return value
@@ -101,6 +114,8 @@ class _File:
         if value and not SLUG.match(value):
             self.error(node, f"{what} `{value}` is not a valid id",
                        "use lowercase ASCII letters, digits and single hyphens, e.g. `vanishing-gradient`")
+        elif len(value) > MAX_ID:
+            self.error(node, f"{what} is {len(value)} characters long", f"shorten it to {MAX_ID} at most")
         return value
 
     def items(self, node: yaml.Node | None, what: str) -> Iterator[yaml.Node]:
@@ -159,10 +174,19 @@ def _compose(path: Path, problems: list[Problem]) -> yaml.Node | None:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        mark, start = e.problem_mark or e.context_mark, e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problems.append(Problem(path, line, col, f"YAML syntax error: {e.problem or e.context}",
+        where = f" ({e.context} at line {start.line + 1})" if e.problem and e.context and start and \
+            start.line + 1 != line else ""
+        problems.append(Problem(path, line, col, f"YAML syntax error: {e.problem or e.context}{where}",
                                 "check indentation, colons and quotes on this line and the one above"))
+        return None
+    except yaml.reader.ReaderError as e:  # a control character; its offset differs between loaders
+        char = chr(e.character) if isinstance(e.character, int) else str(e.character)
+        head = text[: max(text.find(char), 0)]
+        line, col = head.count("\n") + 1, len(head) - (head.rfind("\n") + 1) + 1
+        problems.append(Problem(path, line, col, f"character U+{ord(char[:1] or '?'):04X} is not allowed in YAML",
+                                "delete it (most editors don't show it), or write it as an escape in \"quotes\""))
         return None
     if node is None:
         problems.append(Problem(path, 1, 1, "file is empty", "write the keys it needs, or delete it"))
@@ -193,8 +217,11 @@ class _Reader:
         if not head.is_file():
             raise SourceError.one(head, "glossary file is missing",
                                   f"create {GLOSSARY_FILE} with id, name, title, … and sections")
+        if not self.inside(head):
+            raise SourceError(self.problems)
         info = self.read_head(head)
         files = sorted(p for p in (self.root / TERMS_DIR).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+        files = [p for p in files if self.inside(p)]
         if not files:
             self.problems.append(Problem(self.root / TERMS_DIR, 1, 1, "no term files found",
                                          f"add one YAML file per term under {TERMS_DIR}/"))
@@ -206,6 +233,18 @@ class _Reader:
                                  tuple(t for t, _ in terms if t.section == s["id"]))
                          for s in info.pop("sections"))
         return Glossary(sections=sections, **info)
+
+    def inside(self, path: Path) -> bool:
+        """Return whether `path` is a regular file that really lies inside the sources directory."""
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            self.problems.append(Problem(path, 1, 1, "this file is a link leading outside the sources directory",
+                                         "copy the file into sources/ instead of linking to it"))
+            return False
+        if not path.is_file():
+            self.problems.append(Problem(path, 1, 1, "this is a folder or a broken link, not a file",
+                                         f"move it out of {TERMS_DIR}/ or rename it"))
+            return False
+        return True
 
     def read_head(self, path: Path) -> dict[str, Any] | None:
         """Return the glossary file's fields (sections as plain dicts)."""
@@ -220,7 +259,8 @@ class _Reader:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
         info.update(id=f.slug(m.get("id"), "`id`"), name=f.text(m.get("name"), "`name`"))
-        if (info["name"] and not re.fullmatch(r"[\w.-]+", info["name"])) or info["name"].startswith("."):
+        if (info["name"] and not re.fullmatch(r"[\w.-]+", info["name"])) or info["name"].startswith(".") \
+                or len(info["name"].encode()) > MAX_NAME:
             f.error(m.get("name"), f"`name` `{info['name']}` can't be a file name",
                     "use letters, digits, `-` and `_` only, e.g. `deep-learning-ko`")
         if info["tag_prefix"] and not re.fullmatch(r"[A-Za-z0-9_:-]+", info["tag_prefix"]):
@@ -352,11 +392,11 @@ class _Reader:
         ids = {t.id for t, _ in terms}
         for term, m in terms:
             f = _File(term.source, self.problems)
-            if term.id in first:
+            if term.id and term.id in first:  # a missing id is reported as a missing key
                 f.error(m["id"], f"term id `{term.id}` is already used by {first[term.id].name}",
                         "give every term its own id")
             first.setdefault(term.id, term.source)
-            if info and term.section not in sections:
+            if info and term.section and term.section not in sections:
                 close = difflib.get_close_matches(term.section, sections, n=1)
                 f.error(m["section"], f"unknown section `{term.section}`",
                         f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")

@@ -99,19 +99,39 @@ def staging(out: Path) -> Iterator[Path]:
 
 
 def publish(stage: Path, out: Path) -> None:
-    """Move every file built in `stage` into `out`; drop figures the new build no longer uses."""
-    new_figures = stage / FIGURES_DIR
-    if new_figures.is_dir():
+    """Move every file built in `stage` into `out` all together, or leave `out` as it was.
+
+    Files the new build replaces (and figures it no longer uses) are first moved aside; if any move
+    fails, everything already moved is put back before the error goes on.
+    """
+    moves = [(p, out / p.relative_to(stage)) for p in sorted(stage.rglob("*")) if p.is_file()]
+    keep = {dest for _, dest in moves}
+    stale = [p for p in sorted((out / FIGURES_DIR).glob("*.png")) if p not in keep]
+    for _, dest in moves:
+        if dest.is_dir():  # checked first: a folder in the way must stop the build before anything moves
+            raise IsADirectoryError(21, "a folder is in the way of an output", str(dest))
+    aside = Path(tempfile.mkdtemp(prefix=".previous-", dir=out))
+    undo: list[tuple[Path, Path | None]] = []  # (path in out, where its previous content went)
+    try:
         (out / FIGURES_DIR).mkdir(exist_ok=True)
-        keep = {p.name for p in new_figures.iterdir()}
-        for p in new_figures.iterdir():
-            os.replace(p, out / FIGURES_DIR / p.name)
-        for old in (out / FIGURES_DIR).glob("*.png"):
-            if old.name not in keep:
-                old.unlink()
-    for p in stage.iterdir():
-        if p.is_file():
-            os.replace(p, out / p.name)
+        for n, (src, dest) in enumerate(moves):
+            saved = aside / str(n) if dest.exists() else None
+            if saved:
+                os.replace(dest, saved)
+            undo.append((dest, saved))
+            os.replace(src, dest)
+        for n, old in enumerate(stale, len(moves)):
+            os.replace(old, aside / str(n))
+            undo.append((old, aside / str(n)))
+    except BaseException:
+        for dest, saved in reversed(undo):
+            if saved is None:
+                dest.unlink(missing_ok=True)
+            else:
+                os.replace(saved, dest)
+        raise
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def run(command: str, opts: Options) -> None:

@@ -192,7 +192,11 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
         for job in misses:
             yield job, _render_job(job)
         return
-    # fork: workers inherit the imported modules and need no `if __name__ == "__main__"` guard
+    # fork: workers inherit the imported modules and need no `if __name__ == "__main__"` guard.
+    # Import the drawing code (matplotlib, the fonts) once here, so no worker pays for it again.
+    importlib.import_module("dlexport.diagrams.style").font_family()
+    for module in sorted({kind.drawer.partition(":")[0] for kind in diagrams.KINDS.values()}):
+        importlib.import_module(module)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:

@@ -105,3 +105,31 @@ def test_epoch_follows_the_last_commit_of_the_sources(tmp_path: Path) -> None:
         assert build_epoch(repo / "sources") > 981173106  # an uncommitted edit is newer than the commit
     finally:
         monkey.undo()
+
+
+def test_publish_puts_everything_back_when_a_move_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlexport import pipeline
+
+    out, stage = tmp_path / "out", tmp_path / "out" / ".staging"
+    (out / "figures").mkdir(parents=True)
+    for name, data in {"a.apkg": b"old a", "b.pptx": b"old b", "figures/old-0123456789.png": b"old png"}.items():
+        (out / name).write_bytes(data)
+    (stage / "figures").mkdir(parents=True)
+    for name in ("a.apkg", "b.pptx", "c.md", "figures/new-0123456789.png"):
+        (stage / name).write_bytes(b"new")
+    before = {k: v for k, v in files(out).items() if not k.startswith(".staging")}
+    real, calls = pipeline.os.replace, []
+
+    def failing(src: object, dst: object) -> None:  # the disk fills up on the fifth rename
+        calls.append(dst)
+        if len(calls) == 5:
+            raise OSError(28, "No space left on device", str(dst))
+        real(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.os, "replace", failing)
+    with pytest.raises(OSError):
+        pipeline.publish(stage, out)
+    monkeypatch.undo()
+    after = {k: v for k, v in files(out).items() if not k.startswith(".staging")}
+    assert after == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".previous")] == []

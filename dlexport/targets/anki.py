@@ -254,8 +254,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
-    write_zip(dest, [("collection.anki2", collection, True), ("media", media_map, True),
-                     *((str(i), p.read_bytes(), False) for i, p in enumerate(media))], settings.epoch)
+    pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
+    write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
+                                    pictures), settings.epoch)
     return dest
 
 

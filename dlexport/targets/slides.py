@@ -360,7 +360,8 @@ class Writer:
             part = self.images.part(pic.asset.path)
             rid = slide.part.relate_to(part, RT.IMAGE)
             shape_id = _shape_id(slide)  # the alt text is ours: add_picture would use the file name
-            slide.shapes._spTree.add_pic(shape_id, f"Picture {shape_id - 1}", pic.descr, rid, *pic.rect)
+            el = slide.shapes._spTree.add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
+            el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
         for box in plan.boxes:
             shape = slide.shapes.add_textbox(*(Emu(v) for v in box.rect))
             fill(shape.text_frame, box.paras, "ctr")

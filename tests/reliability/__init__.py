@@ -1,0 +1,1 @@
+"""Reliability tests (issue 7): broken and hostile sources, interrupted builds, scale."""
