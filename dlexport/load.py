@@ -28,6 +28,7 @@ MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name
 MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
 T = TypeVar("T")
 
 
@@ -146,6 +147,8 @@ _FIXES = {str: "write the text after the colon (quote it if it starts with a spe
 
 def _construct(node: yaml.Node) -> Any:
     """Return the Python value of a node (scalars, lists and mappings)."""
+    if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+        return node.value  # most values: text needs no constructor
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
