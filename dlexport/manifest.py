@@ -56,16 +56,46 @@ def write(out: Path, key: str, epoch: int, outputs: list[dict[str, object]],
     return dest
 
 
-def is_current(out: Path, key: str) -> bool:
-    """Return True when out/manifest.json has this fingerprint and every output it lists is intact."""
+def _stamps(path: Path, key: str) -> dict[str, list[int]]:
+    """Return {output path: [size, mtime_ns]} recorded after the last build with fingerprint `key`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("fingerprint") != key or not isinstance(data.get("files"), dict):
+        return {}
+    return dict(data["files"])
+
+
+def remember(out: Path, stamps: Path) -> None:
+    """Record each listed output's size and mtime, so the next no-op check can skip re-hashing it.
+
+    Kept in the cache folder, not the manifest: mtimes differ between machines and builds.
+    """
+    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    seen = {e["path"]: [(out / e["path"]).stat().st_size, (out / e["path"]).stat().st_mtime_ns]
+            for e in data["outputs"]}
+    write_bytes(stamps, json.dumps({"fingerprint": data["fingerprint"], "files": seen}).encode())
+
+
+def is_current(out: Path, key: str, stamps: Path) -> bool:
+    """Return True when out/manifest.json has this fingerprint and every output it lists is intact.
+
+    An output whose size and mtime are as recorded after the last build is taken as intact; any
+    other is hashed and compared with the manifest.
+    """
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         if data.get("fingerprint") != key:
             return False
+        files = _stamps(stamps, key)
         for entry in data["outputs"]:
             path = out / entry["path"]
-            if path.stat().st_size != entry["size"] or _digest(path) != entry["sha256"]:
+            st = path.stat()
+            if st.st_size != entry["size"]:
                 return False
-    except (OSError, ValueError, KeyError, TypeError):
+            if files.get(entry["path"]) != [st.st_size, st.st_mtime_ns] and _digest(path) != entry["sha256"]:
+                return False
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False
     return True

@@ -30,6 +30,7 @@ TARGETS: dict[str, str] = {
     "cheatsheet": "dlexport.targets.cheatsheet",
 }
 FIGURES_DIR = "figures"
+STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
 @dataclass(frozen=True)
@@ -140,7 +141,7 @@ def run(command: str, opts: Options) -> None:
     if command == "all":
         epoch = build_epoch(opts.sources) if opts.sources.is_dir() else 0
         key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
-        if key and manifest.is_current(opts.out, key):
+        if key and manifest.is_current(opts.out, key, (opts.cache or opts.out / ".cache") / STAMPS):
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
             return
@@ -173,3 +174,5 @@ def run(command: str, opts: Options) -> None:
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         publish(tmp, opts.out)
+    if command == "all":
+        manifest.remember(opts.out, cache / STAMPS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import io
 import json
 import multiprocessing
 import os
@@ -257,20 +258,34 @@ def _remove_stale(figures_dir: Path, keep: Iterable[str]) -> None:
             path.unlink()
 
 
-def contact_sheet(assets: Assets, dest: Path, columns: int = 3) -> None:
-    """Write one PNG showing every figure's thumbnail with its id, for review."""
-    from matplotlib.image import imread
+def contact_sheet(assets: Assets, dest: Path, columns: int = 4, per_page: int = 48) -> list[Path]:
+    """Write PNG sheets of every figure's thumbnail with its id, for review; return their paths.
 
-    from dlexport.diagrams.style import new_figure, to_png
+    Drawn with Pillow, in pages of `per_page` (dest, then dest-2.png, …), so a glossary with
+    thousands of figures needs neither matplotlib nor gigapixel images.
+    """
+    from PIL import Image, ImageDraw, ImageFont
 
+    font = ImageFont.truetype(str(hangul_font()), 20)
+    cell_w, cell_h, label_h = 400, 280, 34
     items = sorted(assets.figures.items())
-    rows = max(1, -(-len(items) // columns))
-    fig = new_figure(2.3 * rows, 8.0)
-    for k, (fid, asset) in enumerate(items):
-        r, c = divmod(k, columns)
-        ax = fig.add_axes((c / columns + 0.01, 1 - (r + 1) / rows + 0.02, 1 / columns - 0.02,
-                           1 / rows - 0.07))
-        ax.imshow(imread(asset.path), interpolation="antialiased")
-        ax.set_title(fid, fontsize=9)
-        ax.set_axis_off()
-    write_bytes(dest, to_png(fig))
+    pages = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+    written = []
+    for n, page in enumerate(pages, 1):
+        rows = max(1, -(-len(page) // columns))
+        sheet = Image.new("RGB", (columns * cell_w, rows * (cell_h + label_h)), "white")
+        draw = ImageDraw.Draw(sheet)
+        for k, (fid, asset) in enumerate(page):
+            r, c = divmod(k, columns)
+            x0, y0 = c * cell_w, r * (cell_h + label_h)
+            with Image.open(asset.path) as im:
+                thumb = im.convert("RGB")
+                thumb.thumbnail((cell_w - 20, cell_h - 10))
+            sheet.paste(thumb, (x0 + (cell_w - thumb.width) // 2, y0 + label_h + (cell_h - thumb.height) // 2))
+            draw.text((x0 + 10, y0 + 6), fid, fill="black", font=font)
+        buf = io.BytesIO()
+        sheet.save(buf, format="PNG")
+        path = dest if n == 1 else dest.with_name(f"{dest.stem}-{n}{dest.suffix}")
+        write_bytes(path, buf.getvalue())
+        written.append(path)
+    return written

@@ -60,10 +60,11 @@ def test_damaged_output_is_rebuilt(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(built, out)
     good = (out / "테스트-용어집.apkg").read_bytes()
-    (out / "테스트-용어집.apkg").write_bytes(good[:100])
-    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out)
-    assert result.returncode == 0 and "up to date" not in result.stdout
-    assert (out / "테스트-용어집.apkg").read_bytes() == good
+    for damaged in (good[:100], good[::-1]):  # truncated; same size, other bytes
+        (out / "테스트-용어집.apkg").write_bytes(damaged)
+        result = run_cli("all", "--sources", ROOTS / "basic", "--out", out)
+        assert result.returncode == 0 and "up to date" not in result.stdout
+        assert (out / "테스트-용어집.apkg").read_bytes() == good
 
 
 def test_builds_are_byte_identical_across_dirs_time_zones_and_hash_seeds(built: Path, tmp_path: Path) -> None:
