@@ -13,7 +13,7 @@ from dlexport.errors import SourceError, UsageError, shown
 from dlexport.pipeline import Options, run
 
 COMMANDS = {
-    "all": "모든 출력 만들기 — build every output (figures, .apkg, .pptx)",
+    "all": "모든 출력 만들기 — build every output (figures, .apkg, .pptx, .md, .html, manifest)",
     "check": "소스 검사만 — validate sources/ and print a one-line summary",
     "diagrams": "그림만 — render the figures and a contact sheet",
     "anki": "Anki 덱만 — build the .apkg",
@@ -27,7 +27,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dlexport",
         description="한국어 딥러닝 용어집(sources/)으로 Anki 덱(.apkg)과 강의 슬라이드(.pptx)를 만듭니다.\n"
-                    "Builds an Anki deck and a PowerPoint lecture deck from a Korean glossary.",
+                    "Builds an Anki deck, a PowerPoint lecture deck and a cheatsheet from a Korean glossary.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="exit codes: 0 ok, 1 content error (file:line:col: message), 2 usage error",
     )
@@ -47,7 +47,7 @@ def parser() -> argparse.ArgumentParser:
                        help="PowerPoint file whose layouts the slides use (see README)")
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
-        loud.add_argument("--verbose", "-v", action="store_true", help="add tracebacks to errors")
+        loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
     return p
 
 

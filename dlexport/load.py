@@ -8,6 +8,7 @@ are all reported, with a "did you mean" for near misses.
 from __future__ import annotations
 
 import difflib
+import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from dlexport.diagrams import KINDS
+from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
 from dlexport.errors import Problem, SourceError
 from dlexport.model import Figure, Formula, Glossary, Reference, Section, Term
 
@@ -365,13 +366,19 @@ class _Reader:
             default = defaults[key]
             if isinstance(default, list):
                 kinds = {type(x) for x in default} or {str}
-                values = [f.scalar(n, next(iter(kinds)), f"an item of `{key}`")
-                          for n in f.items(value_node, f"`{key}`")]
-                out[key] = [v for v in values if v is not None]
+                pairs = [(n, f.scalar(n, next(iter(kinds)), f"an item of `{key}`"))
+                         for n in f.items(value_node, f"`{key}`")]
+                if len(pairs) > MAX_LIST:
+                    f.error(value_node, f"`{key}` has {len(pairs)} items", f"give at most {MAX_LIST}")
+                for n, v in pairs:
+                    self.within(f, n, key, v)
+                out[key] = [v for _, v in pairs if v is not None]
             else:
                 value = f.scalar(value_node, type(default), f"`{key}`")
-                if value is not None:
+                if value is not None and self.within(f, value_node, key, value):
                     out[key] = value
+        if kind == "autoencoder_features" and given and "image" in given:
+            self.sample_image(f, given["image"], str(out["image"]))
         if kind == "image" and "path" in (given or {}):
             path = str(out["path"])
             target = _inside(self.root, path)
@@ -385,6 +392,27 @@ class _Reader:
             f.error(node or None, "an `image` figure needs `params: {path: …}`",
                     "give the picture's path relative to sources/")
         return out
+
+    @staticmethod
+    def within(f: _File, node: yaml.Node, key: str, value: object) -> bool:
+        """Return whether a number is inside its parameter's limit (recording a problem if not)."""
+        limit = LIMITS.get(key)
+        if limit is None or not isinstance(value, int | float) or abs(value) <= limit:
+            return True
+        f.error(node, f"`{key}` is {value}, more than the largest allowed, {limit:g}",
+                "use a smaller value (figures this large take minutes to draw and can't be read)")
+        return False
+
+    @staticmethod
+    def sample_image(f: _File, node: yaml.Node, name: str) -> None:
+        """Record a problem unless `name` is one of the sample images matplotlib ships."""
+        spec = importlib.util.find_spec("matplotlib")  # finds the folder without importing matplotlib
+        folder = Path(next(iter(spec.submodule_search_locations or []), "")) / "mpl-data" / "sample_data" \
+            if spec else Path()
+        names = sorted(p.name for p in folder.glob("*") if p.suffix in (".jpg", ".png"))
+        if name not in names:
+            f.error(node, f"`{name}` is not one of matplotlib's sample images",
+                    f"use one of: {', '.join(names)}")
 
     def check_links(self, terms: list[tuple[Term, dict[str, yaml.Node]]], info: dict[str, Any] | None) \
             -> None:

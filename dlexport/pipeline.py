@@ -15,13 +15,14 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dlexport import manifest
 from dlexport.epoch import build_epoch
-from dlexport.model import Glossary, Settings
+
+if TYPE_CHECKING:
+    from dlexport.model import Glossary
 
 # One module per output; each has `build(glossary, assets, out_dir, settings) -> Path`.
 TARGETS: dict[str, str] = {
@@ -33,8 +34,7 @@ FIGURES_DIR = "figures"
 STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the model (~20 ms)
     """What the command line asked for."""
 
     sources: Path
@@ -99,15 +99,18 @@ def staging(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def publish(stage: Path, out: Path) -> None:
+def publish(stage: Path, out: Path, prune: bool) -> None:
     """Move every file built in `stage` into `out` all together, or leave `out` as it was.
+
+    With `prune`, figures in `out` that the new build does not use are removed too.
 
     Files the new build replaces (and figures it no longer uses) are first moved aside; if any move
     fails, everything already moved is put back before the error goes on.
     """
     moves = [(p, out / p.relative_to(stage)) for p in sorted(stage.rglob("*")) if p.is_file()]
     keep = {dest for _, dest in moves}
-    stale = [p for p in sorted((out / FIGURES_DIR).glob("*.png")) if p not in keep]
+    # Only a build of every output may drop old figures: the .md and .html of an earlier build link them.
+    stale = [p for p in sorted((out / FIGURES_DIR).glob("*.png")) if p not in keep] if prune else []
     for _, dest in moves:
         if dest.is_dir():  # checked first: a folder in the way must stop the build before anything moves
             raise IsADirectoryError(21, "a folder is in the way of an output", str(dest))
@@ -138,8 +141,9 @@ def publish(stage: Path, out: Path) -> None:
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
+    epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
+    key = ""
     if command == "all":
-        epoch = build_epoch(opts.sources) if opts.sources.is_dir() else 0
         key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
         if key and manifest.is_current(opts.out, key, (opts.cache or opts.out / ".cache") / STAMPS):
             if not opts.quiet:
@@ -153,7 +157,9 @@ def run(command: str, opts: Options) -> None:
     if command == "check":
         print(summary(glossary))
         return
-    settings = Settings(epoch=build_epoch(opts.sources), template=opts.template)
+    from dlexport.model import Settings
+
+    settings = Settings(epoch=epoch, template=opts.template)
     cache = opts.cache or opts.out / ".cache"
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
@@ -173,6 +179,6 @@ def run(command: str, opts: Options) -> None:
         if command == "all":
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
-        publish(tmp, opts.out)
+        publish(tmp, opts.out, prune=command == "all")
     if command == "all":
         manifest.remember(opts.out, cache / STAMPS)

@@ -214,3 +214,31 @@ def test_three_mistakes_in_one_file_are_all_reported(basic_copy: Path) -> None:
 
 def test_every_fixture_file_is_valid_yaml_for_the_loader() -> None:
     assert load(ROOTS / "basic").name == "테스트-용어집"
+
+
+@pytest.mark.parametrize("params, message", [
+    ("{visible: 400, hidden: 2}", "19:23: `visible` is 400, more than the largest allowed, 40"),
+    ("{visible: 4, hidden: 2, seed: 1}", "19:37: unknown key `seed` in the parameters of `rbm`"),
+])
+def test_figure_parameters_have_limits(basic_copy: Path, params: str, message: str) -> None:
+    edit(basic_copy, "30-rbm.yaml", "{visible: 4, hidden: 2}", params)
+    (found,) = problems(basic_copy)
+    assert found.startswith(f"terms/30-rbm.yaml:{message}"), found
+
+
+def test_list_parameters_have_limits(basic_copy: Path) -> None:
+    edit(basic_copy, "10-퍼셉트론.yaml", "{layers: [3, 1]}", "{layers: [3, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 999]}")
+    assert problems(basic_copy) == [
+        "terms/10-퍼셉트론.yaml:19:22: `layers` has 13 items — give at most 12",
+        "terms/10-퍼셉트론.yaml:19:59: `layers` is 999, more than the largest allowed, 40 — use a smaller value "
+        "(figures this large take minutes to draw and can't be read)"]
+
+
+@pytest.mark.parametrize("name", ["nope.png", "/usr/share/doc", "../../../../etc/passwd"])
+def test_learned_features_read_only_matplotlib_sample_images(basic_copy: Path, name: str) -> None:
+    edit(basic_copy, "30-rbm.yaml", "kind: rbm\n    params: {visible: 4, hidden: 2}",
+         f"kind: autoencoder_features\n    params: {{image: '{name}'}}")
+    (found,) = problems(basic_copy)
+    assert found.startswith(f"terms/30-rbm.yaml:19:21: `{name}` is not one of matplotlib's sample images — "
+                            "use one of: "), found
+    assert "grace_hopper.jpg" in found

@@ -129,7 +129,7 @@ def test_publish_puts_everything_back_when_a_move_fails(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(pipeline.os, "replace", failing)
     with pytest.raises(OSError):
-        pipeline.publish(stage, out)
+        pipeline.publish(stage, out, prune=True)
     monkeypatch.undo()
     after = {k: v for k, v in files(out).items() if not k.startswith(".staging")}
     assert after == before

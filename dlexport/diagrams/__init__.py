@@ -19,6 +19,15 @@ class Kind:
     doc: str
 
 
+# Largest value any number (or number in a list) may take, and longest list: a typo such as
+# `epochs: 30000` must be a file:line error, not a build that never ends.
+LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visible": 40, "patch": 24,
+                               "layers": 40, "channels": 256, "input_size": 256, "kernel": 15, "pool": 8,
+                               "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
+                               "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31}
+MAX_LIST = 12
+
+
 KINDS: dict[str, Kind] = {
     "activation_functions": Kind(
         "dlexport.diagrams.plots:activation_functions",

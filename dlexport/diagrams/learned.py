@@ -82,8 +82,11 @@ def train_autoencoder(x: Array, hidden: int, epochs: int, seed: int, *, sparsity
 
 def load_grey(name: str) -> Array:
     """Return one of matplotlib's sample images as grey levels in [0, 1]."""
-    path = Path(str(cbook.get_sample_data(name, asfileobj=False)))
-    pixels = np.asarray(imread(path), dtype=np.float64)
+    try:
+        path = Path(str(cbook.get_sample_data(name, asfileobj=False)))
+        pixels = np.asarray(imread(path), dtype=np.float64)
+    except (OSError, SyntaxError, ValueError) as e:
+        raise ValueError(f"cannot read matplotlib's sample image {name!r}: {e}") from None
     if pixels.max() > 1.0:
         pixels = pixels / 255.0
     grey: Array = pixels[..., :3].mean(axis=2) if pixels.ndim == 3 else pixels

@@ -81,7 +81,10 @@ def image(path: str = "") -> Figure:
     file = Path(path)
     if not path or not file.is_absolute():
         raise ValueError(f"image path must be absolute (resolved against sources/), got {path!r}")
-    pixels = imread(file)
+    try:
+        pixels = imread(file)
+    except (OSError, SyntaxError, ValueError) as e:  # Pillow says SyntaxError for a broken PNG
+        raise ValueError(f"cannot read the picture {file.name}: {e}") from None
     height, width = pixels.shape[:2]
     inches = min(WIDTH, width / DPI * 2)
     fig = new_figure(inches * height / width, inches)

@@ -264,12 +264,20 @@ def fit_picture(asset: Asset, area: Rect, max_height: int | None = None) -> Rect
 
 
 def _caption(text: str, area: Rect) -> tuple[Para, ...]:
-    """Return the caption at the largest size (18 → 12 pt) that takes at most three lines."""
+    """Return the caption at the largest size (18 → 12 pt) that takes at most three lines.
+
+    A caption longer than six lines at 12 pt is cut with "…" (the full text is in the Anki card and
+    the cheatsheet): it must leave room for its picture.
+    """
     for size in (SMALL_SIZE, 16, 14, 12):
         p = Para(text, size, bullet=False)
         if len(para_lines(p, area)) <= 3:
             return (p,)
-    return (Para(text, 12, bullet=False),)
+    short, cut = text, len(text)
+    while len(para_lines(Para(short, 12, bullet=False), area)) > 6:
+        cut = cut * 3 // 4
+        short = text[:cut].rstrip() + "…"
+    return (Para(short, 12, bullet=False),)
 
 
 def _box_height(paras: Sequence[Para], rect: Rect) -> int:
