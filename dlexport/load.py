@@ -153,6 +153,11 @@ def _construct(node: yaml.Node) -> Any:
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
+def _nodes(node: yaml.Node | None) -> list[yaml.Node]:
+    """Return a list node's items, or nothing (whatever is wrong with it was reported when it was read)."""
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else []
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -319,7 +324,7 @@ class _Reader:
             cloze=f.texts(m.get("cloze"), "`cloze`"),
             source=path,
         )
-        for n in f.items(m.get("cloze"), "`cloze`"):
+        for n in _nodes(m.get("cloze")):
             if isinstance(n, yaml.ScalarNode) and not re.search(r"\[\[.+?\]\]", str(n.value)):
                 f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
         return term, m
@@ -431,12 +436,13 @@ class _Reader:
                 close = difflib.get_close_matches(term.section, sections, n=1)
                 f.error(m["section"], f"unknown section `{term.section}`",
                         f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")
-            for node, rid in zip(f.items(m.get("related"), ""), term.related, strict=False):
-                if rid not in ids:
+            for node in _nodes(m.get("related")):
+                rid = node.value if isinstance(node, yaml.ScalarNode) else None
+                if isinstance(rid, str) and rid in term.related and rid not in ids:
                     close = difflib.get_close_matches(rid, ids, n=1)
                     f.error(node, f"related term `{rid}` does not exist",
                             f"did you mean `{close[0]}`?" if close else "use the `id` of another term file")
-            for fig, node in zip(term.figures, f.items(m.get("figures"), ""), strict=False):
+            for fig, node in zip(term.figures, _nodes(m.get("figures")), strict=False):
                 if fig.id in figures:
                     f.error(node, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
                             "give every figure its own id")

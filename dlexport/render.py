@@ -200,10 +200,15 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
         importlib.import_module(module)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx)
+    try:
         futures = {pool.submit(_render_job, job): job for job in misses}
         for future in as_completed(futures):
             yield futures[future], future.result()
+    except BaseException:  # Ctrl-C or a bad figure: drop the queued drawings instead of waiting for them
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None = None,

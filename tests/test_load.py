@@ -242,3 +242,14 @@ def test_learned_features_read_only_matplotlib_sample_images(basic_copy: Path, n
     assert found.startswith(f"terms/30-rbm.yaml:19:21: `{name}` is not one of matplotlib's sample images — "
                             "use one of: "), found
     assert "grace_hopper.jpg" in found
+
+
+def test_each_mistake_in_a_list_is_reported_once_at_its_item(basic_copy: Path) -> None:
+    edit(basic_copy, "30-rbm.yaml", "related: [perceptron]", "related: [42, perceptrn]")
+    edit(basic_copy, "20-activation.yaml", "cloze:\n  - ReLU의 양수 구간 기울기는 [[1]]이다.", "cloze: 하나")
+    assert problems(basic_copy) == [
+        "terms/20-activation.yaml:10:8: `cloze` must be a list (lines starting with `- `), not text — write "
+        "each item on its own line starting with `- `",
+        'terms/30-rbm.yaml:22:11: an item of `related` must be text, not a number — quote it: "42"',
+        "terms/30-rbm.yaml:22:15: related term `perceptrn` does not exist — did you mean `perceptron`?",
+    ]

@@ -237,10 +237,26 @@ def _split_tall(paras: Iterable[Para], rect: Rect) -> Iterable[Para]:
             yield p
             continue
         per_page = max(1, int(_usable(rect)[1] // (LINE * p.size)))
-        lines = para_lines(p, rect)
-        for i in range(0, len(lines), per_page):
-            yield Para(" ".join(lines[i:i + per_page]), p.size, p.level, p.number if i == 0 else 0,
+        pieces = _pieces(p.text, para_lines(p, rect))
+        for i in range(0, len(pieces), per_page):
+            yield Para(_join(pieces[i:i + per_page]), p.size, p.level, p.number if i == 0 else 0,
                        p.bullet and i == 0)
+
+
+def _pieces(text: str, lines: Sequence[str]) -> list[tuple[str, bool]]:
+    """Return each wrapped line with whether it continues a word broken at the line's end."""
+    out, pos = [], 0
+    for line in lines:
+        while pos < len(text) and text[pos].isspace():
+            pos += 1
+        pos += len(line) if text.startswith(line, pos) else 0
+        out.append((line, pos < len(text) and not text[pos].isspace()))
+    return out
+
+
+def _join(pieces: Sequence[tuple[str, bool]]) -> str:
+    """Join wrapped lines back into text: a space between words, none inside a broken word."""
+    return "".join(line + ("" if broken else " ") for line, broken in pieces).rstrip()
 
 
 def fit_title(text: str, rect: Rect, sizes: Sequence[int] = TITLE_SIZES) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import select
 import shutil
 import signal
 import subprocess
@@ -135,34 +137,57 @@ def _group_gone(pgid: int, timeout: float = 10.0) -> bool:
     return False
 
 
-@pytest.mark.parametrize(("after", "delay"), [("load ", 0.3), ("load ", 1.5), ("figures ", 0.0)],
-                         ids=["rendering-early", "rendering-late", "exporting"])
-def test_ctrl_c_changes_nothing(sources: Path, out: Path, tmp_path: Path, after: str, delay: float) -> None:
-    """Interrupt like a terminal does (SIGINT to the whole process group) while figures are drawn cold,
-    or just after they are, while the outputs are exported."""
+def _read_until(fd: int, done: object, timeout: float = 120.0) -> str:
+    """Read a pseudo-terminal until `done(text so far)` is true, the child closes it, or time runs out."""
+    text, deadline = "", time.monotonic() + timeout
+    while not done(text) and time.monotonic() < deadline:  # type: ignore[operator]
+        if select.select([fd], [], [], 0.5)[0]:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # EIO: the child closed its end
+                break
+            if not chunk:
+                break
+            text += chunk.decode("utf-8", "replace")
+    return text
+
+
+@pytest.mark.parametrize("figures_done", [2, 20, None], ids=["rendering-early", "rendering-late", "exporting"])
+def test_ctrl_c_changes_nothing(sources: Path, out: Path, tmp_path: Path, figures_done: int | None) -> None:
+    """Interrupt like a terminal does (SIGINT to the whole process group) while figures are drawn cold
+    (after the 2nd or the 20th of 50, read from the progress line a terminal shows), or just after
+    they are, while the outputs are exported. No sleeping: the points are the same on any machine."""
     term = sources / "terms" / "20-activation.yaml"
     many = "".join(f"  - {{id: drop-{i}, kind: dropout, params: {{seed: {i}}}, caption: 그림, alt: 그림}}\n"
-                   for i in range(40))  # enough drawing (≈ 3 s on 2 idle cores) that 1.5 s lands inside it
+                   for i in range(40))
     term.write_text(term.read_text(encoding="utf-8") + EXTRA_FIGURES + many, encoding="utf-8")
     before = snapshot(out)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
     cmd = [sys.executable, "-m", "dlexport", "all", "--sources", str(sources), "--out", str(out),
            "--cache", str(tmp_path / "cold-cache"), "--jobs", "2"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    terminal, child_end = os.openpty()  # stderr is a terminal: the build shows its progress line there
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=child_end, text=True, env=env,
                             start_new_session=True)
+    os.close(child_end)
     assert proc.stdout is not None
-    seen = ""
-    while not seen.startswith(after):
-        seen = proc.stdout.readline()
-        assert seen, proc.communicate(timeout=60)
-    time.sleep(delay)
-    os.killpg(proc.pid, signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=120)
-    assert "figures " in seen + stdout if after == "figures " else "figures " not in stdout, \
-        "the build went past the stage to interrupt: make the figures costlier"
-    assert "slides " not in stdout and "cheatsheet " not in stdout
+    try:
+        if figures_done is None:
+            seen = ""
+            while not seen.startswith("figures "):
+                seen = proc.stdout.readline()
+                assert seen, proc.communicate(timeout=60)
+        else:
+            shown = _read_until(terminal, lambda t: re.search(rf"figures\s+{figures_done}\s", t) is not None)
+            assert re.search(rf"figures\s+{figures_done}\s", shown), shown
+        os.killpg(proc.pid, signal.SIGINT)
+        stdout, _ = proc.communicate(timeout=120)
+        stderr = _read_until(terminal, lambda t: False, timeout=5).replace("\r\n", "\n")
+    finally:
+        os.close(terminal)
+    assert ("figures " in stdout) == (figures_done is None) or figures_done is None
+    assert "slides " not in stdout and "cheatsheet " not in stdout, stdout
     assert proc.returncode in (1, 130), (proc.returncode, stderr)
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
-    assert stderr.strip().splitlines()[-1] == "interrupted; earlier outputs were left as they were."
+    assert stderr.strip().splitlines()[-1].endswith("interrupted; earlier outputs were left as they were."), stderr
     assert _group_gone(proc.pid), "worker processes outlived the interrupted build"
     unchanged(out, before)
