@@ -70,7 +70,7 @@ def summary(glossary: Glossary) -> str:
         if importlib.util.find_spec(module_name) is None:
             continue  # a target whose module is not written yet
         module: Any = importlib.import_module(module_name)
-        if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None) -> {"notes": 8, …}`
+        if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None, settings=None) -> {"notes": 8}`
             parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
     return ", ".join(parts)
 
@@ -175,7 +175,7 @@ def run(command: str, opts: Options) -> None:
             module: Any = importlib.import_module(TARGETS[name])
             with stage(name) as said:
                 said(module.build(glossary, assets, tmp, settings).name)
-            counts.update(module.counts(glossary, assets) if hasattr(module, "counts") else {})
+            counts.update(module.counts(glossary, assets, settings) if hasattr(module, "counts") else {})
         if command == "all":
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,9 @@ def test_all_writes_every_output_and_a_manifest(built: Path) -> None:
         assert entry["size"] == (built / name).stat().st_size
     assert manifest["counts"]["terms"] == 3 and manifest["counts"]["figures"] == 2
     assert manifest["counts"]["notes"] == 5 and manifest["counts"]["slides"] > 5
+    with zipfile.ZipFile(built / "테스트-용어집.pptx") as deck:
+        slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    assert manifest["counts"]["slides"] == len(slides)
     assert manifest["epoch"] == 1700000000
     assert not [p for p in built.iterdir() if p.name.startswith(".staging")]
 

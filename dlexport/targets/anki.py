@@ -225,7 +225,8 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
     return plans
 
 
-def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
+def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
+        -> dict[str, int]:
     """Return how many notes and cards the package will hold, without rendering anything."""
     terms = glossary.terms
     facts = sum(len(t.cloze) for t in terms)

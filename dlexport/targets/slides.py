@@ -427,9 +427,10 @@ def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
     props.revision = 1
 
 
-def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
-    """Return {"slides": n} for the manifest (slide count depends on the pictures, so needs `assets`)."""
-    return {} if assets is None else {"slides": count(glossary, assets)}
+def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
+        -> dict[str, int]:
+    """Return {"slides": n} for the manifest (the count depends on the pictures and the template)."""
+    return {} if assets is None else {"slides": count(glossary, assets, settings)}
 
 
 def render(glossary: Glossary, assets: Assets, settings: Settings) -> Any:
