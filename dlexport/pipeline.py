@@ -7,7 +7,6 @@ has succeeded, so a failed or interrupted build leaves the previous outputs unto
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
 import shutil
 import sys
@@ -67,8 +66,6 @@ def summary(glossary: Glossary) -> str:
     figures = sum(1 for _ in glossary.figures())
     parts = [f"{len(glossary.terms)} terms in {len(glossary.sections)} sections", f"{figures} figures"]
     for module_name in TARGETS.values():
-        if importlib.util.find_spec(module_name) is None:
-            continue  # a target whose module is not written yet
         module: Any = importlib.import_module(module_name)
         if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None, settings=None) -> {"notes": 8}`
             parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
@@ -102,10 +99,8 @@ def staging(out: Path) -> Iterator[Path]:
 def publish(stage: Path, out: Path, prune: bool) -> None:
     """Move every file built in `stage` into `out` all together, or leave `out` as it was.
 
-    With `prune`, figures in `out` that the new build does not use are removed too.
-
-    Files the new build replaces (and figures it no longer uses) are first moved aside; if any move
-    fails, everything already moved is put back before the error goes on.
+    Files the new build replaces are first moved aside (and, with `prune`, figures it no longer
+    uses); if any move fails, everything already moved is put back before the error goes on.
     """
     moves = [(p, out / p.relative_to(stage)) for p in sorted(stage.rglob("*")) if p.is_file()]
     keep = {dest for _, dest in moves}
@@ -141,11 +136,12 @@ def publish(stage: Path, out: Path, prune: bool) -> None:
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
+    cache = opts.cache or opts.out / ".cache"
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
         key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
-        if key and manifest.is_current(opts.out, key, (opts.cache or opts.out / ".cache") / STAMPS):
+        if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
             return
@@ -160,7 +156,6 @@ def run(command: str, opts: Options) -> None:
     from dlexport.model import Settings
 
     settings = Settings(epoch=epoch, template=opts.template)
-    cache = opts.cache or opts.out / ".cache"
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
 
