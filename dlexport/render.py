@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 import re
+import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -187,6 +188,12 @@ def _publish(figures_dir: Path, stem: str, data: bytes) -> Path:
     return dest
 
 
+def _ignore_ctrl_c() -> None:
+    """Let only the parent handle Ctrl-C (the terminal sends it to every worker too): it cancels the
+    queued drawings and the workers end after their current one, without a traceback each."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
     """Yield (job, PNG bytes) for each miss, in a process pool when there are several."""
     if len(misses) < PARALLEL_MIN or jobs < 2:
@@ -200,7 +207,7 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
         importlib.import_module(module)
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx, initializer=_ignore_ctrl_c)
     try:
         futures = {pool.submit(_render_job, job): job for job in misses}
         for future in as_completed(futures):
