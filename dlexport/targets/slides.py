@@ -19,8 +19,6 @@ template is widened to 16:9.
 from __future__ import annotations
 
 import copy
-import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -29,20 +27,23 @@ from typing import Any
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
-from pptx.opc.oxml import serialize_part_xml
-from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
-from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml.ns import qn
-from pptx.oxml.slide import CT_NotesSlide
-from pptx.parts.image import Image, ImagePart
-from pptx.parts.slide import NotesSlidePart, SlidePart
 from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Settings
+from dlexport.targets._pptx_fast import (
+    Images,
+    add_notes_part,
+    drop_slides,
+    members,
+    new_slide,
+    notes_prototype,
+    sp_tree,
+    tx_body,
+)
 from dlexport.targets.slide_plan import (
     EMU_PER_PT,
     INDENT,
@@ -225,55 +226,9 @@ def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
         body.append(_paragraph(para, i == 0, align))
 
 
-class Images:
-    """Image parts by content hash: add_picture's package scan made 1,000 pictures quadratic."""
-
-    def __init__(self, prs: Any) -> None:
-        self.package = prs.part.package
-        parts = [p for p in self.package.iter_parts() if isinstance(p, ImagePart)]
-        self.by_sha = {p.sha1: p for p in parts}
-        self.by_path: dict[Path, ImagePart] = {}
-        self.next = 1 + max((p.partname.idx or 0 for p in parts), default=0)
-
-    def part(self, path: Path) -> ImagePart:
-        """Return the image part holding the file at `path`, adding it once."""
-        if path not in self.by_path:
-            blob = path.read_bytes()
-            sha = hashlib.sha1(blob).hexdigest()
-            if sha not in self.by_sha:
-                image = Image.from_blob(blob, path.name)
-                name = PackURI(f"/ppt/media/image{self.next}.{image.ext}")
-                self.next += 1
-                self.by_sha[sha] = FileImagePart(name, image.content_type, self.package, path, sha)
-            self.by_path[path] = self.by_sha[sha]
-        return self.by_path[path]
-
-
-class FileImagePart(ImagePart):
-    """An image part that reads its bytes from the figure file only when the package is written.
-
-    python-pptx keeps every picture's bytes in memory until it saves; with 1,000 figures that is
-    the largest part of the process's memory.
-    """
-
-    def __init__(self, partname: PackURI, content_type: str, package: Any, path: Path, sha1: str) -> None:
-        super().__init__(partname, content_type, package, b"", path.name)
-        self._path, self._sha1 = path, sha1
-
-    @property  # type: ignore[misc]  # read-only on purpose: the bytes live in the file
-    def blob(self) -> bytes:
-        """Return the picture file's bytes."""
-        return self._path.read_bytes()
-
-    @property
-    def sha1(self) -> str:
-        """Return the SHA1 of the picture (python-pptx uses it to find duplicates)."""
-        return self._sha1
-
-
 def _shape_id(slide: Any) -> int:
     """Return an id no shape on `slide` has yet."""
-    return 1 + max((int(e.get("id", 0)) for e in slide.shapes._spTree.iter(_qn("p:cNvPr"))), default=1)
+    return 1 + max((int(e.get("id", 0)) for e in sp_tree(slide).iter(_qn("p:cNvPr"))), default=1)
 
 
 def _placeholders(sp_tree: Any) -> dict[str, Any]:
@@ -315,25 +270,21 @@ class Writer:
 
     def add_slide(self, layout: Any, number: int) -> Any:
         """Return a new slide on `layout`, named after its number (add_slide's rel scan is quadratic)."""
-        name = PackURI(f"/ppt/slides/slide{number}.xml")
-        part = SlidePart.new(name, self.prs.part.package, layout.part)  # type: ignore[no-untyped-call]
-        rid = self.prs.part.rels._add_relationship(RT.SLIDE, part)
-        sld_ids = self.prs.slides._sldIdLst
-        _sub(sld_ids, "p:sldId", id=255 + number).set(qn("r:id"), rid)
-        tree = part.slide.shapes._spTree
+        slide = new_slide(self.prs, layout, number)
+        tree = sp_tree(slide)
         if id(layout) not in self.placeholder_shapes:
-            part.slide.shapes.clone_layout_placeholders(layout)
+            slide.shapes.clone_layout_placeholders(layout)
             self.placeholder_shapes[id(layout)] = [copy.deepcopy(sp) for sp in _placeholders(tree).values()]
         else:
             for sp in self.placeholder_shapes[id(layout)]:
                 tree.append(copy.deepcopy(sp))
-        return part.slide
+        return slide
 
     def add_footer(self, slide: Any, number: int) -> None:
         """Add the footer (glossary title) and slide number, copied from layout 1's placeholders."""
         if self.footer_shapes is None:
             self.footer_shapes = self._footer_shapes(slide)
-        tree = slide.shapes._spTree
+        tree = sp_tree(slide)
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
             sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(slide)))
@@ -357,7 +308,7 @@ class Writer:
                 fill(shape.element, (Para(text, FOOTER_SIZE, bullet=False),))
             else:
                 fill(shape.element, (Para("", FOOTER_SIZE, bullet=False),))
-                p = shape.text_frame._txBody.find(qn("a:p"))
+                p = tx_body(shape).find(qn("a:p"))
                 fld = _sub(p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
                 hangul(_sub(fld, "a:rPr"), FOOTER_SIZE)
                 _sub(fld, "a:t")
@@ -368,19 +319,10 @@ class Writer:
 
     def add_notes(self, slide: Any, number: int, paras: tuple[Para, ...]) -> None:
         """Give `slide` a notes page holding `paras` (notes_slide names parts by walking the package)."""
-        package = slide.part.package
-        master = package.presentation_part.notes_master_part
         if self.notes_page is None:
-            page = CT_NotesSlide.new()
-            NotesSlidePart(PackURI("/ppt/notesSlides/prototype.xml"), CT.PML_NOTES_SLIDE, package,
-                           page).notes_slide.clone_master_placeholders(master.notes_master)
-            self.notes_page = page
+            self.notes_page = notes_prototype(slide.part.package)
         element = copy.deepcopy(self.notes_page)
-        part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{number}.xml"), CT.PML_NOTES_SLIDE,
-                              package, element)
-        part.relate_to(master, RT.NOTES_MASTER)
-        part.relate_to(slide.part, RT.SLIDE)
-        slide.part.relate_to(part, RT.NOTES_SLIDE)
+        add_notes_part(slide, number, element)
         body = next(sp for sp in element.iter(_qn("p:sp"))
                     if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
         fill(body, paras)
@@ -389,7 +331,7 @@ class Writer:
         """Add one planned slide."""
         layout = self.prs.slide_layouts[LAYOUTS[plan.layout]]
         slide = self.add_slide(layout, number)
-        placeholders = _placeholders(slide.shapes._spTree)
+        placeholders = _placeholders(sp_tree(slide))
         fill(placeholders["0"], (Para(plan.title, plan.title_size, bullet=False),))
         for i, idx in enumerate(self.body_order(layout)):
             sp = placeholders.get(idx)
@@ -403,11 +345,11 @@ class Writer:
             part = self.images.part(pic.asset.path)
             rid = slide.part.relate_to(part, RT.IMAGE)
             shape_id = _shape_id(slide)  # the alt text is ours: add_picture would use the file name
-            el = slide.shapes._spTree.add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
+            el = sp_tree(slide).add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
             el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
         for box in plan.boxes:
             shape_id = _shape_id(slide)
-            fill(slide.shapes._spTree.add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect), box.paras, "ctr")
+            fill(sp_tree(slide).add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect), box.paras, "ctr")
         if plan.footer:
             self.add_footer(slide, number)
         if plan.notes:
@@ -436,9 +378,7 @@ def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings 
 def render(glossary: Glossary, assets: Assets, settings: Settings) -> Any:
     """Return the deck as a python-pptx Presentation (not yet saved)."""
     prs = open_template(settings.template)
-    for _ in range(len(prs.slides)):  # a template's own example slides are dropped
-        prs.part.drop_rel(prs.slides._sldIdLst[0].rId)
-        prs.slides._sldIdLst.remove(prs.slides._sldIdLst[0])
+    drop_slides(prs)  # a template's own example slides are dropped
     writer = Writer(prs, glossary.title)
     for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geometry_of(prs)), 1):
         writer.add(plan, number)
@@ -450,20 +390,5 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     """Write `out_dir/<name>.pptx` atomically; the same input gives the same bytes."""
     prs = render(glossary, assets, settings)
     dest = out_dir / f"{glossary.name}.pptx"
-    write_zip(dest, _members(prs), settings.epoch)
+    write_zip(dest, members(prs), settings.epoch)
     return dest
-
-
-def _members(prs: Any) -> Iterator[tuple[str, bytes, bool]]:
-    """Yield the package's zip members as python-pptx's writer would, pictures stored, XML deflated.
-
-    python-pptx's own `save` stamps every member with the current time and deflates pictures.
-    """
-    package = prs.part.package
-    parts = list(package.iter_parts())
-    yield CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts)), True
-    yield PACKAGE_URI.rels_uri.membername, package._rels.xml, True
-    for part in parts:
-        yield part.partname.membername, part.blob, not isinstance(part, ImagePart)
-        if part._rels:
-            yield part.partname.rels_uri.membername, part.rels.xml, True
