@@ -38,6 +38,20 @@ def basic_copy(tmp_path: Path) -> Path:
     return dest
 
 
+def artifacts_dir(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return a folder for pictures a person may want to look at after the run (renders, screenshots).
+
+    They go to `$DLEXPORT_TEST_ARTIFACTS/<name>` when that is set (CI can upload it), else to pytest's
+    temporary folder: never into the checkout.
+    """
+    root = os.environ.get("DLEXPORT_TEST_ARTIFACTS")
+    if not root:
+        return tmp_path_factory.mktemp(name)
+    folder = Path(root) / name
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) \
         -> subprocess.CompletedProcess[str]:
     """Run `python -m dlexport ARGS` in a subprocess, the way a user does."""
@@ -70,3 +84,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if os.environ.get("CI") == "true" and _skipped and exitstatus == 0:
         print(f"\nCI=true but {len(_skipped)} test(s) were skipped: {', '.join(_skipped)}")
         session.exitstatus = 1
+
+
+# Slow tests: they start LibreOffice, Chromium or the Anki desktop app, or build thousands of terms.
+# `pytest -m "not slow"` is the quick loop while editing; CI and the README's command run everything.
+SLOW_FIXTURES = {"rendered", "browser", "open_page"}
+SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the slow tests `slow` by what they use, so a new render or browser test is marked too."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        name = getattr(item, "originalname", item.name)
+        if fixtures & SLOW_FIXTURES or name in SLOW_TESTS or "gui" in item.path.parts:
+            item.add_marker(pytest.mark.slow)

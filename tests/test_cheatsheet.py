@@ -22,11 +22,10 @@ from dlexport.model import Assets, Glossary, Settings
 from dlexport.render import render_assets
 from dlexport.targets import anki, cheatsheet
 
-from .conftest import ROOT, require_tool, run_cli
+from .conftest import ROOT, artifacts_dir, require_tool, run_cli
 
 EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3] *a* _b_ [x](y) | `c` $d$ \\e ~~f~~ #g"
-ARTIFACTS = ROOT / "test-artifacts" / "cheatsheet"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
 
@@ -91,6 +90,12 @@ def build_into(glossary: Glossary, out: Path, cache: Path) -> Built:
     assets, _ = render_assets(glossary, out, cache_dir=cache, jobs=2)
     md = cheatsheet.build(glossary, assets, out, Settings(epoch=EPOCH))
     return Built(glossary, assets, md, md.with_suffix(".html"))
+
+
+@pytest.fixture(scope="module")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Return the folder for this module's screenshots (never inside the checkout)."""
+    return artifacts_dir("cheatsheet", tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
@@ -338,7 +343,7 @@ def visible_terms(page: Any) -> list[str]:
                                                             ".map(e => e.dataset.term)"))
 
 
-def test_page_loads_offline_with_every_image(seed: Built, open_page: Any) -> None:
+def test_page_loads_offline_with_every_image(seed: Built, open_page: Any, artifacts: Path) -> None:
     loaded = open_page(seed.page)
     page = loaded.page
     assert loaded.errors == [] and loaded.remote == [] and loaded.dialogs == []
@@ -352,9 +357,8 @@ def test_page_loads_offline_with_every_image(seed: Built, open_page: Any) -> Non
     assert len(ids) == len(set(ids))
     targets = page.eval_on_selector_all("a[href^='#']", "els => els.map(a => decodeURIComponent(a.hash.slice(1)))")
     assert targets and set(targets) <= set(ids)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=ARTIFACTS / "light.png")
-    page.screenshot(path=ARTIFACTS / "light-full.png", full_page=True)
+    page.screenshot(path=artifacts / "light.png")
+    page.screenshot(path=artifacts / "light-full.png", full_page=True)
 
 
 def test_search_leaves_exactly_the_matching_term(seed: Built, open_page: Any) -> None:
@@ -371,7 +375,7 @@ def test_search_leaves_exactly_the_matching_term(seed: Built, open_page: Any) ->
     assert len(visible_terms(page)) == len(seed.glossary.terms) and not page.is_visible(".empty")
 
 
-def test_cards_view_shows_front_and_back_of_every_card(seed: Built, open_page: Any) -> None:
+def test_cards_view_shows_front_and_back_of_every_card(seed: Built, open_page: Any, artifacts: Path) -> None:
     page = open_page(seed.page).page
     assert not page.is_visible("#cards")
     page.click("[data-view=cards]")
@@ -387,17 +391,17 @@ def test_cards_view_shows_front_and_back_of_every_card(seed: Built, open_page: A
     page.fill("#q", "드롭")
     shown = page.eval_on_selector_all(".card-pair", "els => els.filter(e => e.offsetParent).map(e => e.dataset.term)")
     assert set(shown) == {"dropout"} and len(shown) == 3 + len(seed.glossary.term("dropout").cloze)
-    page.screenshot(path=ARTIFACTS / "cards.png")
+    page.screenshot(path=artifacts / "cards.png")
 
 
-def test_dark_scheme_changes_the_colours(seed: Built, open_page: Any) -> None:
+def test_dark_scheme_changes_the_colours(seed: Built, open_page: Any, artifacts: Path) -> None:
     script = "() => [getComputedStyle(document.body).backgroundColor, " \
              "getComputedStyle(document.querySelector('.deck .card')).backgroundColor]"
     light = open_page(seed.page, "light").page
     dark = open_page(seed.page, "dark").page
     light_bg, dark_bg = light.evaluate(script), dark.evaluate(script)
     assert light_bg[0] != dark_bg[0] and light_bg[1] != dark_bg[1]  # the page, and the Anki card preview
-    dark.screenshot(path=ARTIFACTS / "dark.png")
+    dark.screenshot(path=artifacts / "dark.png")
 
 
 def test_print_hides_the_controls_and_keeps_figures_whole(seed: Built, open_page: Any) -> None:

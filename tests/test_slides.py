@@ -22,12 +22,11 @@ from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
 from dlexport.targets import slides
 from dlexport.targets.slide_plan import TEXT, slide_plan, text_width, wrap
-from tests.conftest import ROOT, require_tool
+from tests.conftest import artifacts_dir, require_tool
 from tests.pdftext import chars as pdf_chars
 from tests.pdftext import letters
 
 EPOCH = 1700000000
-ARTIFACTS = ROOT / "test-artifacts" / "slides"
 LONG_TOKEN = "초" * 10 + "LongUnbrokenTokenWithoutAnySpaces" * 4
 LONG_DEFINITION = "이 정의는 발표자 노트에만 들어가는 아주 긴 설명 문장이다. " * 120
 
@@ -116,8 +115,7 @@ def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     """Render a deck with LibreOffice once, keep PNGs of its pages as test artifacts; return (pdf, deck)."""
     pptx = request.getfixturevalue("deck")[0] if request.param == "fixture" else request.getfixturevalue("seed_deck")
     path = to_pdf(pptx, tmp_path_factory.mktemp("render"))
-    folder = ARTIFACTS / request.param
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = artifacts_dir(f"slides-{request.param}", tmp_path_factory)
     for old in folder.glob("page-*.png"):
         old.unlink()
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(path), str(folder / "page")], check=False, timeout=120)
