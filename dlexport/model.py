@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlexport.errors import Problem
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -93,6 +95,7 @@ class Glossary:
     tag_prefix: str
     name: str  # output file stem, e.g. build/<name>.apkg
     sections: tuple[Section, ...]
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # words sources/vocabulary.yaml avoids
 
     @property
     def terms(self) -> tuple[Term, ...]:
