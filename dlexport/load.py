@@ -19,7 +19,7 @@ import yaml
 
 from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
 from dlexport.errors import Problem, SourceError
-from dlexport.model import Figure, Formula, Glossary, Reference, Section, Term
+from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
 from dlexport.vocabulary import FILE as VOCABULARY_FILE
 from dlexport.vocabulary import Word, scan
 
@@ -277,7 +277,7 @@ class _Reader:
             return None
         keys = ("id", "name", "title", "subtitle", "author", "version", "language", "tag_prefix",
                 "sections")
-        m = f.mapping(node, keys, (), "the glossary file")
+        m = f.mapping(node, keys, ("credit",), "the glossary file")
         if m is None:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
@@ -304,6 +304,7 @@ class _Reader:
         if "sections" in m and not sections:
             f.error(m["sections"], "the glossary has no sections", "list at least one section")
         info["sections"] = sections
+        info["credit"] = _credit(f, m["credit"]) if "credit" in m else None
         return info
 
     def read_term(self, path: Path) -> tuple[Term, dict[str, yaml.Node]] | None:
@@ -461,6 +462,18 @@ class _Reader:
                     f.error(node, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
                             "give every figure its own id")
                 figures.setdefault(fig.id, term.source)
+
+
+def _credit(f: _File, node: yaml.Node) -> Credit | None:
+    """Return the glossary's `credit` {title, author, url, note}: the work it grew from."""
+    m = f.mapping(node, ("title", "author", "url"), ("note",), "`credit`")
+    if m is None:
+        return None
+    url = f.text(m.get("url"), "`url`")
+    if url and not re.fullmatch(r"https?://\S+", url):
+        f.error(m.get("url"), f"`url` `{url}` is not a web address", "write it as https://…")
+    return Credit(f.text(m.get("title"), "`title`"), f.text(m.get("author"), "`author`"), url,
+                  f.optional_text(m.get("note"), "`note`"))
 
 
 def _word(f: _File, node: yaml.Node) -> Word | None:
