@@ -97,9 +97,11 @@ def test_the_real_sources_pass_strict(seed_glossary: Glossary) -> None:
     assert result.returncode == 0 and result.stderr == "", result.stderr
 
 
-def test_figure_labels_drawn_by_code_use_the_vocabulary() -> None:
+def test_figure_labels_and_other_text_drawn_by_code_use_the_vocabulary() -> None:
     words = load_words()
-    for path in sorted((ROOT / "dlexport" / "diagrams").glob("*.py")):
+    for template in sorted((ROOT / "dlexport" / "templates").rglob("*.*")):
+        assert [h.found for h in scan(words, [template.read_text(encoding="utf-8")])] == [], template.name
+    for path in sorted((ROOT / "dlexport").rglob("*.py")):  # string constants, not docstrings
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {id(n.body[0].value) for n in ast.walk(tree)
                       if isinstance(n, ast.Module | ast.FunctionDef | ast.ClassDef) and n.body
