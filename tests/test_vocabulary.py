@@ -165,3 +165,14 @@ def test_fixed_facts_are_there(seed_glossary: Glossary) -> None:
     cited = {(r.authors.split(",")[0], r.year) for t in seed_glossary.terms for r in t.references}
     assert {("Kunihiko Fukushima", 1969), ("Richard H. R. Hahnloser", 2000), ("Felix A. Gers", 2000),
             ("Yann LeCun", 1989), ("David H. Ackley", 1985)} <= cited
+
+
+def test_strict_refuses_even_when_the_outputs_are_up_to_date(basic_copy: Path) -> None:
+    plant(basic_copy)
+    out = basic_copy.parent / "out"
+    first = run_cli("all", "--sources", basic_copy, "--out", out)
+    assert first.returncode == 0 and first.stderr.count("warning: ") == 3, first.stderr
+    manifest = (out / "manifest.json").read_bytes()
+    strict = run_cli("all", "--strict", "--sources", basic_copy, "--out", out)
+    assert strict.returncode == 1 and "3 errors; nothing was written." in strict.stderr
+    assert (out / "manifest.json").read_bytes() == manifest
