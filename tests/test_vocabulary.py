@@ -91,6 +91,13 @@ def test_a_broken_vocabulary_file_is_a_source_error(basic_copy: Path) -> None:
     assert "vocabulary.yaml:2:5: a vocabulary word is missing the required key `ko`" in result.stderr
 
 
+def test_the_real_vocabulary_keeps_standard_names_whole() -> None:
+    words = load_words()
+    assert [h.found for h in scan(words, ["확률적 경사 하강을 쓰는 미니배치 경사 하강법과 크로스 엔트로피"])] == []
+    assert [(h.found, h.word.ko) for h in scan(words, ["히든층의 경사가 사라지는 경사 소멸"])] == [
+        ("히든층", "은닉층"), ("경사", "기울기"), ("경사 소멸", "기울기 소실")]
+
+
 def test_the_real_sources_pass_strict(seed_glossary: Glossary) -> None:
     assert seed_glossary.warnings == ()
     result = run_cli("check", "--strict", "--quiet")
