@@ -45,6 +45,9 @@ def parser() -> argparse.ArgumentParser:
                        help="processes for rendering figures (default: number of cores)")
         c.add_argument("--template", type=Path, default=None, metavar="PPTX",
                        help="PowerPoint file whose layouts the slides use (see README)")
+        if name in ("check", "all"):
+            c.add_argument("--strict", action="store_true",
+                           help="treat vocabulary warnings (sources/vocabulary.yaml) as errors")
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
         loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
@@ -60,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.template is not None and not args.template.is_file():
             raise UsageError(f"--template {args.template}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       template=args.template, quiet=args.quiet)
+                       template=args.template, quiet=args.quiet, strict=getattr(args, "strict", False))
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

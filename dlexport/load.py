@@ -19,7 +19,9 @@ import yaml
 
 from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
 from dlexport.errors import Problem, SourceError
-from dlexport.model import Figure, Formula, Glossary, Reference, Section, Term
+from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
+from dlexport.vocabulary import FILE as VOCABULARY_FILE
+from dlexport.vocabulary import Word, scan
 
 GLOSSARY_FILE = "glossary.yaml"
 TERMS_DIR = "terms"
@@ -27,6 +29,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # no output format can hold these
 MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name limit
 MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
+TEXT_KEYS = {"ko", "en", "abbr", "summary", "definition", "key_points", "label", "caption", "alt", "cloze"}
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
@@ -236,12 +239,23 @@ class _Reader:
                                          f"add one YAML file per term under {TERMS_DIR}/"))
         terms = [t for t in (self.read_term(p) for p in files) if t is not None]
         self.check_links(terms, info)
+        words = self.read_vocabulary()
         if self.problems or info is None:
             raise SourceError(self.problems)
         sections = tuple(Section(s["id"], s["ko"], s["en"],
                                  tuple(t for t, _ in terms if t.section == s["id"]))
                          for s in info.pop("sections"))
-        return Glossary(sections=sections, **info)
+        warnings = tuple(w for t, m in terms for w in _vocabulary_problems(t.source, m, words))
+        return Glossary(sections=sections, warnings=warnings, **info)
+
+    def read_vocabulary(self) -> tuple[Word, ...]:
+        """Return the words of sources/vocabulary.yaml (none when the file is absent)."""
+        path = self.root / VOCABULARY_FILE
+        if not path.exists() or not self.inside(path) or (node := _compose(path, self.problems)) is None:
+            return ()
+        f = _File(path, self.problems)
+        m = f.mapping(node, ("words",), (), "the vocabulary file")
+        return f.records(m.get("words") if m else None, "`words`", lambda n: _word(f, n))
 
     def inside(self, path: Path) -> bool:
         """Return whether `path` is a regular file that really lies inside the sources directory."""
@@ -263,7 +277,7 @@ class _Reader:
             return None
         keys = ("id", "name", "title", "subtitle", "author", "version", "language", "tag_prefix",
                 "sections")
-        m = f.mapping(node, keys, (), "the glossary file")
+        m = f.mapping(node, keys, ("credit",), "the glossary file")
         if m is None:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
@@ -290,6 +304,7 @@ class _Reader:
         if "sections" in m and not sections:
             f.error(m["sections"], "the glossary has no sections", "list at least one section")
         info["sections"] = sections
+        info["credit"] = _credit(f, m["credit"]) if "credit" in m else None
         return info
 
     def read_term(self, path: Path) -> tuple[Term, dict[str, yaml.Node]] | None:
@@ -447,6 +462,58 @@ class _Reader:
                     f.error(node, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
                             "give every figure its own id")
                 figures.setdefault(fig.id, term.source)
+
+
+def _credit(f: _File, node: yaml.Node) -> Credit | None:
+    """Return the glossary's `credit` {title, author, url, note}: the work it grew from."""
+    m = f.mapping(node, ("title", "author", "url"), ("note",), "`credit`")
+    if m is None:
+        return None
+    url = f.text(m.get("url"), "`url`")
+    if url and not re.fullmatch(r"https?://\S+", url):
+        f.error(m.get("url"), f"`url` `{url}` is not a web address", "write it as https://…")
+    return Credit(f.text(m.get("title"), "`title`"), f.text(m.get("author"), "`author`"), url,
+                  f.optional_text(m.get("note"), "`note`"))
+
+
+def _word(f: _File, node: yaml.Node) -> Word | None:
+    """Return one vocabulary entry {ko, en, avoid, except, note}."""
+    m = f.mapping(node, ("ko",), ("en", "avoid", "except", "note"), "a vocabulary word")
+    if m is None:
+        return None
+    return Word(ko=f.text(m.get("ko"), "`ko`"), en=f.optional_text(m.get("en"), "`en`"),
+                avoid=f.texts(m.get("avoid"), "`avoid`"), exceptions=f.texts(m.get("except"), "`except`"),
+                note=f.optional_text(m.get("note"), "`note`"))
+
+
+def _text_nodes(node: yaml.Node, key: str = "") -> Iterator[yaml.ScalarNode]:
+    """Yield, in file order, the scalar nodes of a term that hold text a reader sees."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            yield from _text_nodes(v, str(k.value) if isinstance(k, yaml.ScalarNode) else "")
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            yield from _text_nodes(item, key)
+    elif isinstance(node, yaml.ScalarNode) and key in TEXT_KEYS and node.tag == _STR:
+        yield node
+
+
+def _vocabulary_problems(path: Path, m: dict[str, yaml.Node], words: tuple[Word, ...]) -> Iterator[Problem]:
+    """Yield a problem at the file:line:col of every avoided word in one term's texts."""
+    nodes = [n for key, value in m.items() for n in _text_nodes(value, key)]
+    hits = scan(words, [str(n.value) for n in nodes]) if words else []
+    source = path.read_bytes().decode("utf-8-sig") if hits else ""
+    for hit in hits:
+        node = nodes[hit.text]
+        value, raw = str(node.value), source[node.start_mark.index: node.end_mark.index]
+        nth = sum(1 for i in range(hit.start) if value.startswith(hit.found, i))
+        at = -1
+        for _ in range(nth + 1):
+            at = raw.find(hit.found, at + 1)
+        index = node.start_mark.index + max(at, 0)  # not found verbatim (folded across lines): the text's start
+        line = source.count("\n", 0, index) + 1
+        column = index - (source.rfind("\n", 0, index) + 1) + 1
+        yield Problem(path, line, column, *hit.message())
 
 
 def load(root: Path) -> Glossary:

@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dlexport.errors import Problem
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -81,6 +83,21 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Credit:
+    """The work this glossary grew from, named in every output."""
+
+    title: str
+    author: str
+    url: str
+    note: str = ""  # e.g. why the text is rewritten rather than copied
+
+    def line(self) -> str:
+        """Return the credit as one line of plain text."""
+        note = f" {self.note}" if self.note else ""
+        return f"원본: {self.title} — {self.author}, {self.url}.{note}"
+
+
+@dataclass(frozen=True)
 class Glossary:
     """The whole validated content, in presentation order."""
 
@@ -93,6 +110,8 @@ class Glossary:
     tag_prefix: str
     name: str  # output file stem, e.g. build/<name>.apkg
     sections: tuple[Section, ...]
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)  # words sources/vocabulary.yaml avoids
+    credit: Credit | None = None
 
     @property
     def terms(self) -> tuple[Term, ...]:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from dlexport import manifest
 from dlexport.epoch import build_epoch
+from dlexport.errors import Problem, SourceError
 
 if TYPE_CHECKING:
     from dlexport.model import Glossary
@@ -42,6 +43,7 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     jobs: int | None = None
     template: Path | None = None
     quiet: bool = False
+    strict: bool = False  # vocabulary warnings are errors
 
 
 class Stage:
@@ -133,6 +135,15 @@ def publish(stage: Path, out: Path, prune: bool) -> None:
         shutil.rmtree(aside, ignore_errors=True)
 
 
+def warn(warnings: tuple[Problem, ...], opts: Options) -> None:
+    """Print vocabulary warnings (unless quiet), or raise them as errors with --strict."""
+    if warnings and opts.strict:
+        raise SourceError(warnings)
+    if not opts.quiet:
+        for w in warnings:
+            print(f"warning: {w}", file=sys.stderr)
+
+
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
@@ -142,6 +153,9 @@ def run(command: str, opts: Options) -> None:
     if command == "all":
         key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
+            if opts.strict:  # the outputs are current, but this run must still refuse avoided words
+                from dlexport.load import load
+                warn(load(opts.sources).warnings, opts)
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
             return
@@ -150,6 +164,7 @@ def run(command: str, opts: Options) -> None:
     with stage("load") as said:
         glossary = load(opts.sources)
         said(f"{len(glossary.terms)} terms")
+    warn(glossary.warnings, opts)
     if command == "check":
         print(summary(glossary))
         return

@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .conftest import run_cli
 
 
+def test_check_reports_the_fixture_glossary_exactly() -> None:
+    from .conftest import ROOTS
+
+    result = run_cli("check", "--quiet", "--sources", ROOTS / "basic")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("3 terms in 2 sections, 2 figures, "), result.stdout  # then the card counts
+    assert result.stderr == ""
+
+
 def test_check_reports_the_seed_glossary() -> None:
     result = run_cli("check", "--quiet")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("8 terms in 2 sections, 9 figures"), result.stdout
+    match = re.fullmatch(r"(\d+) terms in (\d+) sections, (\d+) figures, (\d+) notes, (\d+) cards\n", result.stdout)
+    assert match, result.stdout
+    terms, sections, figures, notes, cards = map(int, match.groups())
+    assert terms >= 8 and sections >= 3 and figures >= 9 and cards >= notes >= terms  # grows with the glossary
     assert result.stderr == ""
 
 

@@ -52,11 +52,12 @@ def test_defaults_fill_figure_params(glossary: Glossary) -> None:
         rbm.params["visible"] = 9  # type: ignore[index]
 
 
-def test_seed_has_every_term_in_two_sections(seed_glossary: Glossary) -> None:
-    assert [(s.ko, s.en) for s in seed_glossary.sections] == [
+def test_seed_keeps_its_sections_and_the_cheatsheet_terms(seed_glossary: Glossary) -> None:
+    assert [(s.ko, s.en) for s in seed_glossary.sections][-2:] == [
         ("이론", "Theory"), ("신경망 구조", "Neural Network Architectures")]
-    assert [t.id for t in seed_glossary.terms] == [
-        "vanishing-gradient", "relu", "dropout", "autoencoder", "cnn", "rnn", "lstm", "rbm"]
+    ids = [t.id for t in seed_glossary.terms]
+    cheatsheet = ["vanishing-gradient", "relu", "dropout", "autoencoder", "cnn", "rnn", "lstm", "rbm"]
+    assert [i for i in ids if i in cheatsheet] == cheatsheet  # the seed's order, whatever is added around it
 
 
 @pytest.mark.parametrize("term_id, facts", [
@@ -67,7 +68,7 @@ def test_seed_has_every_term_in_two_sections(seed_glossary: Glossary) -> None:
     ("cnn", ["합성곱", "풀링", "완전 연결", "이미지", "지도 학습"]),
     ("rnn", ["자기 자신", "시계열", "자연어 처리"]),
     ("lstm", ["입력 게이트", "출력 게이트", "망각 게이트", "메모리 블록"]),
-    ("rbm", ["가시", "히든", "이분", "에너지", "대조 발산", "Smolensky"]),
+    ("rbm", ["가시", "은닉", "이분", "에너지", "대조 발산", "Smolensky"]),
 ])
 def test_seed_facts_are_carried_over(seed_glossary: Glossary, term_id: str, facts: list[str]) -> None:
     term = seed_glossary.term(term_id)

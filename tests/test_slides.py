@@ -310,3 +310,15 @@ def test_a_paragraph_taller_than_a_page_is_split_without_changing_its_text() -> 
     parts = [p.text for page in pages for p in page]
     assert "".join(parts).replace(" ", "") == text.replace(" ", "")
     assert "x" * 700 in "".join(parts)  # the long word is cut only by line ends, never by spaces
+
+
+def test_no_term_of_the_real_sources_leaves_one_bullet_alone_on_a_continuation_slide(
+        seed_glossary: Glossary) -> None:
+    picture = Asset(Path("figure.png"), 1600, 1000, "", "")  # bullets are paginated the same whatever the picture
+    formula = Asset(Path("formula.png"), 600, 80, "", "")
+    assets = Assets({f.id: picture for f in seed_glossary.figures()},
+                    {f.latex: formula for t in seed_glossary.terms for f in t.formulas})
+    plans = slide_plan(seed_glossary, assets, EPOCH)
+    lonely = [p.title for p in plans if p.kind == "term" and p.title.endswith(TEXT["continued"]) and len(p.body) == 1]
+    assert lonely == []
+    assert {p.term_id for p in plans if p.kind == "term"} == {t.id for t in seed_glossary.terms}

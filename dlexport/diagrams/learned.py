@@ -127,7 +127,7 @@ def autoencoder_features(hidden: int = 36, patch: int = 8, epochs: int = 30, see
     curve = fig.add_axes((0.8, 0.22, 0.18, 0.5))
     curve.plot(range(1, len(trained.losses) + 1), trained.losses, color="#1f77b4", lw=1.6)
     curve.set_title("복원 오차", fontsize=9)
-    curve.set_xlabel("에폭", fontsize=8)
+    curve.set_xlabel("에포크", fontsize=8)
     curve.tick_params(labelsize=7)
     for side in ("top", "right"):
         curve.spines[side].set_visible(False)

@@ -182,7 +182,7 @@ def dropout(layers: Sequence[int] = (4, 6, 6, 2), rate: float = 0.5, seed: int =
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
     ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11)
-    ax.text(width * 1.5 + 2.6, bottom, f"(b) 드롭아웃 적용 (p = {rate:g})", ha="center", va="top",
+    ax.text(width * 1.5 + 2.6, bottom, f"(b) 드롭아웃 적용 (드롭 확률 p = {rate:g})", ha="center", va="top",
             fontsize=11)
     _frame(ax, left + right, bottom - 0.6)
     return fig
@@ -298,7 +298,7 @@ def gradient_flow(steps: int = 6, weight: float = 1.0, activation: str = "sigmoi
             _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
         ax.text(x + 0.1, 1.3, f"{rel[t]:.2g}", fontsize=8.5, color="#555555", ha="left", va="center")
         ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=10)
-    ax.text(-0.8, -0.8, "시각 $t$", ha="right", va="center", fontsize=10)
+    ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=10)
     ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
     ax.set_ylim(-1.3, 4.8)
     cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))

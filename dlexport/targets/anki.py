@@ -259,8 +259,11 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     plans = notes(glossary, assets)
     term_model, cloze_model = _models(genanki, default_css() if css is None else css)
+    c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
+    credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
+             f"{text(c.note)}" if c else ""
     top = genanki.Deck(deck_id(glossary.id), glossary.title,
-                       description=str(text(f"{glossary.subtitle} · v{glossary.version}")))
+                       description=str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
     decks = {deck_name(glossary, s): genanki.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
              for s in glossary.sections}
     for plan in plans:

@@ -452,7 +452,7 @@ def cover(glossary: Glossary, epoch: int, geo: Geometry) -> SlidePlan:
     while not fits(body, geo.cover_body) and body[0].size > 12:
         body = tuple(Para(p.text, p.size - 2, bullet=False) for p in body)
     return SlidePlan("title", "cover", glossary.title, fit_title(glossary.title, geo.cover_title, COVER_SIZES),
-                     body, footer=False)
+                     body, footer=False, notes=glossary.credit.line() if glossary.credit else "")
 
 
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
