@@ -72,9 +72,9 @@ def rendered(col: Collection) -> dict[int, tuple[str, str]]:
 
 
 def visible_text(page: str) -> str:
-    """Return what a reader sees: the HTML without style blocks and tags, entities decoded."""
+    """Return what a reader sees: the HTML without style blocks and tags, entities decoded, no word joiners."""
     page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return html.unescape(re.sub(r"<[^>]+>", " ", page)).replace(anki.WJ, "")
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -125,7 +125,7 @@ def test_every_card_renders_with_its_media(
                 images += 1
     assert images >= 2 * sum(len(t.figures) for t in glossary.terms)
     answers = "".join(a for _, a in cards.values())
-    assert r"\(y = \mathrm&#123;step&#125;(w \cdot x + b)\)" in answers  # MathJax, braces as entities
+    assert r"\(y = \mathrm{step}(w \cdot x + b)\)" in answers  # MathJax, literal braces as the editor keeps them
     assert re.search(r'<span class="cloze"[^>]*>선형</span>', answers)
     for term in glossary.terms:
         assert any(term.ko in visible_text(a) for _, a in cards.values())
@@ -225,6 +225,30 @@ def test_hostile_content_shows_as_literal_text(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in term_answer
 
 
+@pytest.mark.parametrize("source", ["seed", "shared-korean-name"])
+def test_no_note_is_a_duplicate(source: str, glossary: Glossary, seed_glossary: Glossary, tmp_path: Path,
+                                build: Builder, collection: Callable[[], Collection]) -> None:
+    if source == "seed":
+        chosen = seed_glossary
+    else:  # two terms named 활성화 함수, told apart by their English names
+        chosen = _with(glossary, dataclasses.replace(glossary.term("perceptron"), ko="활성화 함수"))
+        assert sum(t.ko == "활성화 함수" for t in chosen.terms) == 2
+    import anki.lang
+
+    anki.lang.set_lang("en_US")  # find_dupes strips HTML through the current language, as the GUI sets it
+    col = collection()
+    import_apkg(col, build(chosen, tmp_path / "out"))
+    for model, first in (("dlexport 용어", "Term"), ("dlexport 빈칸", "Text")):
+        assert col.models.by_name(model)["flds"][0]["name"] == first  # type: ignore[index]
+    for field in ("Term", "Text", "Fact", "Id", "Sort"):  # first fields, and those both types might share
+        assert col.find_dupes(field) == [], field  # Browse → Notes → Find Duplicates (needs anki.lang set)
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        assert note.fields_check() == 0, note.fields  # the editor's check: NORMAL, not DUPLICATE
+    titles = {col.get_note(n)["Term"] for n in col.find_notes('"note:dlexport 용어"')}
+    assert titles == {html.escape(t.title, quote=False) for t in chosen.terms}
+
+
 def test_same_input_gives_the_same_bytes(glossary: Glossary, tmp_path: Path, build: Builder) -> None:
     one = build(glossary, tmp_path / "a")
     two = build(glossary, tmp_path / "b")
@@ -246,8 +270,10 @@ def test_counts_do_not_import_genanki() -> None:
 @pytest.mark.parametrize(("fact", "expected"), [
     ("ReLU는 [[max(0, x)]]이다.", "ReLU는 {{c1::max(0, x)}}이다."),
     ("[[a]]와 [[b]]", "{{c1::a}}와 {{c1::b}}"),
-    ("{{c3::x}} [[y::z}}]]", "&#123;&#123;c3::x&#125;&#125; {{c1::y&#58;&#58;z&#125;&#125;}}"),
-    ("<b>[[&]]</b>", "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt;"),
+    ("{{c3::x}} [[y::z}}]]", "{\u2060{c3::x}\u2060} {{c1::y:\u2060:z}\u2060}\u2060}}"),
+    ("<b>[[&]]</b> \"'\xa0[sound:a] \\(x\\)",
+     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[\u2060sound:a] \\\u2060(x\\\u2060)"),
+    ("{[[{a}]]}", "{{{c1::{a}\u2060}}}"),
 ])
 def test_cloze_html_escapes_before_marking(fact: str, expected: str) -> None:
     assert anki.cloze_html(fact) == expected
