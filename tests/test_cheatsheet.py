@@ -258,7 +258,7 @@ def test_card_preview_matches_what_anki_renders(glossary: Glossary, figure_cache
             merge_notetypes=False, update_notes=1, update_notetypes=1, with_scheduling=False,
             with_deck_configs=False)))
         cards = [col.get_card(cid) for cid in col.find_cards("")]
-        cards.sort(key=lambda c: (c.note()["Sort"], c.ord))
+        cards.sort(key=lambda c: (c.due, c.nid, c.ord))  # new cards: due is the term's place, ids count up
         expected = [(_anki_card_text(c.question()), _anki_card_text(c.answer())) for c in cards]
     finally:
         col.close()

@@ -66,7 +66,7 @@ class NotePlan:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     due: int
-    label: str = ""  # plain text naming the note in release notes, e.g. "렐루 (ReLU) — 빈칸: … [1] …"
+    label: str = ""  # plain text naming the note in release notes, e.g. "렐루 (ReLU) — … [1] …"
     term: str = ""  # the id of the term it belongs to
 
 
@@ -182,14 +182,14 @@ def cloze_label(fact: str) -> str:
     return " ".join(_CLOZE_MARK.sub(r"[\1]", fact).split())
 
 
-def term_fields(term: Term, titles: Mapping[str, str], assets: Assets, index: int) -> tuple[str, ...]:
+def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[str, ...]:
     """Return the HTML of a term note's fields, in TERM_FIELDS order (`titles`: every term's title by id)."""
     m = _field_macros()
     figures = [assets.figures[f.id] for f in term.figures]
     values = {
         "Term": text(term.title),
         "Id": text(term.id),
-        "Sort": text(sort_key(index, term)),
+        "Sort": text(sort_key(term)),
         "Korean": text(term.ko),
         "English": text(term.en),
         "Abbr": text(term.abbr),
@@ -207,10 +207,12 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets, index: in
     return tuple(str(values[name]) for name in TERM_FIELDS)
 
 
-def sort_key(index: int, term: Term, fact: int | None = None) -> str:
-    """Return the sort field: the term's source position, zero-padded, then its Korean name."""
-    suffix = "" if fact is None else f".{fact + 1:02d}"
-    return f"{index + 1:04d}{suffix} {term.ko}"
+def sort_key(term: Term, fact: str | None = None) -> str:
+    """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
+
+    Never a position: inserting a term or a fact would change every later note and update it.
+    """
+    return term.title if fact is None else f"{term.title} · {fact}"
 
 
 def tags(glossary: Glossary, section: Section, term: Term) -> tuple[str, ...]:
@@ -249,13 +251,13 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
         for term in section.terms:
             note_tags = tags(glossary, section, term)
             plans.append(NotePlan("term", guid(glossary.id, term.id, "term"), deck,
-                                  term_fields(term, titles, assets, index), note_tags, index, term.title, term.id))
+                                  term_fields(term, titles, assets), note_tags, index, term.title, term.id))
             extra = str(text(term.summary))
-            for i, (fact, key) in enumerate(zip(term.cloze, term.fact_ids(), strict=True)):
+            for fact, key in zip(term.cloze, term.fact_ids(), strict=True):
                 fields = (cloze_html(fact), str(text(term.title)), extra, str(text(f"{term.id} · {key}")),
-                          str(text(sort_key(index, term, i))))
+                          str(text(sort_key(term, key))))
                 plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", key), deck, fields, note_tags,
-                                      index, f"{term.title} — 빈칸: {cloze_label(fact)}", term.id))
+                                      index, f"{term.title} — {cloze_label(fact)}", term.id))
             index += 1
     return plans
 
