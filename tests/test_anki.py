@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from dlexport.load import load
 from dlexport.model import Glossary, Settings
 from dlexport.render import render_assets
-from dlexport.targets import anki
+from dlexport.targets import anki, anki_history
 
 EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3]"
@@ -72,9 +73,9 @@ def rendered(col: Collection) -> dict[int, tuple[str, str]]:
 
 
 def visible_text(page: str) -> str:
-    """Return what a reader sees: the HTML without style blocks and tags, entities decoded, no word joiners."""
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page)).replace(anki.WJ, "")
+    """Return what a reader sees: the HTML without style blocks and tags, entities decoded."""
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL).replace(anki.SPLIT, "")  # shows nothing
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -248,6 +249,46 @@ def test_no_note_is_a_duplicate(source: str, glossary: Glossary, seed_glossary: 
     assert titles == {html.escape(t.title, quote=False) for t in chosen.terms}
 
 
+class InnerHTML(HTMLParser):
+    """Re-serialise HTML the way Chromium's innerHTML does, which is what Anki's editor stores."""
+
+    VOID = frozenset({"br", "img", "hr", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        quoted = "".join(f' {k}="{html.escape(v or "", quote=True).replace("&#x27;", chr(39))}"' for k, v in attrs)
+        self.out.append(f"<{tag}{quoted}>".replace("\xa0", "&nbsp;"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False).replace("\xa0", "&nbsp;"))
+
+    @classmethod
+    def of(cls, field: str) -> str:
+        parser = cls()
+        parser.feed(field)
+        parser.close()
+        return "".join(parser.out)
+
+
+def test_fields_are_in_the_editors_normal_form(seed_glossary: Glossary, glossary: Glossary) -> None:
+    quotes = "따옴표 \"q\" 'a' &#123; \xa0nbsp <b>"
+    hostile = _with(glossary, dataclasses.replace(
+        glossary.term("perceptron"), summary=f"{HOSTILE} {quotes}", key_points=(HOSTILE, quotes),
+        cloze=(f"{quotes} [[{HOSTILE}]]",)))
+    for g in (seed_glossary, hostile):
+        fields = [f for plan in anki.notes(g, anki_history.stand_in_assets(g)) for f in plan.fields]
+        assert fields and all(InnerHTML.of(f) == f for f in fields), \
+            next((f, InnerHTML.of(f)) for f in fields if InnerHTML.of(f) != f)
+    assert InnerHTML.of("a &#123; &quot;b&quot;") == 'a { "b"'  # the parser decodes what the editor decodes
+
+
 def test_same_input_gives_the_same_bytes(glossary: Glossary, tmp_path: Path, build: Builder) -> None:
     one = build(glossary, tmp_path / "a")
     two = build(glossary, tmp_path / "b")
@@ -269,10 +310,11 @@ def test_counts_do_not_import_genanki() -> None:
 @pytest.mark.parametrize(("fact", "expected"), [
     ("ReLU는 [[max(0, x)]]이다.", "ReLU는 {{c1::max(0, x)}}이다."),
     ("[[a]]와 [[b]]", "{{c1::a}}와 {{c1::b}}"),
-    ("{{c3::x}} [[y::z}}]]", "{\u2060{c3::x}\u2060} {{c1::y:\u2060:z}\u2060}\u2060}}"),
+    ("{{c3::x}} [[y::z}}]]",
+     "{<span></span>{c3::x}<span></span>} {{c1::y:<span></span>:z}<span></span>}<span></span>}}"),
     ("<b>[[&]]</b> \"'\xa0[sound:a] \\(x\\)",
-     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[\u2060sound:a] \\\u2060(x\\\u2060)"),
-    ("{[[{a}]]}", "{{{c1::{a}\u2060}}}"),
+     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\<span></span>(x\\<span></span>)"),
+    ("{[[{a}]]}", "{{{c1::{a}<span></span>}}}"),
 ])
 def test_cloze_html_escapes_before_marking(fact: str, expected: str) -> None:
     assert anki.cloze_html(fact) == expected

@@ -43,14 +43,15 @@ MASK = "＿＿"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
 
 # Fields are written in the form Anki's editor stores (the browser's innerHTML): NFC text, only
-# & < > and no-break spaces as entities (& and " in attributes). Entities such as &#123; would be
+# & < > and no-break spaces as entities (and " in attributes). Entities such as &#123; would be
 # decoded the first time a learner opens the note, bumping its mtime and turning hostile text into
-# live syntax. Instead, a WORD JOINER (invisible, kept by the editor) goes between the characters
-# that would form Anki or MathJax syntax: {{ }} (fields, clozes), [sound: [anki: [latex] [$] (media,
-# LaTeX), \( \[ (MathJax).
-WJ = "\u2060"
+# live syntax. Instead, an empty <span></span> (invisible, kept by the editor, gone from copied text,
+# searches and the duplicate check) goes between the characters that would form Anki or MathJax
+# syntax: {{ }} (fields, clozes), [sound: [anki: [latex] [$] (media, LaTeX), \( \[ (MathJax).
+# Measured in Anki 26.9.3's editor and reviewer: /work/wt/EDITOR-FINDINGS.md, tests/test_anki.py.
+SPLIT = "<span></span>"
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
-_ATTR = str.maketrans({"&": "&amp;", '"': "&quot;", "\xa0": "&nbsp;"})
+_ATTR = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
 _SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])|\\(?=[()\[\]])")
 _LATEX_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")  # in math mode a space changes nothing
 _CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
@@ -75,7 +76,7 @@ def text(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     html = unicodedata.normalize("NFC", str(value)).translate(_HTML)
-    return Markup(_SYNTAX.sub(lambda m: m[0] + WJ, html))
+    return Markup(_SYNTAX.sub(lambda m: m[0] + SPLIT, html))
 
 
 def attr(value: object) -> Markup:
@@ -170,7 +171,7 @@ def cloze_html(fact: str) -> str:
     out: list[str] = []
     for i, part in enumerate(_CLOZE_MARK.split(fact)):
         if i % 2:  # "::" would start a hint, and a last "}" would close the cloze early
-            hidden = re.sub(r":(?=:)|\}$", lambda m: m[0] + WJ, str(text(part)))
+            hidden = re.sub(r":(?=:)|\}$", lambda m: m[0] + SPLIT, str(text(part)))
             out.append("{{c1::" + hidden + "}}")
         else:
             out.append(str(text(part)))
