@@ -227,3 +227,49 @@ def test_without_git_nothing_is_compared(tmp_path: Path) -> None:
     earlier = anki_history.past(tmp_path / "sources")
     assert earlier.snapshots == () and "is not in a git repository" in earlier.note
     assert earlier.note.count("\n") == 0
+
+
+def test_the_changes_command_and_all_write_release_notes(repo: Repo, tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    out = tmp_path / "build"
+    first = run_cli("changes", "--sources", repo.sources, "--out", out)
+    assert first.returncode == 0 and not (out / "CHANGES.md").exists()
+    repo.edit("10-*.yaml", FACTS_V1, FACTS_V2)
+    repo.commit(T2)
+    result = run_cli("changes", "--sources", repo.sources, "--out", out, "--since", "v1.0.0")
+    assert result.returncode == 0, result.stderr
+    text = (out / "CHANGES.md").read_text(encoding="utf-8")
+    assert text.startswith("# v0.0.1 변경 사항\n") and "- 폐기: 용어 0개, 빈칸 1개" in text
+    whole = run_cli("all", "--sources", repo.sources, "--out", tmp_path / "all")
+    assert whole.returncode == 0, whole.stderr
+    assert (tmp_path / "all" / "CHANGES.md").read_text(encoding="utf-8") == text
+    assert "CHANGES.md" in (tmp_path / "all" / "manifest.json").read_text(encoding="utf-8")
+    bad = run_cli("changes", "--sources", repo.sources, "--out", out, "--since", "v7")
+    assert bad.returncode == 2 and "--since v7: no such tag or commit" in bad.stderr
+
+
+def test_a_build_without_git_says_so_in_one_line(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    shutil.copytree(ROOTS / "basic", tmp_path / "sources")
+    result = run_cli("anki", "--sources", tmp_path / "sources", "--out", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if "earlier release" in x]
+    assert line.startswith("anki: no earlier release to compare with (") and "nothing is retired" in line
+
+
+def test_a_pinned_id_keeps_a_fact_whose_answer_changes(repo: Repo) -> None:
+    def cloze_guids() -> dict[str, str]:
+        return {p.label: p.guid for p in anki.notes(load(repo.sources), anki_history.stand_in_assets(
+            load(repo.sources))) if p.kind == "cloze" and p.term == "perceptron"}
+
+    before = cloze_guids()
+    repo.edit("10-*.yaml", "  - 퍼셉트론은 [[1958]]년에 발표되었다.\n",
+              "  - {id: '1958', text: '퍼셉트론은 [[1957]]년에 처음 보고되었다.'}\n")
+    repo.edit("10-*.yaml", "  - 퍼셉트론의 출력은 [[계단 함수]]로 정한다.\n",
+              "  - 퍼셉트론의 출력은 [[계단함수]]로 정한다.\n")
+    after = cloze_guids()
+    assert after["퍼셉트론 (Perceptron) — 퍼셉트론은 [1957]년에 처음 보고되었다."] == \
+        before["퍼셉트론 (Perceptron) — 퍼셉트론은 [1958]년에 발표되었다."]
+    assert after["퍼셉트론 (Perceptron) — 퍼셉트론의 출력은 [계단함수]로 정한다."] not in before.values()
