@@ -279,8 +279,10 @@ class InnerHTML(HTMLParser):
 
 def test_fields_are_in_the_editors_normal_form(seed_glossary: Glossary, glossary: Glossary) -> None:
     quotes = "따옴표 \"q\" 'a' &#123; \xa0nbsp <b>"
+    perceptron = glossary.term("perceptron")
+    figure = dataclasses.replace(perceptron.figures[0], alt=f"{HOSTILE} {quotes}", caption=HOSTILE)
     hostile = _with(glossary, dataclasses.replace(
-        glossary.term("perceptron"), summary=f"{HOSTILE} {quotes}", key_points=(HOSTILE, quotes),
+        perceptron, summary=f"{HOSTILE} {quotes}", key_points=(HOSTILE, quotes), figures=(figure,),
         cloze=(f"{quotes} [[{HOSTILE}]]",)))
     for g in (seed_glossary, hostile):
         fields = [f for plan in anki.notes(g, anki_history.stand_in_assets(g)) for f in plan.fields]
@@ -313,7 +315,7 @@ def test_counts_do_not_import_genanki() -> None:
     ("{{c3::x}} [[y::z}}]]",
      "{<span></span>{c3::x}<span></span>} {{c1::y:<span></span>:z}<span></span>}<span></span>}}"),
     ("<b>[[&]]</b> \"'\xa0[sound:a] \\(x\\)",
-     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\<span></span>(x\\<span></span>)"),
+     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\\u2060(x\\\u2060)"),
     ("{[[{a}]]}", "{{{c1::{a}<span></span>}}}"),
 ])
 def test_cloze_html_escapes_before_marking(fact: str, expected: str) -> None:
