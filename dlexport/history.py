@@ -38,9 +38,11 @@ def git(root: Path, *args: str) -> bytes:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, check=True, timeout=60).stdout
     except FileNotFoundError as e:
         raise NoHistory("git is not installed") from e
+    except subprocess.TimeoutExpired as e:
+        raise NoHistory(f"git {args[0]} took too long") from e
     except subprocess.CalledProcessError as e:
-        raise NoHistory(e.stderr.decode(errors="replace").strip().splitlines()[-1:][0] if e.stderr else
-                        f"git {' '.join(args)} failed") from e
+        said = e.stderr.decode(errors="replace").strip().splitlines()
+        raise NoHistory(said[-1] if said else f"git {' '.join(args)} failed") from e
 
 
 def repo_root(path: Path) -> Path:

@@ -97,16 +97,22 @@ def past(sources: Path | None, since: str | None = None) -> Past:
     for release in releases:
         same_notes = same_notes and history.files_at(root, release.commit, rel, NOTE_CODE) == now_notes
         same_types = same_types and history.files_at(root, release.commit, rel, TYPE_CODE) == now_types
-        with history.sources_at(root, release.commit, sources) as old:
-            try:
-                from dlexport.load import load
-
-                old_notes: dict[str, NotePlan] | None = comparable(load(old))
-            except (SourceError, OSError, ValueError):
-                old_notes, same_notes = None, False
+        old_notes = _notes_at(root, release, sources)
+        same_notes = same_notes and old_notes is not None
         shipped = history.is_ancestor(root, release.commit, limit)
         snapshots.append(Snapshot(release, old_notes, same_notes, same_types, shipped))
     return Past(tuple(snapshots))
+
+
+def _notes_at(root: Path, release: history.Release, sources: Path) -> dict[str, NotePlan] | None:
+    """Return a release's notes as this code renders its sources, or None if they don't load now."""
+    from dlexport.load import load
+
+    try:
+        with history.sources_at(root, release.commit, sources) as old:
+            return comparable(load(old))
+    except (history.NoHistory, SourceError, OSError, ValueError):
+        return None  # e.g. no sources/ at that tag, or sources this loader rejects
 
 
 def retired(glossary: Glossary, current: Sequence[NotePlan], earlier: Past) -> list[NotePlan]:
