@@ -161,7 +161,8 @@ def run(command: str, opts: Options) -> None:
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
-        key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
+        asked = command if opts.since is None else f"{command} --since {opts.since}"  # a new tag is not seen
+        key = manifest.fingerprint(opts.sources, epoch, opts.template, asked) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
