@@ -273,3 +273,29 @@ def test_a_pinned_id_keeps_a_fact_whose_answer_changes(repo: Repo) -> None:
     assert after["퍼셉트론 (Perceptron) — 퍼셉트론은 [1957]년에 처음 보고되었다."] == \
         before["퍼셉트론 (Perceptron) — 퍼셉트론은 [1958]년에 발표되었다."]
     assert after["퍼셉트론 (Perceptron) — 퍼셉트론의 출력은 [계단함수]로 정한다."] not in before.values()
+
+
+def test_a_removed_term_comes_back_retired_and_new_learners_find_it_apart(
+        repo: Repo, release: Callable[[Repo, int], Path], col: Collection, tmp_path: Path) -> None:
+    import_apkg(col, release(repo, T1))
+    review_everything(col)
+    (term,) = col.find_notes('"note:dlexport 용어" "tag:t::term::activation"')
+    cards = sorted(col.get_note(term).card_ids())
+    next(repo.sources.glob("terms/20-*.yaml")).unlink()
+    repo.commit(T2)
+    apkg = release(repo, T2)
+    log = import_apkg(col, apkg)
+    retired = col.find_notes("tag:t::retired")
+    assert len(retired) == 2 and term in retired and not log.new  # type: ignore[attr-defined]
+    note = col.get_note(term)
+    assert note["Term"] == "활성화 함수 (Activation Function) (폐기됨)" and "빠졌습니다" in note["Summary"]
+    assert sorted(note.card_ids()) == cards and all(col.get_card(c).reps == 1 for c in cards)
+
+    (tmp_path / "fresh").mkdir()
+    fresh = Collection(str(tmp_path / "fresh" / "collection.anki2"))
+    try:
+        import_apkg(fresh, apkg)
+        decks = {fresh.decks.name(fresh.get_card(c).did) for c in fresh.find_cards("tag:t::retired")}
+        assert decks == {"시험용 용어집::폐기됨"}
+    finally:
+        fresh.close()
