@@ -315,7 +315,7 @@ def test_counts_do_not_import_genanki() -> None:
     ("{{c3::x}} [[y::z}}]]",
      "{<span></span>{c3::x}<span></span>} {{c1::y:<span></span>:z}<span></span>}<span></span>}}"),
     ("<b>[[&]]</b> \"'\xa0[sound:a] \\(x\\)",
-     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\\u2060(x\\\u2060)"),
+     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\<span></span>(x\\<span></span>)"),
     ("{[[{a}]]}", "{{{c1::{a}<span></span>}}}"),
 ])
 def test_cloze_html_escapes_before_marking(fact: str, expected: str) -> None:

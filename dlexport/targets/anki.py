@@ -46,16 +46,15 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
 # & < > and no-break spaces as entities (and " in attributes). Entities such as &#123; would be
 # decoded the first time a learner opens the note, bumping its mtime and turning hostile text into
 # live syntax. Instead, an empty <span></span> (invisible, kept by the editor, gone from copied text,
-# searches and the duplicate check) goes between the characters that would form Anki syntax:
-# {{ }} (fields, clozes), [sound: [anki: [latex] [$] (media, LaTeX). MathJax reads text across
-# inline elements, so \( and \[ get a WORD JOINER (an invisible character the editor keeps), as do
-# attributes, where no element fits. Measured in Anki 26.9.3's editor: /work/wt/EDITOR-FINDINGS.md.
+# searches and the duplicate check) goes between the characters that would form Anki or MathJax
+# syntax: {{ }} (fields, clozes), [sound: [anki: [latex] [$] (media, LaTeX), \( \[ (MathJax). In
+# attributes, where no element fits, a WORD JOINER (an invisible character the editor keeps) does.
+# Measured in Anki 26.9.3's editor and reviewer (the gui helper's EDITOR-FINDINGS.md).
 SPLIT = "<span></span>"
 WJ = "\u2060"
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
 _ATTR = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
-_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")
-_MATHJAX = re.compile(r"\\(?=[()\[\]])")
+_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])|\\(?=[()\[\]])")
 _ATTR_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")
 _LATEX_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")  # in math mode a space changes nothing
 _CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
@@ -80,7 +79,7 @@ def text(value: object) -> Markup:
     if isinstance(value, Markup):
         return value
     html = unicodedata.normalize("NFC", str(value)).translate(_HTML)
-    return Markup(_MATHJAX.sub("\\\\" + WJ, _SYNTAX.sub(lambda m: m[0] + SPLIT, html)))
+    return Markup(_SYNTAX.sub(lambda m: m[0] + SPLIT, html))
 
 
 def attr(value: object) -> Markup:
