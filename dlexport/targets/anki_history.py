@@ -90,6 +90,18 @@ def past(sources: Path | None, since: str | None = None) -> Past:
     except history.NoHistory as e:
         return Past(note=f"anki: no earlier release to compare with ({e}): {none}")
     limit = history.resolve(root, since) if since else releases[0].commit
+    key = (sources.resolve(), history.git(root, "rev-parse", "HEAD"), tuple(releases), limit)
+    if key not in _SEEN:  # `all` asks twice: for the .apkg and for CHANGES.md
+        _SEEN.clear()
+        _SEEN[key] = _walk(root, releases, sources, limit)
+    return _SEEN[key]
+
+
+_SEEN: dict[tuple[object, ...], Past] = {}
+
+
+def _walk(root: Path, releases: Sequence[history.Release], sources: Path, limit: str) -> Past:
+    """Return the snapshots of `releases` (newest first), each rendered by this code."""
     package = Path(dlexport.__file__).resolve().parent
     rel = package.relative_to(root).as_posix() if package.is_relative_to(root) else "dlexport"
     now_notes, now_types = history.files_now(package, NOTE_CODE), history.files_now(package, TYPE_CODE)
