@@ -143,7 +143,7 @@ def write_changes(glossary: Glossary, opts: Options, stage: Stage, tmp: Path | N
         earlier = anki_history.past(opts.sources, opts.since)
         text = anki_history.changes(glossary, earlier)
         if text is None:
-            said(earlier.note.removeprefix("anki: ") or "no earlier release")
+            said("none (no earlier release)")
             return
         if tmp is not None:
             (tmp / CHANGES).write_text(text, encoding="utf-8")
