@@ -19,7 +19,9 @@ COMMANDS = {
     "anki": "Anki 덱만 — build the .apkg",
     "slides": "강의 슬라이드만 — build the .pptx",
     "cheatsheet": "치트시트만 — build the Markdown cheatsheet and the HTML study page",
+    "changes": "릴리스 노트 — write build/CHANGES.md: Anki notes added, changed and retired since a release",
 }
+WITH_SINCE = ("all", "anki", "changes")  # the commands that compare with an earlier release
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,6 +50,10 @@ def parser() -> argparse.ArgumentParser:
         if name in ("check", "all"):
             c.add_argument("--strict", action="store_true",
                            help="treat vocabulary warnings (sources/vocabulary.yaml) as errors")
+        if name in WITH_SINCE:
+            c.add_argument("--since", default=None, metavar="REF",
+                           help="earlier release (git tag or commit) whose notes this one retires or updates "
+                                "(default: the newest version tag before HEAD)")
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
         loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
@@ -63,7 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.template is not None and not args.template.is_file():
             raise UsageError(f"--template {args.template}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       template=args.template, quiet=args.quiet, strict=getattr(args, "strict", False))
+                       template=args.template, quiet=args.quiet, strict=getattr(args, "strict", False),
+                       since=getattr(args, "since", None))
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

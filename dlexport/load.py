@@ -322,6 +322,7 @@ class _Reader:
         if m is None:
             return None
         tid = f.slug(m.get("id"), "`id`")
+        facts = self.facts(f, m.get("cloze"))
         key_points = f.texts(m.get("key_points"), "`key_points`")
         if "key_points" in m and not key_points and isinstance(m["key_points"], yaml.SequenceNode):
             f.error(m["key_points"], "`key_points` is empty", "add at least one short bullet")
@@ -336,13 +337,37 @@ class _Reader:
                                                                                       "`figures`"), 1)),
             related=f.texts(m.get("related"), "`related`"),
             references=f.records(m.get("references"), "`references`", lambda n: self.reference(f, n)),
-            cloze=f.texts(m.get("cloze"), "`cloze`"),
+            cloze=tuple(text for text, _, _ in facts), cloze_ids=tuple(i for _, i, _ in facts),
             source=path,
         )
-        for n in _nodes(m.get("cloze")):
-            if isinstance(n, yaml.ScalarNode) and not re.search(r"\[\[.+?\]\]", str(n.value)):
-                f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
+        self.check_facts(f, term, [n for _, _, n in facts])
         return term, m
+
+    def facts(self, f: _File, node: yaml.Node | None) -> list[tuple[str, str, yaml.Node]]:
+        """Return the cloze facts (text, author's id or "", node): each is text or `{id: …, text: …}`."""
+        out = []
+        for n in f.items(node, "`cloze`"):
+            if isinstance(n, yaml.MappingNode):
+                fm = f.mapping(n, ("text",), ("id",), "a cloze fact")
+                text, fid = (f.text(fm.get("text"), "`text`"), f.text(fm.get("id"), "`id`")) if fm else ("", "")
+            else:
+                text, fid = f.text(n, "an item of `cloze`"), ""
+            if text and not re.search(r"\[\[.+?\]\]", text):
+                f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
+            elif text:
+                out.append((text, fid, n))
+        return out
+
+    @staticmethod
+    def check_facts(f: _File, term: Term, nodes: list[yaml.Node]) -> None:
+        """Record two facts of one term with the same identity (their Anki cards would be one)."""
+        first: dict[str, yaml.Node] = {}
+        for key, node in zip(term.fact_ids(), nodes, strict=True):
+            if key in first:
+                f.error(node, f"this cloze fact has the same identity `{key}` as the fact on line "
+                              f"{first[key].start_mark.line + 1}; each fact's identity is its `id`, else its "
+                              "[[answer]]", "give one of them an `id:` (write it as `- {id: some-name, text: …}`)")
+            first.setdefault(key, node)
 
     def formula(self, f: _File, node: yaml.Node) -> Formula | None:
         """Return one formula {latex, label}."""
@@ -441,8 +466,17 @@ class _Reader:
         first: dict[str, Path] = {}
         figures: dict[str, Path] = {}
         ids = {t.id for t, _ in terms}
+        titles: dict[str, Path] = {}  # Anki flags notes whose first fields are equal as duplicates
+        facts: dict[str, Path] = {}
         for term, m in terms:
             f = _File(term.source, self.problems)
+            if term.ko and term.en and titles.setdefault(term.title, term.source) != term.source:
+                f.error(m["en"], f"the term `{term.title}` has the same names as the one in {titles[term.title].name}",
+                        "give one of them another English name (Anki would show their notes as duplicates)")
+            for fact, node in zip(term.cloze, _nodes(m.get("cloze")), strict=False):
+                if facts.setdefault(" ".join(fact.split()), term.source) != term.source:
+                    f.error(node, f"the same cloze fact is in {facts[' '.join(fact.split())].name}",
+                            "keep it in one term only, or reword one of them")
             if term.id and term.id in first:  # a missing id is reported as a missing key
                 f.error(m["id"], f"term id `{term.id}` is already used by {first[term.id].name}",
                         "give every term its own id")

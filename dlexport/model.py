@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlexport.errors import Problem
+
+_AROUND = {"Po", "Pi", "Pf", "Pd", "Zs"}  # stripped around an identity: . , ! ? ; : quotes dashes spaces
+_HIDDEN = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
+
+
+def fact_key(text: str) -> str:
+    """Return the normal form of a fact identity: NFKC, case-folded, one space, no punctuation around.
+
+    A fact's identity is its `id` when the author gives one, else its hidden `[[…]]` parts:
+    `fact_key("[[ReLU]]!")`, `fact_key("relu")` and `fact_key(" ＲｅＬＵ ")` are all "relu".
+    """
+    parts = _HIDDEN.findall(text) or [text]
+    keys = []
+    for part in parts:
+        s = " ".join(unicodedata.normalize("NFKC", part).casefold().split())
+        stripped = s.strip("".join(c for c in set(s) if unicodedata.category(c) in _AROUND))
+        keys.append(stripped or s)
+    return " | ".join(keys)
 
 
 @dataclass(frozen=True)
@@ -65,6 +85,12 @@ class Term:
     references: tuple[Reference, ...]
     cloze: tuple[str, ...]  # facts with the hidden part in [[double brackets]]
     source: Path = field(compare=False)
+    cloze_ids: tuple[str, ...] = ()  # the author's `id:` of each fact ("" if none); may be shorter
+
+    def fact_ids(self) -> tuple[str, ...]:
+        """Return each cloze fact's identity: its `id` if given, else its hidden parts (see `fact_key`)."""
+        given = self.cloze_ids + ("",) * (len(self.cloze) - len(self.cloze_ids))
+        return tuple(fact_key(i or text) for text, i in zip(self.cloze, given, strict=False))
 
     @property
     def title(self) -> str:
@@ -156,3 +182,5 @@ class Settings:
 
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
     template: Path | None = None  # --template for slides
+    sources: Path | None = None  # the sources folder, whose git history names the earlier releases
+    since: str | None = None  # --since: the release whose notes count as shipped (default: the newest)

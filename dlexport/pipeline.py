@@ -31,6 +31,7 @@ TARGETS: dict[str, str] = {
     "cheatsheet": "dlexport.targets.cheatsheet",
 }
 FIGURES_DIR = "figures"
+CHANGES = "CHANGES.md"  # release notes: what `changes` (and `all`, after an earlier release) writes
 STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
@@ -44,6 +45,7 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     template: Path | None = None
     quiet: bool = False
     strict: bool = False  # vocabulary warnings are errors
+    since: str | None = None  # the earlier release for retired notes and CHANGES.md (default: newest tag)
 
 
 class Stage:
@@ -144,6 +146,25 @@ def warn(warnings: tuple[Problem, ...], opts: Options) -> None:
             print(f"warning: {w}", file=sys.stderr)
 
 
+def write_changes(glossary: Glossary, opts: Options, stage: Stage, tmp: Path | None = None) -> None:
+    """Write CHANGES.md since the --since release (into `tmp`, or straight to `opts.out`), if there is one."""
+    from dlexport.targets import anki_history
+
+    with stage("changes") as said:
+        earlier = anki_history.past(opts.sources, opts.since)
+        text = anki_history.changes(glossary, earlier)
+        if text is None:
+            said("none (no earlier release)")
+            return
+        if tmp is not None:
+            (tmp / CHANGES).write_text(text, encoding="utf-8")
+        else:
+            with staging(opts.out) as folder:
+                (folder / CHANGES).write_text(text, encoding="utf-8")
+                publish(folder, opts.out, prune=False)
+        said(CHANGES)
+
+
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
@@ -151,7 +172,8 @@ def run(command: str, opts: Options) -> None:
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
-        key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
+        asked = command if opts.since is None else f"{command} --since {opts.since}"  # a new tag is not seen
+        key = manifest.fingerprint(opts.sources, epoch, opts.template, asked) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if opts.strict:  # the outputs are current, but this run must still refuse avoided words
                 from dlexport.load import load
@@ -170,7 +192,10 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, template=opts.template)
+    settings = Settings(epoch=epoch, template=opts.template, sources=opts.sources, since=opts.since)
+    if command == "changes":
+        write_changes(glossary, opts, stage)
+        return
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
 
@@ -187,6 +212,7 @@ def run(command: str, opts: Options) -> None:
                 said(module.build(glossary, assets, tmp, settings).name)
             counts.update(module.counts(glossary, assets, settings) if hasattr(module, "counts") else {})
         if command == "all":
+            write_changes(glossary, opts, stage, tmp)
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         publish(tmp, opts.out, prune=command == "all")

@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from dlexport.load import load
 from dlexport.model import Glossary, Settings
 from dlexport.render import render_assets
-from dlexport.targets import anki
+from dlexport.targets import anki, anki_history
 
 EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3]"
@@ -73,7 +74,7 @@ def rendered(col: Collection) -> dict[int, tuple[str, str]]:
 
 def visible_text(page: str) -> str:
     """Return what a reader sees: the HTML without style blocks and tags, entities decoded."""
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL).replace(anki.SPLIT, "")  # shows nothing
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
@@ -101,11 +102,10 @@ def test_import_gives_the_planned_notes_cards_and_decks(
         section = next(s for s in glossary.sections if term in s.terms)
         for cid in col.find_cards(f'"tag:{glossary.tag_prefix}::term::{term.id}"'):
             assert col.decks.name(col.get_card(cid).did) == f"{glossary.title}::{section.ko}"
-        (term_note,) = [col.get_note(n) for n in nids if col.get_note(n)["Sort"] == anki.sort_key(
-            glossary.terms.index(term), term)]
+        (term_note,) = [col.get_note(n) for n in nids if col.get_note(n)["Sort"] == anki.sort_key(term)]
         assert [c.ord for c in term_note.cards()] == ([0, 1, 2] if term.figures else [0, 1])
     sort_fields = [col.get_note(n)["Sort"] for n in col.find_notes('"note:dlexport 용어"')]
-    assert sorted(sort_fields) == [f"{i + 1:04d} {t.ko}" for i, t in enumerate(glossary.terms)]
+    assert sorted(sort_fields) == sorted(t.title for t in glossary.terms)
 
 
 def test_every_card_renders_with_its_media(
@@ -125,7 +125,7 @@ def test_every_card_renders_with_its_media(
                 images += 1
     assert images >= 2 * sum(len(t.figures) for t in glossary.terms)
     answers = "".join(a for _, a in cards.values())
-    assert r"\(y = \mathrm&#123;step&#125;(w \cdot x + b)\)" in answers  # MathJax, braces as entities
+    assert r"\(y = \mathrm{step}(w \cdot x + b)\)" in answers  # MathJax, literal braces as the editor keeps them
     assert re.search(r'<span class="cloze"[^>]*>선형</span>', answers)
     for term in glossary.terms:
         assert any(term.ko in visible_text(a) for _, a in cards.values())
@@ -225,6 +225,72 @@ def test_hostile_content_shows_as_literal_text(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in term_answer
 
 
+@pytest.mark.parametrize("source", ["seed", "shared-korean-name"])
+def test_no_note_is_a_duplicate(source: str, glossary: Glossary, seed_glossary: Glossary, tmp_path: Path,
+                                build: Builder, collection: Callable[[], Collection]) -> None:
+    if source == "seed":
+        chosen = seed_glossary
+    else:  # two terms named 활성화 함수, told apart by their English names
+        chosen = _with(glossary, dataclasses.replace(glossary.term("perceptron"), ko="활성화 함수"))
+        assert sum(t.ko == "활성화 함수" for t in chosen.terms) == 2
+    import anki.lang
+
+    anki.lang.set_lang("en_US")  # find_dupes strips HTML through the current language, as the GUI sets it
+    col = collection()
+    import_apkg(col, build(chosen, tmp_path / "out"))
+    for model, first in (("dlexport 용어", "Term"), ("dlexport 빈칸", "Text")):
+        assert col.models.by_name(model)["flds"][0]["name"] == first  # type: ignore[index]
+    for field in ("Term", "Text", "Fact", "Id", "Sort"):  # first fields, and those both types might share
+        assert col.find_dupes(field) == [], field  # Browse → Notes → Find Duplicates (needs anki.lang set)
+    for nid in col.find_notes(""):
+        note = col.get_note(nid)
+        assert note.fields_check() == 0, note.fields  # the editor's check: NORMAL, not DUPLICATE
+    titles = {col.get_note(n)["Term"] for n in col.find_notes('"note:dlexport 용어"')}
+    assert titles == {html.escape(t.title, quote=False) for t in chosen.terms}
+
+
+class InnerHTML(HTMLParser):
+    """Re-serialise HTML the way Chromium's innerHTML does, which is what Anki's editor stores."""
+
+    VOID = frozenset({"br", "img", "hr", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        quoted = "".join(f' {k}="{html.escape(v or "", quote=True).replace("&#x27;", chr(39))}"' for k, v in attrs)
+        self.out.append(f"<{tag}{quoted}>".replace("\xa0", "&nbsp;"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID:
+            self.out.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(html.escape(data, quote=False).replace("\xa0", "&nbsp;"))
+
+    @classmethod
+    def of(cls, field: str) -> str:
+        parser = cls()
+        parser.feed(field)
+        parser.close()
+        return "".join(parser.out)
+
+
+def test_fields_are_in_the_editors_normal_form(seed_glossary: Glossary, glossary: Glossary) -> None:
+    quotes = "따옴표 \"q\" 'a' &#123; \xa0nbsp <b>"
+    perceptron = glossary.term("perceptron")
+    figure = dataclasses.replace(perceptron.figures[0], alt=f"{HOSTILE} {quotes}", caption=HOSTILE)
+    hostile = _with(glossary, dataclasses.replace(
+        perceptron, summary=f"{HOSTILE} {quotes}", key_points=(HOSTILE, quotes), figures=(figure,),
+        cloze=(f"{quotes} [[{HOSTILE}]]",)))
+    for g in (seed_glossary, hostile):
+        fields = [f for plan in anki.notes(g, anki_history.stand_in_assets(g)) for f in plan.fields]
+        assert fields and all(InnerHTML.of(f) == f for f in fields), \
+            next((f, InnerHTML.of(f)) for f in fields if InnerHTML.of(f) != f)
+    assert InnerHTML.of("a &#123; &quot;b&quot;") == 'a { "b"'  # the parser decodes what the editor decodes
+
+
 def test_same_input_gives_the_same_bytes(glossary: Glossary, tmp_path: Path, build: Builder) -> None:
     one = build(glossary, tmp_path / "a")
     two = build(glossary, tmp_path / "b")
@@ -246,8 +312,11 @@ def test_counts_do_not_import_genanki() -> None:
 @pytest.mark.parametrize(("fact", "expected"), [
     ("ReLU는 [[max(0, x)]]이다.", "ReLU는 {{c1::max(0, x)}}이다."),
     ("[[a]]와 [[b]]", "{{c1::a}}와 {{c1::b}}"),
-    ("{{c3::x}} [[y::z}}]]", "&#123;&#123;c3::x&#125;&#125; {{c1::y&#58;&#58;z&#125;&#125;}}"),
-    ("<b>[[&]]</b>", "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt;"),
+    ("{{c3::x}} [[y::z}}]]",
+     "{<span></span>{c3::x}<span></span>} {{c1::y:<span></span>:z}<span></span>}<span></span>}}"),
+    ("<b>[[&]]</b> \"'\xa0[sound:a] \\(x\\)",
+     "&lt;b&gt;{{c1::&amp;}}&lt;/b&gt; \"'&nbsp;[<span></span>sound:a] \\<span></span>(x\\<span></span>)"),
+    ("{[[{a}]]}", "{{{c1::{a}<span></span>}}}"),
 ])
 def test_cloze_html_escapes_before_marking(fact: str, expected: str) -> None:
     assert anki.cloze_html(fact) == expected

@@ -263,7 +263,7 @@ def test_card_preview_matches_what_anki_renders(glossary: Glossary, figure_cache
             merge_notetypes=False, update_notes=1, update_notetypes=1, with_scheduling=False,
             with_deck_configs=False)))
         cards = [col.get_card(cid) for cid in col.find_cards("")]
-        cards.sort(key=lambda c: (c.note()["Sort"], c.ord))
+        cards.sort(key=lambda c: (c.due, c.nid, c.ord))  # new cards: due is the term's place, ids count up
         expected = [(_anki_card_text(c.question()), _anki_card_text(c.answer())) for c in cards]
     finally:
         col.close()
@@ -422,6 +422,7 @@ def test_hostile_content_shows_as_text_in_the_page(glossary: Glossary, figure_ca
     terms_text = " ".join(page.inner_text("#terms").split())
     assert terms_text.count(HOSTILE) >= 6  # name, summary, definition, point, caption, reference
     page.click("[data-view=cards]")
+    page.evaluate("document.querySelectorAll('#cards details').forEach(d => { d.open = true; })")
     cards_text = " ".join(page.inner_text("#cards").split())
     assert cards_text.count(HOSTILE) >= 10
     front = page.eval_on_selector_all(".card-pair .front .cloze-text", "els => els.map(e => e.innerText)")

@@ -254,3 +254,33 @@ def test_each_mistake_in_a_list_is_reported_once_at_its_item(basic_copy: Path) -
         'terms/30-rbm.yaml:22:11: an item of `related` must be text, not a number — quote it: "42"',
         "terms/30-rbm.yaml:22:15: related term `perceptrn` does not exist — did you mean `perceptron`?",
     ]
+
+
+def test_cloze_facts_may_carry_an_id_and_two_with_one_identity_are_rejected(basic_copy: Path) -> None:
+    edit(basic_copy, "10-퍼셉트론.yaml", "  - 퍼셉트론은 [[선형]]으로 나뉘는 문제만 풀 수 있다.\n",
+         "  - 퍼셉트론은 [[선형]]으로 나뉘는 문제만 풀 수 있다.\n"
+         "  - {id: step-output, text: '출력은 [[계단 함수]]로 정한다.'}\n"
+         "  - 가중합이 [[ 선형! ]]이다.\n")
+    assert problems(basic_copy) == [
+        "terms/10-퍼셉트론.yaml:31:5: this cloze fact has the same identity `선형` as the fact on line 29; each "
+        "fact's identity is its `id`, else its [[answer]] — give one of them an `id:` (write it as "
+        "`- {id: some-name, text: …}`)"]
+    edit(basic_copy, "10-퍼셉트론.yaml", "  - 가중합이 [[ 선형! ]]이다.",
+         "  - {id: 선형-2, text: '가중합이 [[ 선형! ]]이다.'}")
+    term = load(basic_copy).term("perceptron")
+    assert term.cloze[1] == "출력은 [[계단 함수]]로 정한다."
+    assert term.fact_ids() == ("선형", "step-output", "선형-2")
+
+
+def test_terms_with_the_same_names_and_facts_in_two_terms_are_rejected(basic_copy: Path) -> None:
+    edit(basic_copy, "20-activation.yaml", "ko: 활성화 함수", "ko: 퍼셉트론")
+    edit(basic_copy, "20-activation.yaml", "en: Activation Function", "en: Perceptron")
+    text = (basic_copy / "terms" / "20-activation.yaml").read_text(encoding="utf-8")
+    cloze = re.search(r"cloze:\n  - .*\n", text)
+    assert cloze is not None
+    (basic_copy / "terms" / "20-activation.yaml").write_text(
+        text.replace(cloze[0], "cloze:\n  - 퍼셉트론은 [[선형]]으로 나뉘는 문제만 풀 수 있다.\n"), encoding="utf-8")
+    found = problems(basic_copy)
+    assert len(found) == 2
+    assert "has the same names as the one in 10-퍼셉트론.yaml" in found[0]
+    assert "the same cloze fact is in 10-퍼셉트론.yaml" in found[1]

@@ -8,6 +8,8 @@ import json
 import re
 import sqlite3
 import string
+import sys
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -15,30 +17,46 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
-# review history hangs on both. Field and card-template NAMES are frozen too (a rename makes
-# Anki add a "Name+" copy and refuse every update); template HTML and CSS may change freely.
-TERM_MODEL_ID = 1365711457
-CLOZE_MODEL_ID = 1128337226
+# review history hangs on both. Field and card-template NAMES and ORDER are frozen too (a change
+# makes Anki add a "Name+" copy and refuse every update); template HTML and CSS may change freely.
+# The first field of each note type is what Anki's duplicate check and Browse look at: it is
+# unique per note and readable ("한국어 (English)" for a term, the sentence for a cloze fact).
+TERM_MODEL_ID = 2084501352
+CLOZE_MODEL_ID = 1365653711
 DECK_ID_SALT = 2108919072  # deck ids are derived from this, the glossary id and the section id
 
-TERM_FIELDS = ("Id", "Sort", "Korean", "English", "Abbr", "Summary", "Clue", "Definition",
-               "KeyPoints", "Formula", "Figure", "Caption", "Related", "References")
-CLOZE_FIELDS = ("Id", "Sort", "Text", "Term", "Extra")
+TERM_FIELDS = ("Term", "Korean", "English", "Abbr", "Summary", "Clue", "Definition", "KeyPoints",
+               "Formula", "Figure", "Caption", "Related", "References", "Id", "Sort")
+CLOZE_FIELDS = ("Text", "Source", "Extra", "Fact", "Sort")  # Source: the term's title; Fact: "<term id> · <fact id>"
+RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
+RETIRED_DECK = "폐기됨"  # and their subdeck, where a new learner's copies go
 TERM_CARDS = (("용어 → 뜻", "term"), ("뜻 → 용어", "meaning"), ("그림 → 용어", "figure"))
 CLOZE_CARDS = (("빈칸", "cloze"),)
 
 MASK = "＿＿"
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
 
-# Characters that Anki's renderer reads as syntax ({{Field}}, {{c1::…}}, [sound:…], [latex]),
-# written as entities so content always shows as literal text.
-_SYNTAX = str.maketrans({"{": "&#123;", "}": "&#125;", "[": "&#91;", "]": "&#93;"})
+# Fields are written in the form Anki's editor stores (the browser's innerHTML): NFC text, only
+# & < > and no-break spaces as entities (and " in attributes). Entities such as &#123; would be
+# decoded the first time a learner opens the note, bumping its mtime and turning hostile text into
+# live syntax. Instead, an empty <span></span> (invisible, kept by the editor, gone from copied text,
+# searches and the duplicate check) goes between the characters that would form Anki or MathJax
+# syntax: {{ }} (fields, clozes), [sound: [anki: [latex] [$] (media, LaTeX), \( \[ (MathJax). In
+# attributes, where no element fits, a WORD JOINER (an invisible character the editor keeps) does.
+# Measured in Anki 26.9.3's editor and reviewer (the gui helper's EDITOR-FINDINGS.md).
+SPLIT = "<span></span>"
+WJ = "\u2060"
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
+_ATTR = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\xa0": "&nbsp;"})
+_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])|\\(?=[()\[\]])")
+_ATTR_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")
+_LATEX_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")  # in math mode a space changes nothing
 _CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
 
 
@@ -52,13 +70,32 @@ class NotePlan:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     due: int
+    label: str = ""  # plain text naming the note in release notes, e.g. "렐루 (ReLU) — … [1] …"
+    term: str = ""  # the id of the term it belongs to
 
 
 def text(value: object) -> Markup:
-    """Return `value` as HTML text in which nothing is markup or Anki syntax."""
+    """Return `value` as HTML text, in the editor's normal form, in which nothing is markup or Anki syntax."""
     if isinstance(value, Markup):
         return value
-    return Markup(str(escape(value)).translate(_SYNTAX))
+    html = unicodedata.normalize("NFC", str(value)).translate(_HTML)
+    return Markup(_SYNTAX.sub(lambda m: m[0] + SPLIT, html))
+
+
+def attr(value: object) -> Markup:
+    """Return `value` escaped for a double-quoted HTML attribute, in the editor's normal form.
+
+    Anki finds [sound:…] in attributes too, and no element fits there: a WORD JOINER (invisible,
+    kept by the editor as a plain character) splits the syntax instead.
+    """
+    html = unicodedata.normalize("NFC", str(value)).translate(_ATTR)
+    return Markup(_ATTR_SYNTAX.sub(lambda m: m[0] + WJ, html))
+
+
+def math(latex: str) -> Markup:
+    """Return LaTeX for a `\\(…\\)` span: HTML-escaped, with a space inside {{ }} and after [ (no syntax)."""
+    html = unicodedata.normalize("NFC", latex.strip()).translate(_HTML)
+    return Markup(_LATEX_SYNTAX.sub(lambda m: m[0] + " ", html))
 
 
 @cache
@@ -141,20 +178,27 @@ def cloze_html(fact: str) -> str:
         raise ValueError(f"cloze fact has no [[hidden]] part: {fact!r}")
     out: list[str] = []
     for i, part in enumerate(_CLOZE_MARK.split(fact)):
-        if i % 2:
-            out.append("{{c1::" + str(text(part)).replace(":", "&#58;") + "}}")
+        if i % 2:  # "::" would start a hint, and a last "}" would close the cloze early
+            hidden = re.sub(r":(?=:)|\}$", lambda m: m[0] + SPLIT, str(text(part)))
+            out.append("{{c1::" + hidden + "}}")
         else:
             out.append(str(text(part)))
     return "".join(out)
 
 
-def term_fields(term: Term, titles: Mapping[str, str], assets: Assets, index: int) -> tuple[str, ...]:
+def cloze_label(fact: str) -> str:
+    """Return a cloze fact as plain text with its hidden parts in [brackets]."""
+    return " ".join(_CLOZE_MARK.sub(r"[\1]", fact).split())
+
+
+def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[str, ...]:
     """Return the HTML of a term note's fields, in TERM_FIELDS order (`titles`: every term's title by id)."""
     m = _field_macros()
     figures = [assets.figures[f.id] for f in term.figures]
     values = {
+        "Term": text(term.title),
         "Id": text(term.id),
-        "Sort": text(sort_key(index, term)),
+        "Sort": text(sort_key(term)),
         "Korean": text(term.ko),
         "English": text(term.en),
         "Abbr": text(term.abbr),
@@ -162,8 +206,9 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets, index: in
         "Clue": text(mask(term.summary or " ".join(paragraphs(term.definition)), term)),
         "Definition": m.paragraphs(paragraphs(term.definition)),
         "KeyPoints": m.key_points(term.key_points) if term.key_points else "",
-        "Formula": m.formulas(term.formulas) if term.formulas else "",
-        "Figure": m.figures([{"src": a.path.name, "alt": a.alt} for a in figures]) if figures else "",
+        "Formula": m.formulas([{"label": f.label, "latex": math(f.latex)} for f in term.formulas])
+        if term.formulas else "",
+        "Figure": m.figures([{"src": attr(a.path.name), "alt": attr(a.alt)} for a in figures]) if figures else "",
         "Caption": m.captions([a.caption for a in figures]) if figures else "",
         "Related": m.related([titles.get(r, r) for r in term.related]) if term.related else "",
         "References": m.references(term.references) if term.references else "",
@@ -171,10 +216,12 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets, index: in
     return tuple(str(values[name]) for name in TERM_FIELDS)
 
 
-def sort_key(index: int, term: Term, fact: int | None = None) -> str:
-    """Return the sort field: the term's source position, zero-padded, then its Korean name."""
-    suffix = "" if fact is None else f".{fact + 1:02d}"
-    return f"{index + 1:04d}{suffix} {term.ko}"
+def sort_key(term: Term, fact: str | None = None) -> str:
+    """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
+
+    Never a position: inserting a term or a fact would change every later note and update it.
+    """
+    return term.title if fact is None else f"{term.title} · {fact}"
 
 
 def tags(glossary: Glossary, section: Section, term: Term) -> tuple[str, ...]:
@@ -200,12 +247,11 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
     """Return every note to write, in source order (pure: reads and writes no files).
 
     GUIDs come from identity only: `guid_for(glossary.id, term.id, "term")` for a term note and
-    `guid_for(glossary.id, term.id, "cloze", i)` for the i-th cloze fact of a term. Editing a fact
-    updates its note in place; append new facts at the end of a term's list, since inserting or
-    reordering shifts the index and moves review history to another fact.
+    `guid_for(glossary.id, term.id, "cloze", fact id)` for a cloze fact, whose id is its `id:` or
+    else its normalised answer (`Term.fact_ids`). So a fact keeps its note, card and review history
+    when facts are inserted, reordered or deleted around it, or its sentence is reworded; a new
+    answer without a pinned `id:` is a new note.
     """
-    from genanki import guid_for  # lazy: `counts` and `check` stay cheap
-
     plans: list[NotePlan] = []
     titles = {t.id: t.title for t in glossary.terms}
     index = 0
@@ -213,16 +259,23 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
         deck = deck_name(glossary, section)
         for term in section.terms:
             note_tags = tags(glossary, section, term)
-            plans.append(NotePlan("term", guid_for(glossary.id, term.id, "term"), deck,
-                                  term_fields(term, titles, assets, index), note_tags, index))
+            plans.append(NotePlan("term", guid(glossary.id, term.id, "term"), deck,
+                                  term_fields(term, titles, assets), note_tags, index, term.title, term.id))
             extra = str(text(term.summary))
-            for i, fact in enumerate(term.cloze):
-                fields = (str(text(term.id)), str(text(sort_key(index, term, i))), cloze_html(fact),
-                          str(text(term.title)), extra)
-                plans.append(NotePlan("cloze", guid_for(glossary.id, term.id, "cloze", i), deck,
-                                      fields, note_tags, index))
+            for fact, key in zip(term.cloze, term.fact_ids(), strict=True):
+                fields = (cloze_html(fact), str(text(term.title)), extra, str(text(f"{term.id} · {key}")),
+                          str(text(sort_key(term, key))))
+                plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", key), deck, fields, note_tags,
+                                      index, f"{term.title} — {cloze_label(fact)}", term.id))
             index += 1
     return plans
+
+
+def guid(*keys: str) -> str:
+    """Return genanki's `guid_for(*keys)` (imported lazily: `counts` and `check` stay cheap)."""
+    from genanki import guid_for
+
+    return str(guid_for(*keys))
 
 
 def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
@@ -241,23 +294,33 @@ def _models(genanki: Any, css: str) -> tuple[Any, Any]:
                  "afmt": card_template(f"{stem}_back.html")} for name, stem in specs]
 
     term = genanki.Model(TERM_MODEL_ID, "dlexport 용어", fields=[{"name": f} for f in TERM_FIELDS],
-                         templates=cards(TERM_CARDS), css=css, sort_field_index=1)
+                         templates=cards(TERM_CARDS), css=css, sort_field_index=TERM_FIELDS.index("Sort"))
     cloze = genanki.Model(CLOZE_MODEL_ID, "dlexport 빈칸", fields=[{"name": f} for f in CLOZE_FIELDS],
-                          templates=cards(CLOZE_CARDS), css=css, sort_field_index=1,
+                          templates=cards(CLOZE_CARDS), css=css, sort_field_index=CLOZE_FIELDS.index("Sort"),
                           model_type=genanki.Model.CLOZE)
     return term, cloze
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings, *,
           css: str | None = None) -> Path:
-    """Write `out_dir/<name>.apkg` atomically; the same input gives the same bytes.
+    """Write `out_dir/<name>.apkg` atomically; the same input and git history give the same bytes.
 
-    `settings.epoch` stamps every note, card and note type: it must grow with each release,
-    because Anki's default import only updates notes that are newer than the learner's copy.
+    Notes and note types are stamped by `anki_history`: unchanged since a release, that release's
+    time; changed, at least `settings.epoch` and always newer than every earlier release. Notes a
+    release up to `settings.since` shipped and this build lacks are shipped again as retired.
     """
     import genanki
 
+    from dlexport.targets import anki_history
+
+    earlier = anki_history.past(settings.sources, settings.since)
+    if earlier.note:
+        print(earlier.note, file=sys.stderr)
     plans = notes(glossary, assets)
+    gone = anki_history.retired(glossary, plans, earlier)
+    now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
+    mtimes = anki_history.stamps(anki_history.comparable(glossary) if earlier.snapshots else
+                                 {p.guid: p for p in plans}, {p.guid: p for p in gone}, earlier, now)
     term_model, cloze_model = _models(genanki, default_css() if css is None else css)
     c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
     credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
@@ -266,9 +329,13 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
                        description=str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
     decks = {deck_name(glossary, s): genanki.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
              for s in glossary.sections}
-    for plan in plans:
+    if gone:
+        name = f"{glossary.title}::{RETIRED_DECK}"
+        decks[name] = genanki.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
+    for plan in [*plans, *gone]:
         model = term_model if plan.kind == "term" else cloze_model
-        decks[plan.deck].add_note(genanki.Note(model, list(plan.fields), sort_field=plan.fields[1],
+        names = TERM_FIELDS if plan.kind == "term" else CLOZE_FIELDS
+        decks[plan.deck].add_note(genanki.Note(model, list(plan.fields), sort_field=plan.fields[names.index("Sort")],
                                                tags=list(plan.tags), guid=plan.guid, due=plan.due))
     media = _media(glossary, assets)
     package = genanki.Package([top, *decks.values()], media_files=[str(p) for p in media])
@@ -276,6 +343,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     db = sqlite3.connect(":memory:")  # no temp file: genanki's write_to_file leaks one per call
     try:
         package.write_to_db(db.cursor(), settings.epoch, itertools.count(settings.epoch * 1000))
+        _stamp(db, mtimes, anki_history.type_stamp(earlier, now))
         db.commit()
         collection = db.serialize()
     finally:
@@ -287,6 +355,16 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
     return dest
+
+
+def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:
+    """Set each note's mtime by GUID, and the note types' mtime, in a collection genanki wrote."""
+    db.executemany("update notes set mod = ? where guid = ?", sorted((t, g) for g, t in mtimes.items()))
+    (raw,) = db.execute("select models from col").fetchone()
+    models = json.loads(raw)
+    for model in models.values():
+        model["mod"] = type_mtime
+    db.execute("update col set models = ?", (json.dumps(models),))
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:

@@ -178,7 +178,7 @@ def card_views(glossary: Glossary, assets: Assets) -> list[CardView]:
                                    answer=True, front_side=front)
                 # Anki's `<hr id=answer>` would repeat one id 50 times in one page: make it a class.
                 back = back.replace('<hr id="answer">', '<hr class="answer">')
-                views.append(CardView(html.unescape(fields["Id"]), card_name, Markup(front), Markup(back)))
+                views.append(CardView(plan.term, card_name, Markup(front), Markup(back)))
     return views
 
 

@@ -89,7 +89,7 @@ class Elements(HTMLParser):
 
 def visible(page: str) -> str:
     """Return what a reader sees: the HTML without style blocks and tags, entities decoded, NFC."""
-    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL)
+    page = re.sub(r"<style>.*?</style>", "", page, flags=re.DOTALL).replace("<span></span>", "")  # shows nothing
     return unicodedata.normalize("NFC", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
