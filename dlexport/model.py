@@ -133,7 +133,12 @@ class Assets:
 
 @dataclass(frozen=True)
 class Settings:
-    """What a target needs besides content: the build time and user options."""
+    """What a target needs besides content: the build time and the options its command line declared."""
 
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
-    template: Path | None = None  # --template for slides
+    options: Mapping[str, object] = field(default_factory=dict)  # e.g. {"template": Path} for slides
+
+    def file(self, name: str) -> Path | None:
+        """Return the file option `name` (e.g. "template"), or None when it was not given."""
+        value = self.options.get(name)
+        return value if isinstance(value, Path) else None

@@ -6,7 +6,6 @@ has succeeded, so a failed or interrupted build leaves the previous outputs unto
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import sys
@@ -15,21 +14,17 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from dlexport import manifest
+from dlexport import manifest, targets
 from dlexport.epoch import build_epoch
+from dlexport.files import FIGURES_DIR
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from dlexport.model import Glossary
 
-# One module per output; each has `build(glossary, assets, out_dir, settings) -> Path`.
-TARGETS: dict[str, str] = {
-    "anki": "dlexport.targets.anki",
-    "slides": "dlexport.targets.slides",
-    "cheatsheet": "dlexport.targets.cheatsheet",
-}
-FIGURES_DIR = "figures"
 STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
@@ -40,7 +35,7 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     out: Path
     cache: Path | None = None
     jobs: int | None = None
-    template: Path | None = None
+    options: Mapping[str, object] = {}  # the targets' own options, e.g. {"template": Path("their.pptx")}
     quiet: bool = False
 
 
@@ -65,11 +60,14 @@ def summary(glossary: Glossary) -> str:
     """Return the one-line description `check` prints, with what each target would make."""
     figures = sum(1 for _ in glossary.figures())
     parts = [f"{len(glossary.terms)} terms in {len(glossary.sections)} sections", f"{figures} figures"]
-    for module_name in TARGETS.values():
-        module: Any = importlib.import_module(module_name)
-        if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None, settings=None) -> {"notes": 8}`
-            parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
+    for target in targets.TARGETS:
+        parts += [f"{n} {what}" for what, n in target.builder().counts(glossary).items()]
     return ", ".join(parts)
+
+
+def chosen(command: str) -> tuple[targets.Target, ...]:
+    """Return the targets `command` builds: every one for `all`, else the one named (none for check/diagrams)."""
+    return tuple(t for t in targets.TARGETS if command in ("all", t.name))
 
 
 def progress_bar(name: str) -> Callable[[str], None] | None:
@@ -134,13 +132,14 @@ def publish(stage: Path, out: Path, prune: bool) -> None:
 
 
 def run(command: str, opts: Options) -> None:
-    """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
+    """Run `command` (check, diagrams, all or a target's name); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
     cache = opts.cache or opts.out / ".cache"
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
-        key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
+        files = [v for _, v in sorted(opts.options.items()) if isinstance(v, Path)]
+        key = manifest.fingerprint(opts.sources, epoch, files, command) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
@@ -155,7 +154,8 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, template=opts.template)
+    settings = Settings(epoch=epoch, options=dict(opts.options))
+    building = chosen(command)
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
 
@@ -166,14 +166,16 @@ def run(command: str, opts: Options) -> None:
         if command == "diagrams":
             contact_sheet(assets, tmp / "contact-sheet.png")
         counts = {"terms": len(glossary.terms), "figures": len(assets.figures), "formulas": len(assets.formulas)}
-        for name in TARGETS if command == "all" else [command] if command in TARGETS else []:
-            module: Any = importlib.import_module(TARGETS[name])
-            with stage(name) as said:
-                said(module.build(glossary, assets, tmp, settings).name)
-            counts.update(module.counts(glossary, assets, settings) if hasattr(module, "counts") else {})
+        for target in building:
+            with stage(target.name) as said:
+                result = target.builder().build(glossary, assets, tmp, settings)
+                said(result.paths[0].name)
+            counts.update(result.counts)
         if command == "all":
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
-        publish(tmp, opts.out, prune=command == "all")
+        # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
+        publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS
+                                                            if t.links_figures))
     if command == "all":
         manifest.remember(opts.out, cache / STAMPS)

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
+from dlexport.targets import BuildResult
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
 # review history hangs on both. Field and card-template NAMES are frozen too (a rename makes
@@ -225,8 +226,7 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
     return plans
 
 
-def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
-        -> dict[str, int]:
+def counts(glossary: Glossary) -> dict[str, int]:
     """Return how many notes and cards the package will hold, without rendering anything."""
     terms = glossary.terms
     facts = sum(len(t.cloze) for t in terms)
@@ -249,7 +249,7 @@ def _models(genanki: Any, css: str) -> tuple[Any, Any]:
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings, *,
-          css: str | None = None) -> Path:
+          css: str | None = None) -> BuildResult:
     """Write `out_dir/<name>.apkg` atomically; the same input gives the same bytes.
 
     `settings.epoch` stamps every note, card and note type: it must grow with each release,
@@ -283,7 +283,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
-    return dest
+    return BuildResult((dest,), counts(glossary))
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:
