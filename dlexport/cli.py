@@ -8,20 +8,21 @@ import sys
 import traceback
 from pathlib import Path
 
-from dlexport import __version__
+from dlexport import __version__, targets
 from dlexport.errors import SourceError, UsageError, shown
-from dlexport.pipeline import Options, run
+from dlexport.pipeline import Options, chosen, run
 
+# The commands that are not targets; every target in the registry adds its own.
 COMMANDS = {
-    "all": "모든 출력 만들기 — build every output (figures, .apkg, .pptx, .md, .html, manifest)",
+    "all": "모든 출력 만들기 — build every output (figures, every target, manifest)",
     "check": "소스 검사만 — validate sources/ and print a one-line summary",
     "diagrams": "그림만 — render the figures and a contact sheet",
-    "anki": "Anki 덱만 — build the .apkg",
-    "slides": "강의 슬라이드만 — build the .pptx",
-    "cheatsheet": "치트시트만 — build the Markdown cheatsheet and the HTML study page",
-    "changes": "릴리스 노트 — write build/CHANGES.md: Anki notes added, changed and retired since a release",
 }
-WITH_SINCE = ("all", "anki", "changes")  # the commands that compare with an earlier release
+
+
+def commands() -> dict[str, str]:
+    """Return every subcommand with its help: the fixed ones, then one per registered target."""
+    return {**COMMANDS, **{t.name: t.help for t in targets.TARGETS}}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -35,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"dlexport {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name, text in COMMANDS.items():
+    for name, text in commands().items():
         c = sub.add_parser(name, help=text, description=text)
         c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
                        help="source folder (default: sources/)")
@@ -45,15 +46,12 @@ def parser() -> argparse.ArgumentParser:
                        help="figure cache (default: OUT/.cache; safe to delete)")
         c.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="processes for rendering figures (default: number of cores)")
-        c.add_argument("--template", type=Path, default=None, metavar="PPTX",
-                       help="PowerPoint file whose layouts the slides use (see README)")
         if name in ("check", "all"):
             c.add_argument("--strict", action="store_true",
                            help="treat vocabulary warnings (sources/vocabulary.yaml) as errors")
-        if name in WITH_SINCE:
-            c.add_argument("--since", default=None, metavar="REF",
-                           help="earlier release (git tag or commit) whose notes this one retires or updates "
-                                "(default: the newest version tag before HEAD)")
+        for option in targets.options(chosen(name)):
+            c.add_argument(option.flag, dest=option.dest, type=Path if option.is_file else str, default=None,
+                           metavar=option.metavar, help=option.help)
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
         loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
@@ -66,11 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")
-        if args.template is not None and not args.template.is_file():
-            raise UsageError(f"--template {args.template}: no such file")
+        given = {o.dest: getattr(args, o.dest) for o in targets.options(chosen(args.command))
+                 if getattr(args, o.dest) is not None}
+        for option in targets.options(chosen(args.command)):
+            if option.is_file and option.dest in given and not Path(str(given[option.dest])).is_file():
+                raise UsageError(f"{option.flag} {given[option.dest]}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       template=args.template, quiet=args.quiet, strict=getattr(args, "strict", False),
-                       since=getattr(args, "since", None))
+                       options=given, quiet=args.quiet, strict=getattr(args, "strict", False))
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

@@ -10,6 +10,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+FIGURES_DIR = "figures"  # where the figure PNGs go, relative to the outputs (the .md and .html link them)
+
 
 @contextmanager
 def atomic_path(dest: Path) -> Iterator[Path]:

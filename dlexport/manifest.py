@@ -40,14 +40,14 @@ def _installed() -> list[str]:
     return names
 
 
-def fingerprint(sources: Path, epoch: int, template: Path | None, command: str) -> str:
-    """Return a hash of everything that decides the outputs' bytes."""
+def fingerprint(sources: Path, epoch: int, files: Iterable[Path], command: str) -> str:
+    """Return a hash of everything that decides the outputs' bytes (`files`: the targets' file options)."""
     h = hashlib.sha256(f"dlexport {dlexport.__version__}\n{command}\n{epoch}\n".encode())
     h.update("\n".join(_installed()).encode())
     _tree(h, sources, "sources")
     _tree(h, Path(dlexport.__file__).parent, "code")
-    if template is not None:
-        h.update(b"template\0" + template.read_bytes())
+    for path in files:
+        h.update(b"file\0" + path.read_bytes())
     return h.hexdigest()
 
 

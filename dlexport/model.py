@@ -178,9 +178,18 @@ class Assets:
 
 @dataclass(frozen=True)
 class Settings:
-    """What a target needs besides content: the build time and user options."""
+    """What a target needs besides content: the build time and the options its command line declared."""
 
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
-    template: Path | None = None  # --template for slides
+    options: Mapping[str, object] = field(default_factory=dict)  # e.g. {"template": Path} for slides
     sources: Path | None = None  # the sources folder, whose git history names the earlier releases
-    since: str | None = None  # --since: the release whose notes count as shipped (default: the newest)
+
+    def file(self, name: str) -> Path | None:
+        """Return the file option `name` (e.g. "template"), or None when it was not given."""
+        value = self.options.get(name)
+        return value if isinstance(value, Path) else None
+
+    def text(self, name: str) -> str | None:
+        """Return the text option `name` (e.g. "since"), or None when it was not given."""
+        value = self.options.get(name)
+        return value if isinstance(value, str) else None

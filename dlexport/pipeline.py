@@ -6,7 +6,6 @@ has succeeded, so a failed or interrupted build leaves the previous outputs unto
 
 from __future__ import annotations
 
-import importlib
 import os
 import shutil
 import sys
@@ -15,23 +14,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from dlexport import manifest
+from dlexport import manifest, targets
 from dlexport.epoch import build_epoch
 from dlexport.errors import Problem, SourceError
+from dlexport.files import FIGURES_DIR
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from dlexport.model import Glossary
 
-# One module per output; each has `build(glossary, assets, out_dir, settings) -> Path`.
-TARGETS: dict[str, str] = {
-    "anki": "dlexport.targets.anki",
-    "slides": "dlexport.targets.slides",
-    "cheatsheet": "dlexport.targets.cheatsheet",
-}
-FIGURES_DIR = "figures"
-CHANGES = "CHANGES.md"  # release notes: what `changes` (and `all`, after an earlier release) writes
 STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
@@ -42,10 +36,9 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     out: Path
     cache: Path | None = None
     jobs: int | None = None
-    template: Path | None = None
+    options: Mapping[str, object] = {}  # the targets' own options, e.g. {"template": Path("their.pptx")}
     quiet: bool = False
     strict: bool = False  # vocabulary warnings are errors
-    since: str | None = None  # the earlier release for retired notes and CHANGES.md (default: newest tag)
 
 
 class Stage:
@@ -69,11 +62,14 @@ def summary(glossary: Glossary) -> str:
     """Return the one-line description `check` prints, with what each target would make."""
     figures = sum(1 for _ in glossary.figures())
     parts = [f"{len(glossary.terms)} terms in {len(glossary.sections)} sections", f"{figures} figures"]
-    for module_name in TARGETS.values():
-        module: Any = importlib.import_module(module_name)
-        if hasattr(module, "counts"):  # optional: `counts(glossary, assets=None, settings=None) -> {"notes": 8}`
-            parts += [f"{n} {what}" for what, n in module.counts(glossary).items()]
+    for target in targets.TARGETS:
+        parts += [f"{n} {what}" for what, n in target.builder().counts(glossary).items()]
     return ", ".join(parts)
+
+
+def chosen(command: str) -> tuple[targets.Target, ...]:
+    """Return the targets `command` builds: every one for `all`, else the one named (none for check/diagrams)."""
+    return tuple(t for t in targets.TARGETS if command in ("all", t.name))
 
 
 def progress_bar(name: str) -> Callable[[str], None] | None:
@@ -146,34 +142,18 @@ def warn(warnings: tuple[Problem, ...], opts: Options) -> None:
             print(f"warning: {w}", file=sys.stderr)
 
 
-def write_changes(glossary: Glossary, opts: Options, stage: Stage, tmp: Path | None = None) -> None:
-    """Write CHANGES.md since the --since release (into `tmp`, or straight to `opts.out`), if there is one."""
-    from dlexport.targets import anki_history
-
-    with stage("changes") as said:
-        earlier = anki_history.past(opts.sources, opts.since)
-        text = anki_history.changes(glossary, earlier)
-        if text is None:
-            said("none (no earlier release)")
-            return
-        if tmp is not None:
-            (tmp / CHANGES).write_text(text, encoding="utf-8")
-        else:
-            with staging(opts.out) as folder:
-                (folder / CHANGES).write_text(text, encoding="utf-8")
-                publish(folder, opts.out, prune=False)
-        said(CHANGES)
-
-
 def run(command: str, opts: Options) -> None:
-    """Run `command` (check, diagrams, anki, slides or all); raise SourceError on bad sources."""
+    """Run `command` (check, diagrams, all or a target's name); raise SourceError on bad sources."""
     stage = Stage(opts.quiet)
     cache = opts.cache or opts.out / ".cache"
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
-        asked = command if opts.since is None else f"{command} --since {opts.since}"  # a new tag is not seen
-        key = manifest.fingerprint(opts.sources, epoch, opts.template, asked) if epoch else ""
+        files = [v for _, v in sorted(opts.options.items()) if isinstance(v, Path)]
+        # Text options (--since REF) go into the key as written: a new tag under the same words is not seen.
+        texts = [f"--{k} {v}" for k, v in sorted(opts.options.items()) if not isinstance(v, Path)]
+        asked = " ".join([command, *texts])
+        key = manifest.fingerprint(opts.sources, epoch, files, asked) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if opts.strict:  # the outputs are current, but this run must still refuse avoided words
                 from dlexport.load import load
@@ -192,29 +172,31 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, template=opts.template, sources=opts.sources, since=opts.since)
-    if command == "changes":
-        write_changes(glossary, opts, stage)
-        return
+    settings = Settings(epoch=epoch, options=dict(opts.options), sources=opts.sources)
+    building = chosen(command)
     with staging(opts.out) as tmp:
+        from dlexport.model import Assets
         from dlexport.render import contact_sheet, draw_errors, render_assets
 
-        with stage("figures") as said, draw_errors(glossary):
-            assets, stats = render_assets(glossary, tmp, cache_dir=cache / "figures", jobs=opts.jobs,
-                                          progress=None if opts.quiet else progress_bar("figures"))
-            said(f"{stats.total} ({stats.cached} cached)")
+        assets = Assets({}, {})
+        if command == "diagrams" or any(t.images for t in building):  # `changes` needs no pictures
+            with stage("figures") as said, draw_errors(glossary):
+                assets, stats = render_assets(glossary, tmp, cache_dir=cache / FIGURES_DIR, jobs=opts.jobs,
+                                              progress=None if opts.quiet else progress_bar("figures"))
+                said(f"{stats.total} ({stats.cached} cached)")
         if command == "diagrams":
             contact_sheet(assets, tmp / "contact-sheet.png")
         counts = {"terms": len(glossary.terms), "figures": len(assets.figures), "formulas": len(assets.formulas)}
-        for name in TARGETS if command == "all" else [command] if command in TARGETS else []:
-            module: Any = importlib.import_module(TARGETS[name])
-            with stage(name) as said:
-                said(module.build(glossary, assets, tmp, settings).name)
-            counts.update(module.counts(glossary, assets, settings) if hasattr(module, "counts") else {})
+        for target in building:
+            with stage(target.name) as said:
+                result = target.builder().build(glossary, assets, tmp, settings)
+                said(result.paths[0].name if result.paths else "nothing to write")
+            counts.update(result.counts)
         if command == "all":
-            write_changes(glossary, opts, stage, tmp)
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
-        publish(tmp, opts.out, prune=command == "all")
+        # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
+        publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS
+                                                            if t.links_figures))
     if command == "all":
         manifest.remember(opts.out, cache / STAMPS)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from dlexport import diagrams
 from dlexport.errors import SourceError
-from dlexport.files import write_bytes
+from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Glossary
 
@@ -229,8 +229,8 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     """
     start = time.perf_counter()
     say = progress or (lambda _msg: None)
-    cache_dir = cache_dir or out_dir / ".cache" / "figures"
-    figures_dir = out_dir / "figures"
+    cache_dir = cache_dir or out_dir / ".cache" / FIGURES_DIR
+    figures_dir = out_dir / FIGURES_DIR
     figures_dir.mkdir(parents=True, exist_ok=True)
     todo = jobs_for(glossary)
     results: dict[int, Asset] = {}

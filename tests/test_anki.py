@@ -37,7 +37,7 @@ def build(figure_cache: Path) -> Builder:
     """Return a function that renders a glossary's figures into `out` and builds its package there."""
     def run(glossary: Glossary, out: Path, epoch: int = EPOCH, css: str | None = None) -> Path:
         assets, _ = render_assets(glossary, out, cache_dir=figure_cache, jobs=1)
-        return anki.build(glossary, assets, out, Settings(epoch=epoch), css=css)
+        return anki.build(glossary, assets, out, Settings(epoch=epoch), css=css).paths[0]
     return run
 
 

@@ -92,7 +92,7 @@ def release(figure_cache: Path, tmp_path: Path) -> Callable[[Repo, int], Path]:
         glossary = load(r.sources)
         out = tmp_path / f"out-{epoch}"
         assets, _ = render_assets(glossary, out, cache_dir=figure_cache, jobs=1)
-        return anki.build(glossary, assets, out, Settings(epoch=epoch, sources=r.sources))
+        return anki.build(glossary, assets, out, Settings(epoch=epoch, sources=r.sources)).paths[0]
     return run
 
 

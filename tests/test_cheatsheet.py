@@ -88,7 +88,7 @@ def inline_children(tokens: list[Token]) -> Iterator[Token]:
 def build_into(glossary: Glossary, out: Path, cache: Path) -> Built:
     """Render the glossary's figures into `out` and build the cheatsheet there."""
     assets, _ = render_assets(glossary, out, cache_dir=cache, jobs=2)
-    md = cheatsheet.build(glossary, assets, out, Settings(epoch=EPOCH))
+    md = cheatsheet.build(glossary, assets, out, Settings(epoch=EPOCH)).paths[0]
     return Built(glossary, assets, md, md.with_suffix(".html"))
 
 
@@ -223,7 +223,7 @@ def test_hostile_markdown_shows_as_text(glossary: Glossary, figure_cache: Path, 
 
 
 def test_build_is_reproducible(basic: Built, tmp_path: Path) -> None:
-    again = cheatsheet.build(basic.glossary, basic.assets, tmp_path, Settings(epoch=EPOCH))
+    again = cheatsheet.build(basic.glossary, basic.assets, tmp_path, Settings(epoch=EPOCH)).paths[0]
     assert again.read_bytes() == basic.md.read_bytes()
     assert again.with_suffix(".html").read_bytes() == basic.page.read_bytes()
 
@@ -255,7 +255,7 @@ def test_card_preview_matches_what_anki_renders(glossary: Glossary, figure_cache
 
     g = hostile_glossary(glossary)
     assets, _ = render_assets(g, tmp_path, cache_dir=figure_cache, jobs=1)
-    apkg = anki.build(g, assets, tmp_path, Settings(epoch=EPOCH))
+    apkg = anki.build(g, assets, tmp_path, Settings(epoch=EPOCH)).paths[0]
     (tmp_path / "col").mkdir()
     col = Collection(str(tmp_path / "col" / "collection.anki2"))
     try:

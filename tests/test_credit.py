@@ -60,14 +60,14 @@ def test_readme_has_a_credits_section() -> None:
 
 def test_title_slide_notes_credit_the_original(credited: Glossary, built: tuple[Path, Assets]) -> None:
     out, assets = built
-    prs = Presentation(str(slides.build(credited, assets, out, Settings(epoch=EPOCH))))
+    prs = Presentation(str(slides.build(credited, assets, out, Settings(epoch=EPOCH)).paths[0]))
     notes = prs.slides[0].notes_slide.notes_text_frame.text
     assert AUTHOR in notes and URL in notes and "라이선스" in notes
 
 
 def test_study_page_footer_and_markdown_credit_the_original(credited: Glossary, built: tuple[Path, Assets]) -> None:
     out, assets = built
-    md = cheatsheet.build(credited, assets, out, Settings(epoch=EPOCH))
+    md = cheatsheet.build(credited, assets, out, Settings(epoch=EPOCH)).paths[0]
     tail = md.read_text(encoding="utf-8").rsplit("\n---\n", 1)[1]
     assert f"]({URL}) — {AUTHOR}." in tail and "라이선스" in tail
     page = md.with_suffix(".html").read_text(encoding="utf-8")
@@ -78,7 +78,7 @@ def test_study_page_footer_and_markdown_credit_the_original(credited: Glossary, 
 def test_deck_description_credits_the_original(credited: Glossary, built: tuple[Path, Assets],
                                                tmp_path: Path) -> None:
     out, assets = built
-    apkg = anki.build(credited, assets, out, Settings(epoch=EPOCH))
+    apkg = anki.build(credited, assets, out, Settings(epoch=EPOCH)).paths[0]
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         col.import_anki_package(ImportAnkiPackageRequest(package_path=str(apkg), options=ImportAnkiPackageOptions()))

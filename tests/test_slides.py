@@ -79,7 +79,7 @@ def deck(long_glossary: Glossary, tmp_path_factory: pytest.TempPathFactory) -> t
     """Build the fixture deck once for the module."""
     tmp = tmp_path_factory.mktemp("deck")
     assets = make_assets(long_glossary, tmp / "assets")
-    return slides.build(long_glossary, assets, tmp / "out", Settings(epoch=EPOCH)), assets
+    return slides.build(long_glossary, assets, tmp / "out", Settings(epoch=EPOCH)).paths[0], assets
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def seed_deck(seed_glossary: Glossary, tmp_path_factory: pytest.TempPathFactory)
 
     tmp = tmp_path_factory.mktemp("seed")
     assets, _ = render_assets(seed_glossary, tmp / "out", cache_dir=tmp / "cache")
-    return slides.build(seed_glossary, assets, tmp / "out", Settings(epoch=EPOCH))
+    return slides.build(seed_glossary, assets, tmp / "out", Settings(epoch=EPOCH)).paths[0]
 
 
 def to_pdf(pptx: Path, tmp: Path) -> Path:
@@ -136,7 +136,13 @@ def test_plan_has_lecture_order(long_glossary: Glossary, deck: tuple[Path, Asset
         own = [p for p in plans if p.term_id == term.id]
         assert own and own[0].title == term.title, term.id
         assert bool(own[0].pictures) == bool(term.figures or term.formulas), term.id
-    assert slides.count(long_glossary, deck[1], Settings(epoch=EPOCH)) == len(plans)
+    written = Presentation(str(deck[0]))
+    assert len(written.slides) == len(plans)
+
+
+def test_build_reports_the_slides_it_wrote(long_glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path) -> None:
+    result = slides.build(long_glossary, deck[1], tmp_path, Settings(epoch=EPOCH))
+    assert result.counts == {"slides": len(Presentation(str(result.paths[0])).slides)}
 
 
 def test_slides_read_back(prs: Any, long_glossary: Glossary, deck: tuple[Path, Assets]) -> None:
@@ -219,9 +225,9 @@ def test_key_points_continue_instead_of_overflowing(prs: Any) -> None:
 
 
 def test_same_input_same_bytes(long_glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path) -> None:
-    again = slides.build(long_glossary, deck[1], tmp_path / "again", Settings(epoch=EPOCH))
+    again = slides.build(long_glossary, deck[1], tmp_path / "again", Settings(epoch=EPOCH)).paths[0]
     assert again.read_bytes() == deck[0].read_bytes()
-    later = slides.build(long_glossary, deck[1], tmp_path / "later", Settings(epoch=EPOCH + 86400))
+    later = slides.build(long_glossary, deck[1], tmp_path / "later", Settings(epoch=EPOCH + 86400)).paths[0]
     assert later.read_bytes() != deck[0].read_bytes()
     props = Presentation(str(later)).core_properties
     assert props.revision == 1 and props.created.timestamp() == EPOCH + 86400 - _utc_offset(props.created)
@@ -238,11 +244,12 @@ def test_template_restyles_and_bad_template_is_a_usage_error(long_glossary: Glos
     template = slides.open_template(None)
     template.slide_layouts[1].placeholders[0].left = Emu(300000)
     template.save(str(tmp_path / "mine.pptx"))
-    built = slides.build(long_glossary, deck[1], tmp_path / "t", Settings(EPOCH, tmp_path / "mine.pptx"))
+    built = slides.build(long_glossary, deck[1], tmp_path / "t",
+                          Settings(EPOCH, {"template": tmp_path / "mine.pptx"})).paths[0]
     assert titles(Presentation(str(built))) == titles(Presentation(str(deck[0])))
     (tmp_path / "bad.pptx").write_text("not a deck")
     with pytest.raises(UsageError):
-        slides.build(long_glossary, deck[1], tmp_path / "b", Settings(EPOCH, tmp_path / "bad.pptx"))
+        slides.build(long_glossary, deck[1], tmp_path / "b", Settings(EPOCH, {"template": tmp_path / "bad.pptx"}))
 
 
 @settings(max_examples=60, deadline=None)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
+from dlexport.targets import BuildResult
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
 # review history hangs on both. Field and card-template NAMES and ORDER are frozen too (a change
@@ -278,8 +279,7 @@ def guid(*keys: str) -> str:
     return str(guid_for(*keys))
 
 
-def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
-        -> dict[str, int]:
+def counts(glossary: Glossary) -> dict[str, int]:
     """Return how many notes and cards the package will hold, without rendering anything."""
     terms = glossary.terms
     facts = sum(len(t.cloze) for t in terms)
@@ -302,18 +302,18 @@ def _models(genanki: Any, css: str) -> tuple[Any, Any]:
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings, *,
-          css: str | None = None) -> Path:
+          css: str | None = None) -> BuildResult:
     """Write `out_dir/<name>.apkg` atomically; the same input and git history give the same bytes.
 
     Notes and note types are stamped by `anki_history`: unchanged since a release, that release's
     time; changed, at least `settings.epoch` and always newer than every earlier release. Notes a
-    release up to `settings.since` shipped and this build lacks are shipped again as retired.
+    release up to `--since` shipped and this build lacks are shipped again as retired.
     """
     import genanki
 
     from dlexport.targets import anki_history
 
-    earlier = anki_history.past(settings.sources, settings.since)
+    earlier = anki_history.past(settings.sources, settings.text("since"))
     if earlier.note:
         print(earlier.note, file=sys.stderr)
     plans = notes(glossary, assets)
@@ -354,7 +354,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
-    return dest
+    return BuildResult((dest,), counts(glossary))
 
 
 def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:

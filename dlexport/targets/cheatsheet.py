@@ -15,12 +15,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dlexport.files import write_bytes
+from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.model import Asset, Assets, Glossary, Section, Settings, Term
-from dlexport.targets import anki
+from dlexport.targets import BuildResult, anki
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cheatsheet"
-FIGURES = "figures"  # where the pipeline writes the PNGs, relative to the outputs
+FIGURES = FIGURES_DIR  # where the pipeline writes the PNGs, relative to the outputs
 FIGURE_SCALE = 0.5  # figures are drawn at 200 dpi: show them at about 100 CSS px per inch
 FORMULA_SCALE = 0.36  # formulas are typeset at 22 pt and 200 dpi: about 1.3 times the body text
 
@@ -269,8 +269,13 @@ def scope_css(css: str, scope: str) -> str:
     return re.sub(r"([^{}@;]+?)\s*\{([^{}]*)\}", rule, css).replace("#answer", ".answer")
 
 
-def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> Path:
-    """Write `out_dir/<name>.md` and `out_dir/<name>.html` atomically; return the Markdown path.
+def counts(glossary: Glossary) -> Mapping[str, int]:
+    """Return nothing for `check`: the cheatsheet has one entry per term, which `check` already counts."""
+    return {}
+
+
+def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
+    """Write `out_dir/<name>.md` and `out_dir/<name>.html` atomically.
 
     Both link the images in `out_dir/figures/`, which the figure stage writes beside them.
     """
@@ -278,4 +283,4 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     dest = out_dir / f"{glossary.name}.md"
     write_bytes(dest, md.encode("utf-8"))
     write_bytes(out_dir / f"{glossary.name}.html", page_html.encode("utf-8"))
-    return dest
+    return BuildResult((dest, out_dir / f"{glossary.name}.html"))

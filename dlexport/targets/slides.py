@@ -19,6 +19,7 @@ template is widened to 16:9.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -34,6 +35,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Settings
+from dlexport.targets import BuildResult
 from dlexport.targets._pptx_fast import (
     Images,
     add_notes_part,
@@ -118,12 +120,6 @@ def geometry_of(prs: Any) -> Geometry:
         raise UsageError("template layouts 0-3 need: subtitle; content; text; two contents (see docs)")
     return Geometry(cover, cover_bodies[0], title, bodies[0], two[0], two[1], section, section_bodies[0],
                     footer)
-
-
-def count(glossary: Glossary, assets: Assets, settings: Settings | None = None) -> int:
-    """Return how many slides the deck has."""
-    settings = settings or Settings(epoch=0)
-    return len(slide_plan(glossary, assets, settings.epoch, geometry_of(open_template(settings.template))))
 
 
 _qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
@@ -369,26 +365,26 @@ def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
     props.revision = 1
 
 
-def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings | None = None) \
-        -> dict[str, int]:
-    """Return {"slides": n} for the manifest (the count depends on the pictures and the template)."""
-    return {} if assets is None else {"slides": count(glossary, assets, settings)}
+def counts(glossary: Glossary) -> Mapping[str, int]:
+    """Return nothing for `check`: the slide count depends on the pictures and the template."""
+    return {}
 
 
-def render(glossary: Glossary, assets: Assets, settings: Settings) -> Any:
-    """Return the deck as a python-pptx Presentation (not yet saved)."""
-    prs = open_template(settings.template)
+def render(glossary: Glossary, assets: Assets, settings: Settings) -> tuple[Any, int]:
+    """Return the deck as a python-pptx Presentation (not yet saved) and its number of slides."""
+    prs = open_template(settings.file("template"))
     drop_slides(prs)  # a template's own example slides are dropped
     writer = Writer(prs, glossary.title)
-    for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geometry_of(prs)), 1):
+    plans = slide_plan(glossary, assets, settings.epoch, geometry_of(prs))
+    for number, plan in enumerate(plans, 1):
         writer.add(plan, number)
     _properties(prs, glossary, settings.epoch)
-    return prs
+    return prs, len(plans)
 
 
-def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> Path:
+def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/<name>.pptx` atomically; the same input gives the same bytes."""
-    prs = render(glossary, assets, settings)
+    prs, slides = render(glossary, assets, settings)
     dest = out_dir / f"{glossary.name}.pptx"
     write_zip(dest, members(prs), settings.epoch)
-    return dest
+    return BuildResult((dest,), {"slides": slides})

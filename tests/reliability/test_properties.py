@@ -177,5 +177,5 @@ def test_whatever_loads_builds_both_outputs(cache: Path, docs: list[dict[str, An
             event("undrawable figure")
             return  # params or LaTeX that can't be drawn: reported at the figure's line, like the CLI does
         settings = Settings(epoch=epoch)
-        assert anki.build(glossary, assets, out, settings).stat().st_size > 0
-        assert slides.build(glossary, assets, out, settings).stat().st_size > 0
+        assert anki.build(glossary, assets, out, settings).paths[0].stat().st_size > 0
+        assert slides.build(glossary, assets, out, settings).paths[0].stat().st_size > 0
