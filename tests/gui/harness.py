@@ -1,8 +1,8 @@
 """Run a scenario inside the real Anki desktop app (aqt) under Xvfb and return the JSON it reports.
 
-A scenario is a Python file defining `scenario(mw, args, result)`, a generator: it drives the app
-through `mw` (the real `aqt.main.AnkiQt`), fills the dict `result`, and yields the number of seconds
-to let the Qt event loop run before it continues (web views load, timers fire). The harness starts
+A scenario is a generator function in tests/gui/appsteps.py, `name(mw, args, result)`: it drives the
+app through `mw` (the real `aqt.main.AnkiQt`), fills the dict `result`, and yields the number of
+seconds to let the Qt event loop run before it continues (web views load, timers fire). The harness starts
 `anki -b BASE -p PROFILE` once with an add-on that runs the scenario on `profile_did_open`, waits
 for the result file and kills the app if it hangs.
 """
@@ -18,7 +18,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import require_tool
+from tests.conftest import ROOT, require_tool
 
 PROFILE = "tester"
 
@@ -38,11 +38,11 @@ pm.save()
 # The add-on: runs the scenario generator step by step on Qt's event loop, writes the result (or
 # the traceback) as JSON, then ends the process at once (no backup, no sync, no shutdown dialogs).
 _ADDON = '''
-import json, os, runpy, traceback
+import json, os, sys, traceback
 from aqt import gui_hooks, mw
 from aqt.qt import QTimer
 
-SCENARIO, RESULT, ARGS = {scenario!r}, {result!r}, json.loads({args!r})
+ROOT, SCENARIO, RESULT, ARGS = {root!r}, {scenario!r}, {result!r}, json.loads({args!r})
 
 
 def _finish(result):
@@ -66,7 +66,9 @@ def _step(gen, result):
 def _start():
     result = {{}}
     try:
-        gen = runpy.run_path(SCENARIO)["scenario"](mw, ARGS, result)
+        sys.path.insert(0, ROOT)
+        from tests.gui import appsteps
+        gen = getattr(appsteps, SCENARIO)(mw, ARGS, result)
     except BaseException:
         result["error"] = traceback.format_exc()
         return _finish(result)
@@ -92,8 +94,8 @@ def _app_env(base: Path) -> dict[str, str]:
             "QTWEBENGINE_CHROMIUM_FLAGS": "--disable-gpu"}
 
 
-def run_scenario(scenario: Path, base: Path, args: dict[str, Any], timeout: float = 180) -> dict[str, Any]:
-    """Run `scenario` inside Anki on the prepared `base` and return its result dict.
+def run_scenario(scenario: str, base: Path, args: dict[str, Any], timeout: float = 180) -> dict[str, Any]:
+    """Run the scenario `appsteps.<scenario>` inside Anki on the prepared `base` and return its result.
 
     Raise AssertionError with the app's output when the app hangs, crashes or the scenario raised.
     """
@@ -104,7 +106,7 @@ def run_scenario(scenario: Path, base: Path, args: dict[str, Any], timeout: floa
     addon = base / "addons21" / "dlexport_gui_test"
     addon.mkdir(parents=True, exist_ok=True)
     (addon / "__init__.py").write_text(textwrap.dedent(_ADDON).format(
-        scenario=str(scenario), result=str(result), args=json.dumps(args)), encoding="utf-8")
+        root=str(ROOT), scenario=scenario, result=str(result), args=json.dumps(args)), encoding="utf-8")
     cmd = [xvfb, "-a", "-s", "-screen 0 1600x1200x24", str(anki), "-b", str(base), "-p", PROFILE]
     proc = subprocess.Popen(cmd, env=_app_env(base), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, start_new_session=True)
@@ -113,13 +115,13 @@ def run_scenario(scenario: Path, base: Path, args: dict[str, Any], timeout: floa
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         output, _ = proc.communicate()
-        raise AssertionError(f"Anki did not finish {scenario.name} in {timeout} s:\n{output[-4000:]}") from None
+        raise AssertionError(f"Anki did not finish {scenario} in {timeout} s:\n{output[-4000:]}") from None
     if not result.exists():
-        raise AssertionError(f"Anki exited ({proc.returncode}) without a result for {scenario.name}:\n"
+        raise AssertionError(f"Anki exited ({proc.returncode}) without a result for {scenario}:\n"
                              f"{output[-4000:]}")
     data: dict[str, Any] = json.loads(result.read_text(encoding="utf-8"))
     if "error" in data:
-        raise AssertionError(f"{scenario.name} raised inside Anki:\n{data['error']}\n--- app output:\n"
+        raise AssertionError(f"{scenario} raised inside Anki:\n{data['error']}\n--- app output:\n"
                              f"{output[-3000:]}")
     data["_output"] = output
     return data
