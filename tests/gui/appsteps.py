@@ -133,9 +133,9 @@ def study(mw: Any, deck_id: int, ease: int, on_answer: Callable[[Any], Steps] | 
     while True:
         yield from wait_for(lambda: mw.state != "review" or (
             mw.reviewer.state == "question" and mw.reviewer.card is not None
-            and mw.reviewer.card.id not in answered), 20, "the reviewer's next question")
-        if mw.state != "review":
-            return answered
+            and mw.reviewer.card.id != (answered or [None])[-1]), 20, "the reviewer's next question")
+        if mw.state != "review" or mw.reviewer.card.id in answered:
+            return answered  # done, or a card came back (a learning step): each card is answered once
         card = mw.reviewer.card
         mw.reviewer._showAnswer()
         yield from wait_for(lambda: mw.reviewer.state == "answer", 10, "the answer")
@@ -147,15 +147,18 @@ def study(mw: Any, deck_id: int, ease: int, on_answer: Callable[[Any], Steps] | 
         mw.reviewer._answerCard(ease)
 
 
+# Where the first <details> fold sits in the viewport as the reviewer leaves it after showing the
+# answer (it scrolls to the answer by itself; the learner has not scrolled yet).
 _FOLD_JS = """(() => {
   const qa = document.getElementById('qa');
-  const fold = qa.querySelector('details');
+  const hr = document.getElementById('answer');  // the answer starts here (FrontSide is above)
+  const fold = [...qa.querySelectorAll('details')]
+    .find(d => !hr || (hr.compareDocumentPosition(d) & Node.DOCUMENT_POSITION_FOLLOWING));
   const label = fold && (fold.querySelector('summary') || fold);
-  const y = window.scrollY;
-  return {viewport: window.innerHeight, width: window.innerWidth,
+  return {viewport: window.innerHeight, width: window.innerWidth, scroll_y: window.scrollY,
           page: document.documentElement.scrollHeight,
-          fold_top: fold ? fold.getBoundingClientRect().top + y : null,
-          fold_label_bottom: label ? label.getBoundingClientRect().bottom + y : null,
+          fold_top: fold ? fold.getBoundingClientRect().top : null,
+          fold_label_bottom: label ? label.getBoundingClientRect().bottom : null,
           fold_open: fold ? fold.open : null, text: qa.innerText.slice(0, 300)};
 })()"""
 
@@ -181,12 +184,13 @@ def measure_answers(mw: Any, search: str, shots: str, size: tuple[int, int] = (1
     def measure(card: Any) -> Steps:
         yield 2.0  # MathJax typesets after the answer is shown
         data = yield from eval_js(mw.reviewer.web, _FOLD_JS)
+        yield 0.5  # let the compositor paint the answer before grabbing the window
         shot = os.path.join(shots, f"answer-{card.id}.png")
         mw.grab().save(shot)
         measured.append({**data, "card": card.id, "note": card.nid, "shot": shot,
                          "window": [mw.width(), mw.height()]})
 
-    yield from study(mw, deck_id, 3, measure)
+    yield from study(mw, deck_id, 4, measure)
     mw.col.sched.empty_filtered_deck(deck_id)
     mw.moveToState("deckBrowser")
     yield 0.3

@@ -93,9 +93,10 @@ def test_a_term_answer_fits_a_1280x800_window_above_its_fold(deck_run: dict[str,
         assert answer["window"] == [1280, 800]
         assert shot.stat().st_size > 10_000, shot
         assert answer["fold_top"] is not None, f"the answer has no <details> fold (see {shot}):\n{answer['text']}"
-        assert answer["fold_label_bottom"] <= answer["viewport"], (
-            f"the fold's label ends at {answer['fold_label_bottom']:.0f} px, below the {answer['viewport']} px "
-            f"viewport (page {answer['page']} px; see {shot})")
+        assert answer["fold_top"] >= 0 and answer["fold_label_bottom"] <= answer["viewport"], (
+            f"the fold's label spans {answer['fold_top']:.0f}–{answer['fold_label_bottom']:.0f} px, outside the "
+            f"{answer['viewport']} px viewport as the reviewer shows the answer (page {answer['page']} px, "
+            f"scrolled {answer['scroll_y']} px; see {shot})")
         assert answer["fold_open"] is False, shot
 
 
