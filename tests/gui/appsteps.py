@@ -73,9 +73,9 @@ def edit_round_trip(mw: Any, nids: Iterable[int]) -> Steps:
     before = {nid: note_state(mw, nid) for nid in nids}
     loaded: list[int] = []
 
-    def on_load(editor: Any) -> None:
-        if editor.note is not None:
-            loaded.append(editor.note.id)
+    def on_load(editor: Any) -> None:  # the default editor has .note, the experimental Svelte one .nid
+        note = getattr(editor, "note", None)
+        loaded.append(note.id if note is not None else getattr(editor, "nid", None))
 
     gui_hooks.editor_did_load_note.append(on_load)
     try:

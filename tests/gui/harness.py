@@ -1,10 +1,11 @@
 """Run a scenario inside the real Anki desktop app (aqt) under Xvfb and return the JSON it reports.
 
-A scenario is a generator function in tests/gui/appsteps.py, `name(mw, args, result)`: it drives the
-app through `mw` (the real `aqt.main.AnkiQt`), fills the dict `result`, and yields the number of
-seconds to let the Qt event loop run before it continues (web views load, timers fire). The harness starts
-`anki -b BASE -p PROFILE` once with an add-on that runs the scenario on `profile_did_open`, waits
-for the result file and kills the app if it hangs.
+A scenario is a generator function `name(mw, args, result)` in tests/gui/appsteps.py (or
+`module:name` anywhere on the path): it drives the app through `mw` (the real `aqt.main.AnkiQt`),
+fills the dict `result`, and yields the number of seconds to let the Qt event loop run before it
+continues (web views load, timers fire). The harness starts `anki -b BASE -p PROFILE` once with an
+add-on that runs the scenario on `profile_did_open`, waits for the result file and kills the app if
+it hangs.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ pm.save()
 # The add-on: runs the scenario generator step by step on Qt's event loop, writes the result (or
 # the traceback) as JSON, then ends the process at once (no backup, no sync, no shutdown dialogs).
 _ADDON = '''
-import json, os, sys, traceback
+import importlib, json, os, sys, traceback
 from aqt import gui_hooks, mw
 from aqt.qt import QTimer
 
@@ -67,8 +68,8 @@ def _start():
     result = {{}}
     try:
         sys.path.insert(0, ROOT)
-        from tests.gui import appsteps
-        gen = getattr(appsteps, SCENARIO)(mw, ARGS, result)
+        module, _, name = SCENARIO.rpartition(":")
+        gen = getattr(importlib.import_module(module or "tests.gui.appsteps"), name)(mw, ARGS, result)
     except BaseException:
         result["error"] = traceback.format_exc()
         return _finish(result)
@@ -95,7 +96,7 @@ def _app_env(base: Path) -> dict[str, str]:
 
 
 def run_scenario(scenario: str, base: Path, args: dict[str, Any], timeout: float = 180) -> dict[str, Any]:
-    """Run the scenario `appsteps.<scenario>` inside Anki on the prepared `base` and return its result.
+    """Run the scenario `appsteps.<scenario>` (or `module:function`) inside Anki on `base`; return its result.
 
     Raise AssertionError with the app's output when the app hangs, crashes or the scenario raised.
     """
