@@ -61,7 +61,7 @@ def note_state(mw: Any, nid: int) -> dict[str, Any]:
     return {"fields": list(note.fields), "tags": list(note.tags), "mod": note.mod, "usn": note.usn}
 
 
-def edit_round_trip(mw: Any, nids: Iterable[int]) -> Steps:
+def edit_round_trip(mw: Any, nids: Iterable[int], settle: float = 0.3) -> Steps:
     """Open each note in the Browser's editor, leave it without typing, close the Browser.
 
     Return {nid: {"before": state, "after": state}} read from the collection before and after.
@@ -86,7 +86,9 @@ def edit_round_trip(mw: Any, nids: Iterable[int]) -> Steps:
             loaded.clear()
             browser.table.select_single_card(mw.col.get_note(nid).card_ids()[0])
             yield from wait_for(lambda nid=nid: nid in loaded, 20, f"editor to load note {nid}")
-            yield 0.8  # the editor normalises the fields and fires its 600 ms typing timer
+            # The editor normalises the fields as it shows them and schedules their save (a 600 ms typing
+            # timer that saving fires at once); the first note also waits for the editor to mount.
+            yield settle if nid != nids[0] else max(settle, 1.5)
             saved: list[bool] = []
             browser.editor.call_after_note_saved(lambda saved=saved: saved.append(True))
             yield from wait_for(lambda saved=saved: saved, 10, "editor to save")
