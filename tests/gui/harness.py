@@ -10,6 +10,7 @@ it hangs.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -114,9 +115,10 @@ def run_scenario(scenario: str, base: Path, args: dict[str, Any], timeout: float
     try:
         output, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+        _kill_group(proc.pid)
         output, _ = proc.communicate()
         raise AssertionError(f"Anki did not finish {scenario} in {timeout} s:\n{output[-4000:]}") from None
+    _kill_group(proc.pid)  # Xvfb or a web engine helper that outlived the app
     if not result.exists():
         raise AssertionError(f"Anki exited ({proc.returncode}) without a result for {scenario}:\n"
                              f"{output[-4000:]}")
@@ -126,3 +128,9 @@ def run_scenario(scenario: str, base: Path, args: dict[str, Any], timeout: float
                              f"{output[-3000:]}")
     data["_output"] = output
     return data
+
+
+def _kill_group(pgid: int) -> None:
+    """Kill what is left of the process group this harness started (its own session, nothing else)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pgid, signal.SIGKILL)

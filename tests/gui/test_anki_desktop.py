@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOTS, SEED, require_tool, run_cli
+from tests.conftest import ROOT, ROOTS, SEED, require_tool, run_cli
 from tests.gui.harness import prepare_base, run_scenario
 
 pytestmark = pytest.mark.slow
 
 EPOCH = 1_700_000_000
+SCREENSHOTS = ROOT / "test-artifacts" / "anki-desktop"  # the answers as learners see them (CI uploads these)
 TERM_ANSWER = '"card:용어 → 뜻"'  # the term → meaning card (template names are frozen)
 OLD_DEFINITION = "  선형으로 나뉘는 문제만 풀 수 있다.\n"
 NEW_DEFINITION = "  선형으로 나눌 수 있는 문제만 풀 수 있다(XOR은 풀지 못한다).\n"
@@ -56,9 +57,10 @@ def seed_apkg(tmp_path_factory: pytest.TempPathFactory, figure_cache: Path) -> P
 @pytest.fixture(scope="module")
 def deck_run(tmp_path_factory: pytest.TempPathFactory, seed_apkg: Path) -> dict[str, Any]:
     """Run the deck checks in one launch of the app and return what it reported."""
-    shots = tmp_path_factory.mktemp("screenshots")
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
     base = prepare_base(tmp_path_factory.mktemp("anki") / "base")
-    return run_scenario("deck_checks", base, {"apkg": str(seed_apkg), "shots": str(shots),
+    return run_scenario("deck_checks", base, {"apkg": str(seed_apkg), "shots": str(SCREENSHOTS),
                                               "answer_search": TERM_ANSWER}, timeout=900)
 
 
