@@ -61,7 +61,7 @@ def note_state(mw: Any, nid: int) -> dict[str, Any]:
     return {"fields": list(note.fields), "tags": list(note.tags), "mod": note.mod, "usn": note.usn}
 
 
-def edit_round_trip(mw: Any, nids: Iterable[int], settle: float = 0.3) -> Steps:
+def edit_round_trip(mw: Any, nids: Iterable[int], settle: float = 0.5) -> Steps:
     """Open each note in the Browser's editor, leave it without typing, close the Browser.
 
     Return {nid: {"before": state, "after": state}} read from the collection before and after.
