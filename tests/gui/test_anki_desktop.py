@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, ROOTS, SEED, artifacts_dir, require_tool, run_cli
+from tests.conftest import ROOTS, SEED, artifacts_dir, require_tool, run_cli
 from tests.gui.harness import prepare_base, run_scenario
 
 pytestmark = pytest.mark.slow
