@@ -111,4 +111,15 @@ KINDS: dict[str, Kind] = {
         {"source": ["나는", "학생이다"], "target": ["I", "am", "a", "student"]},
         "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
     ),
+    "transformer_block": Kind(
+        "dlexport.diagrams.architectures:transformer_block",
+        {"decoder": False},
+        "Embedding + positional encoding, self-attention, add & norm, feed-forward, add & norm (x N); "
+        "optionally the decoder layer with masked and encoder-decoder attention.",
+    ),
+    "vae": Kind(
+        "dlexport.diagrams.architectures:vae",
+        {},
+        "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
+    ),
 }

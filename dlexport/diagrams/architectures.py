@@ -9,7 +9,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon
 
 from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, bold, drawer, new_figure
 
@@ -305,4 +305,125 @@ def seq2seq(source: Sequence[str] = ("나는", "학생이다"),
             color="#a05a00")
     ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=SMALL)
     _fit(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3))
+    return fig
+
+
+def _stack(ax: Axes, x: float, y0: float, blocks: Sequence[tuple[str, str]], side: float = -1.0,
+           w: float = 3.4) -> tuple[float, list[float]]:
+    """Draw sub-layer blocks bottom-up at column `x`, each followed by an add & norm bar, with the residual
+    path on the left (side -1) or right (+1); return the top of the stack and each block's centre height."""
+    y = y0
+    centres = []
+    edge, rail = x + side * w / 2, x + side * (w / 2 + 0.3)
+    for text, face in blocks:
+        _arrow(ax, (x, y), (x, y + 0.35))
+        _box(ax, (x, y + 0.75), w, 0.8, text, face=face, size=TEXT)
+        centres.append(y + 0.75)
+        _arrow(ax, (x, y + 1.15), (x, y + 1.45))
+        _box(ax, (x, y + 1.7), w, 0.5, "더하기 & 층 정규화", face="#f3f0c8", size=SMALL)
+        _path(ax, [(x, y + 0.18), (rail, y + 0.18), (rail, y + 1.7), (edge, y + 1.7)], lw=1.2)
+        y += 1.95
+    return y, centres
+
+
+def _embedding(ax: Axes, x: float, side: float) -> None:
+    """Draw the input embedding plus the positional encoding (a sine wave on `side` of the column)."""
+    _box(ax, (x, 0.0), 3.0, 0.6, "입력 임베딩", face=PALE, size=TEXT)
+    _arrow(ax, (x, 0.3), (x, 0.78))
+    _op(ax, (x, 1.0), "+")
+    ax.plot([x + side * 1.1, x + side * 0.24], [1.0, 1.0], color=INK, lw=1.3)
+    t = np.linspace(0, 1, 60)
+    ax.plot(x + side * (1.25 + 0.7 * t), 1.0 + 0.22 * np.sin(2 * np.pi * 1.5 * t), color=ACCENT, lw=1.6)
+    ax.text(x + side * 1.6, 0.7, "위치 인코딩", ha="center", va="top", fontsize=SMALL,
+            color=ACCENT)
+
+
+@drawer
+def transformer_block(decoder: bool = False) -> Figure:
+    """Draw the encoder layer (self-attention, add & norm, feed-forward, add & norm) over embeddings plus
+    positional encodings, and optionally the decoder layer beside it, reading the encoder's output."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    attn, ffn = ("멀티헤드 셀프 어텐션", "#fde0bd"), ("위치별 피드포워드", "#d9f0d3")
+    enc_top, enc_mid = _stack(ax, 0.0, 1.24, [attn, ffn])
+    _embedding(ax, 0.0, 1.0)
+    heads = [(0.0, enc_top, -1.0, "인코더 층")]
+    if decoder:
+        dx = 6.4
+        dec_top, dec_mid = _stack(ax, dx, 1.24, [("마스크 셀프 어텐션", "#fde0bd"),
+                                                 ("인코더–디코더 어텐션", LILAC), ffn], side=1.0)
+        _embedding(ax, dx, -1.0)
+        heads.append((dx, dec_top, 1.0, "디코더 층"))
+        purple = "#6a3d9a"
+        turn = (1.7 + dx - 1.7) / 2
+        _path(ax, [(0.0, enc_top + 0.4), (0.0, enc_top + 0.6), (turn, enc_top + 0.6), (turn, dec_mid[1]),
+                   (dx - 1.7, dec_mid[1])], color=purple, lw=1.8)
+        _label(ax, (turn + 0.15, dec_mid[1] + 0.25), "키·값", color=purple, ha="left", va="bottom")
+    else:
+        notes = ["모든 위치가 서로를\n한 번에 참조", "입력을 더해(잔차 연결)\n정규화", "위치마다 같은\n완전 연결층 두 개"]
+        for y, text in zip([enc_mid[0], enc_mid[0] + 0.95, enc_mid[1]], notes, strict=True):
+            ax.text(2.45, y, text, ha="left", va="center", fontsize=SMALL, color="#444444")
+    for x, top, side, name in heads:
+        _arrow(ax, (x, top - 0.05), (x, top + 0.4))
+        ax.add_patch(FancyBboxPatch((x - 2.2, 1.2), 4.4, top - 1.25, boxstyle="round,pad=0,rounding_size=0.2",
+                                    facecolor="none", edgecolor=MUTED, lw=1.2, ls="--", zorder=1))
+        ax.text(x + side * 2.35, (1.2 + top) / 2, "$N$×" if side < 0 else "×$N$", ha="right" if side < 0 else "left",
+                va="center", fontsize=BIG)
+        ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom", fontproperties=bold(TEXT))
+    if decoder:
+        _fit(ax, fig, (-3.0, 9.4), (-0.5, max(h[1] for h in heads) + 1.1))
+    else:
+        _fit(ax, fig, (-3.0, 6.3), (-0.5, enc_top + 1.1))
+    return fig
+
+
+def _funnel(ax: Axes, x0: float, x1: float, y: float, h0: float, h1: float, text: str, face: str) -> None:
+    """Draw a trapezoid from height h0 at x0 to h1 at x1 (an encoder narrows, a decoder widens)."""
+    corners = [(x0, y - h0 / 2), (x1, y - h1 / 2), (x1, y + h1 / 2), (x0, y + h0 / 2)]
+    ax.add_patch(Polygon(corners, closed=True, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
+    ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=TEXT, zorder=4)
+
+
+@drawer
+def vae() -> Figure:
+    """Draw encoder -> (mu, sigma) -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    y = 3.0
+    _box(ax, (0.0, y), 0.9, 2.2, "$x$", face=PALE, size=BIG)
+    ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.45, y), (0.9, y))
+    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6")
+    mu, sigma = (4.4, y + 1.0), (4.4, y - 1.0)
+    _box(ax, mu, 0.8, 0.6, "$\\mu$", face="white", size=BIG)
+    _box(ax, sigma, 0.8, 0.6, "$\\sigma$", face="white", size=BIG)
+    _arrow(ax, (3.1, y + 0.2), (mu[0] - 0.4, mu[1]))
+    _arrow(ax, (3.1, y - 0.2), (sigma[0] - 0.4, sigma[1]))
+    times, plus = (6.0, sigma[1]), (7.2, y)
+    eps = (6.0, 0.3)
+    ax.add_patch(Circle(eps, 0.45, facecolor="#fff3c4", edgecolor=WARM, lw=1.8, ls="--", zorder=3))
+    ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=BIG, zorder=4)
+    ax.text(eps[0] + 0.6, eps[1], "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="left",
+            va="center", fontsize=SMALL, color="#a05a00")
+    _op(ax, times, "×")
+    _op(ax, plus, "+")
+    _arrow(ax, (sigma[0] + 0.4, sigma[1]), (times[0] - 0.24, times[1]))
+    _arrow(ax, eps, times, shrink=12, color="#a05a00")
+    _path(ax, [(mu[0] + 0.4, mu[1]), (plus[0], mu[1]), (plus[0], plus[1] + 0.24)])
+    _path(ax, [(times[0] + 0.24, times[1]), (plus[0], times[1]), (plus[0], plus[1] - 0.24)])
+    z = (8.4, y)
+    _node(ax, z, r=0.42, face=GREEN, text="$z$", size=BIG)
+    _arrow(ax, plus, z, shrink=9)
+    ax.text(z[0] + 0.1, y - 0.6, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top", fontsize=TEXT)
+    _arrow(ax, (z[0] + 0.42, y), (9.3, y))
+    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd")
+    _arrow(ax, (11.5, y), (11.95, y))
+    _box(ax, (12.4, y), 0.9, 2.2, "$\\hat{x}$", face=WARM, size=BIG)
+    ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (10.4, 4.8), (2.0, 4.8), color=RED, ls="--", lw=1.6)
+    ax.text(6.2, 4.95, "역전파: $z$가 $\\mu$, $\\sigma$의 미분 가능한 함수라 인코더까지 기울기가 흐름",
+            ha="center", va="bottom", fontsize=SMALL, color=RED)
+    ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
+            color="#444444")
+    _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
     return fig
