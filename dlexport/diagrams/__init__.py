@@ -122,4 +122,15 @@ KINDS: dict[str, Kind] = {
         {},
         "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
     ),
+    "gan": Kind(
+        "dlexport.diagrams.architectures:gan",
+        {"seed": 0},
+        "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
+    ),
+    "denoising_autoencoder": Kind(
+        "dlexport.diagrams.architectures:denoising_autoencoder",
+        {"corruption": "mask", "rate": 0.4, "seed": 0},
+        "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
+        "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
+    ),
 }

@@ -360,16 +360,18 @@ def transformer_block(decoder: bool = False) -> Figure:
                    (dx - 1.7, dec_mid[1])], color=purple, lw=1.8)
         _label(ax, (turn + 0.15, dec_mid[1] + 0.25), "키·값", color=purple, ha="left", va="bottom")
     else:
-        notes = ["모든 위치가 서로를\n한 번에 참조", "입력을 더해(잔차 연결)\n정규화", "위치마다 같은\n완전 연결층 두 개"]
+        notes = ["모든 위치가 서로를\n한 번에 참조", "입력을 더해(잔차 연결)\n정규화",
+                 "위치마다 같은\n완전 연결층 두 개"]
         for y, text in zip([enc_mid[0], enc_mid[0] + 0.95, enc_mid[1]], notes, strict=True):
             ax.text(2.45, y, text, ha="left", va="center", fontsize=SMALL, color="#444444")
     for x, top, side, name in heads:
         _arrow(ax, (x, top - 0.05), (x, top + 0.4))
         ax.add_patch(FancyBboxPatch((x - 2.2, 1.2), 4.4, top - 1.25, boxstyle="round,pad=0,rounding_size=0.2",
                                     facecolor="none", edgecolor=MUTED, lw=1.2, ls="--", zorder=1))
-        ax.text(x + side * 2.35, (1.2 + top) / 2, "$N$×" if side < 0 else "×$N$", ha="right" if side < 0 else "left",
-                va="center", fontsize=BIG)
-        ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom", fontproperties=bold(TEXT))
+        ax.text(x + side * 2.35, (1.2 + top) / 2, "$N$×" if side < 0 else "×$N$",
+                ha="right" if side < 0 else "left", va="center", fontsize=BIG)
+        ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom",
+                fontproperties=bold(TEXT))
     if decoder:
         _fit(ax, fig, (-3.0, 9.4), (-0.5, max(h[1] for h in heads) + 1.1))
     else:
@@ -426,4 +428,106 @@ def vae() -> Figure:
     ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
             color="#444444")
     _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
+    return fig
+
+
+def blob_images(count: int, side: int, noise: float, seed: int) -> list[np.ndarray]:
+    """Return `count` seeded side×side grey pictures of a soft ring, with Gaussian `noise` added (0 = clean)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:side, 0:side] / (side - 1) - 0.5
+    out = []
+    for _ in range(count):
+        cx, cy = rng.uniform(-0.1, 0.1, 2)
+        radius = rng.uniform(0.22, 0.32)
+        ring = np.exp(-((np.hypot(xx - cx, yy - cy) - radius) ** 2) / 0.006)
+        out.append(np.clip(ring + noise * rng.standard_normal(ring.shape), 0.0, 1.0))
+    return out
+
+
+def _thumbs(ax: Axes, pictures: Sequence[np.ndarray], at: Point, size: float = 0.75, gap: float = 0.12) -> None:
+    """Show small grey pictures side by side, centred on `at`."""
+    width = len(pictures) * size + (len(pictures) - 1) * gap
+    for i, pic in enumerate(pictures):
+        x0 = at[0] - width / 2 + i * (size + gap)
+        ax.imshow(pic, cmap="Greys", vmin=0.0, vmax=1.0, interpolation="nearest", zorder=3,
+                  extent=(x0, x0 + size, at[1] - size / 2, at[1] + size / 2))
+        ax.add_patch(FancyBboxPatch((x0, at[1] - size / 2), size, size, boxstyle="square,pad=0",
+                                    facecolor="none", edgecolor=INK, lw=0.8, zorder=4))
+
+
+@drawer
+def gan(seed: int = 0) -> Figure:
+    """Draw noise -> generator -> fake samples and real samples -> discriminator -> real or fake, with what
+    each network learns to do."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    fake_y, real_y = 4.2, 1.0
+    _node(ax, (0.0, fake_y), r=0.45, face="#fff3c4", edge=WARM, text="$z$", size=BIG)
+    ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.45, fake_y), (1.2, fake_y))
+    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=BIG, strong=False)
+    _arrow(ax, (3.55, fake_y), (4.3, fake_y))
+    _thumbs(ax, blob_images(3, 10, 0.3, seed + 1), (5.7, fake_y))
+    ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=SMALL)
+    _thumbs(ax, blob_images(3, 10, 0.0, seed), (5.7, real_y))
+    ax.text(5.7, real_y - 0.5, "진짜 데이터 $x \\sim p_{\\mathrm{data}}$", ha="center", va="top", fontsize=SMALL)
+    disc = (8.7, (fake_y + real_y) / 2)
+    _arrow(ax, (7.1, fake_y), (disc[0] - 1.2, disc[1] + 0.3))
+    _arrow(ax, (7.1, real_y), (disc[0] - 1.2, disc[1] - 0.3))
+    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=BIG)
+    _arrow(ax, (disc[0] + 1.15, disc[1]), (disc[0] + 1.8, disc[1]))
+    ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=TEXT)
+    ax.text(disc[0] - 0.7, disc[1] - 0.65, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="left", va="top",
+            fontsize=SMALL, color=ACCENT)
+    _path(ax, [(disc[0], disc[1] + 0.5), (disc[0], 5.9), (2.4, 5.9), (2.4, fake_y + 0.5)], color=RED, ls="--")
+    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", color=RED)
+    _fit(ax, fig, (-0.9, 12.0), (-0.3, 6.4))
+    return fig
+
+
+def corrupt(clean: np.ndarray, kind: str, rate: float, seed: int) -> np.ndarray:
+    """Return `clean` with a fraction `rate` of its pixels set to 0 ("mask") or Gaussian noise of
+    standard deviation `rate` added ("gaussian"), seeded."""
+    rng = np.random.default_rng(seed)
+    if kind == "mask":
+        return np.where(rng.random(clean.shape) < rate, 0.0, clean)
+    if kind == "gaussian":
+        return np.clip(clean + rate * rng.standard_normal(clean.shape), 0.0, 1.0)
+    raise ValueError(f"unknown corruption {kind!r}; use mask or gaussian")
+
+
+@drawer
+def denoising_autoencoder(corruption: str = "mask", rate: float = 0.4, seed: int = 0) -> Figure:
+    """Draw clean input -> corruption -> encoder -> code -> decoder -> reconstruction, the loss comparing the
+    reconstruction with the clean input."""
+    if not 0.0 < rate < 1.0:
+        raise ValueError(f"rate must be between 0 and 1, got {rate}")
+    clean = blob_images(1, 12, 0.0, seed)[0]
+    noisy = corrupt(clean, corruption, rate, seed)
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    y, size = 2.2, 1.5
+    _thumbs(ax, [clean], (0.0, y), size=size)
+    ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.8, y), (1.9, y), color=RED, lw=1.8)
+    what = "일부를 0으로" if corruption == "mask" else "잡음을 더함"
+    ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=SMALL, color=RED)
+    ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=SMALL, color=RED)
+    _thumbs(ax, [noisy], (2.7, y), size=size)
+    _arrow(ax, (3.5, y), (3.9, y))
+    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6")
+    _box(ax, (6.3, y), 0.6, 0.9, "$h$", face=GREEN, size=BIG)
+    ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=SMALL)
+    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd")
+    _arrow(ax, (8.7, y), (9.1, y))
+    smooth = (clean + np.roll(clean, 1, 0) + np.roll(clean, 1, 1) + np.roll(clean, -1, 0) + np.roll(clean, -1, 1)) / 5
+    _thumbs(ax, [smooth], (9.9, y), size=size)
+    ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=SMALL)
+    loss = (5.0, 4.6)
+    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=TEXT)
+    _path(ax, [(0.0, y + 0.8), (0.0, loss[1]), (loss[0] - 1.7, loss[1])], color=RED, ls="--")
+    _path(ax, [(9.9, y + 0.8), (9.9, loss[1]), (loss[0] + 1.7, loss[1])], color=RED, ls="--")
+    ax.text(loss[0], loss[1] - 0.45, "망가진 입력이 아니라 원래 입력과 비교", ha="center", va="top",
+            fontsize=SMALL, color=RED)
+    _fit(ax, fig, (-0.9, 10.8), (0.7, 5.2))
     return fig
