@@ -24,6 +24,7 @@ WIDTH = 6.0
 SMALL = 11.0  # the smallest text any of these figures draws
 TEXT = 12.0
 BIG = 13.0
+MAX_RATIO = 0.85  # height / width at most, so that a figure fits a 1280×800 card window (and the test's 0.9)
 RED = "#c0392b"
 GREEN = "#c7e9c0"
 LILAC = "#e5d8f0"
@@ -37,10 +38,12 @@ def _canvas(fig: Figure) -> Axes:
 
 
 def _fit(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float]) -> None:
-    """Show the data box `x` × `y` and give the figure the same aspect ratio (WIDTH inches wide)."""
-    ax.set_xlim(*x)
+    """Show the data box `x` × `y` (widened if needed to be no taller than MAX_RATIO of its width) and give
+    the figure the same aspect ratio, WIDTH inches wide."""
+    spare = max(0.0, (y[1] - y[0]) / MAX_RATIO - (x[1] - x[0])) / 2
+    ax.set_xlim(x[0] - spare, x[1] + spare)
     ax.set_ylim(*y)
-    fig.set_size_inches(WIDTH, WIDTH * (y[1] - y[0]) / (x[1] - x[0]))
+    fig.set_size_inches(WIDTH, WIDTH * (y[1] - y[0]) / (x[1] - x[0] + 2 * spare))
 
 
 def _box(ax: Axes, at: Point, w: float, h: float, text: str = "", face: str = "white", size: float = TEXT,
