@@ -85,4 +85,52 @@ KINDS: dict[str, Kind] = {
         {"path": ""},
         "A picture file from inside sources/ (path relative to sources/), shown as is.",
     ),
+    # Hand-laid architecture diagrams (dlexport/diagrams/architectures.py): they name parts, never the term.
+    "gru_cell": Kind(
+        "dlexport.diagrams.architectures:gru_cell",
+        {},
+        "A gated recurrent cell: reset and update gates, the candidate state, the mix of old state and candidate.",
+    ),
+    "dbn": Kind(
+        "dlexport.diagrams.architectures:dbn",
+        {"layers": [6, 5, 4, 3]},
+        "A stack of RBMs (3 to 5 layers, visible first) with the greedy layer-wise pre-training order.",
+    ),
+    "bptt": Kind(
+        "dlexport.diagrams.architectures:bptt",
+        {"steps": 4},
+        "An RNN unrolled over 2 to 6 time steps: forward arrows and the gradient's path back through time.",
+    ),
+    "bidirectional_rnn": Kind(
+        "dlexport.diagrams.architectures:bidirectional_rnn",
+        {"steps": 4},
+        "Forward and backward recurrent layers over the same 2 to 6 inputs, both feeding each output.",
+    ),
+    "seq2seq": Kind(
+        "dlexport.diagrams.architectures:seq2seq",
+        {"source": ["나는", "학생이다"], "target": ["I", "am", "a", "student"]},
+        "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
+    ),
+    "transformer_block": Kind(
+        "dlexport.diagrams.architectures:transformer_block",
+        {"decoder": False},
+        "Embedding + positional encoding, self-attention, add & norm, feed-forward, add & norm (x N); "
+        "optionally the decoder layer with masked and encoder-decoder attention.",
+    ),
+    "vae": Kind(
+        "dlexport.diagrams.architectures:vae",
+        {},
+        "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
+    ),
+    "gan": Kind(
+        "dlexport.diagrams.architectures:gan",
+        {"seed": 0},
+        "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
+    ),
+    "denoising_autoencoder": Kind(
+        "dlexport.diagrams.architectures:denoising_autoencoder",
+        {"corruption": "mask", "rate": 0.4, "seed": 0},
+        "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
+        "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
+    ),
 }

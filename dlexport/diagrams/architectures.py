@@ -1,0 +1,536 @@
+"""Hand-laid architecture diagrams (GRU cell, DBN, BPTT, bidirectional RNN, seq2seq, attention block, VAE, GAN,
+denoising) whose labels name the parts but never the architecture itself, legible at card width."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon
+
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, bold, drawer, new_figure
+
+__all__ = ["bidirectional_rnn", "bptt", "dbn", "denoising_autoencoder", "gan", "gru_cell", "seq2seq",
+           "transformer_block", "vae"]
+
+Point = tuple[float, float]
+
+# A card shows a figure 760 px wide. These figures are WIDTH inches (WIDTH * DPI px) wide, so a label of SMALL
+# points is SMALL / 72 * DPI * 760 / (WIDTH * DPI) ≈ 19.4 px from ascender to descender: its letters ≥ 14 px.
+WIDTH = 6.0
+SMALL = 11.0  # the smallest text any of these figures draws
+TEXT = 12.0
+BIG = 13.0
+MAX_RATIO = 0.85  # height / width at most, so that a figure fits a 1280×800 card window (and the test's 0.9)
+RED = "#c0392b"
+GREEN = "#c7e9c0"
+LILAC = "#e5d8f0"
+
+
+def _canvas(fig: Figure) -> Axes:
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return ax
+
+
+def _fit(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float]) -> None:
+    """Show the data box `x` × `y` (widened if needed to be no taller than MAX_RATIO of its width) and give
+    the figure the same aspect ratio, WIDTH inches wide."""
+    spare = max(0.0, (y[1] - y[0]) / MAX_RATIO - (x[1] - x[0])) / 2
+    ax.set_xlim(x[0] - spare, x[1] + spare)
+    ax.set_ylim(*y)
+    fig.set_size_inches(WIDTH, WIDTH * (y[1] - y[0]) / (x[1] - x[0] + 2 * spare))
+
+
+def _box(ax: Axes, at: Point, w: float, h: float, text: str = "", face: str = "white", size: float = TEXT,
+         edge: str = INK, lw: float = 1.3, strong: bool = False, color: str = INK) -> None:
+    """Draw a rounded box centred on `at` with an optional centred label."""
+    ax.add_patch(FancyBboxPatch((at[0] - w / 2, at[1] - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12",
+                                facecolor=face, edgecolor=edge, lw=lw, zorder=3))
+    if text:
+        font = {"fontproperties": bold(size)} if strong else {"fontsize": size}
+        ax.text(*at, text, ha="center", va="center", zorder=4, color=color, **font)
+
+
+def _arrow(ax: Axes, a: Point, b: Point, color: str = INK, lw: float = 1.4, rad: float = 0.0, ls: str = "-",
+           shrink: float = 0.0, head: bool = True) -> None:
+    ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>" if head else "-",
+                                 mutation_scale=13, lw=lw, color=color, linestyle=ls, shrinkA=shrink,
+                                 shrinkB=shrink, zorder=2))
+
+
+def _path(ax: Axes, points: Sequence[Point], color: str = INK, lw: float = 1.4, ls: str = "-") -> None:
+    """Draw a polyline whose last segment ends in an arrow head."""
+    if len(points) > 2:
+        ax.add_collection(LineCollection([list(points[:-1])], colors=color, linewidths=lw, linestyles=ls,
+                                         zorder=2))
+    _arrow(ax, points[-2], points[-1], color=color, lw=lw, ls=ls)
+
+
+def _label(ax: Axes, at: Point, text: str, size: float = SMALL, color: str = INK, ha: str = "center",
+           va: str = "center") -> None:
+    """Write a label on a white ground, so that lines passing behind it don't cross its letters."""
+    ax.text(*at, text, ha=ha, va=va, fontsize=size, color=color, zorder=5,
+            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+
+
+def _op(ax: Axes, at: Point, sign: str, r: float = 0.24, face: str = "white") -> None:
+    """Draw a small circle with an operator sign (×, +) in it."""
+    ax.add_patch(Circle(at, r, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
+    ax.text(*at, sign, ha="center", va="center", fontsize=BIG, zorder=4)
+
+
+def _node(ax: Axes, at: Point, r: float = 0.3, face: str = "white", text: str = "", size: float = SMALL,
+          edge: str = INK) -> None:
+    ax.add_patch(Circle(at, r, facecolor=face, edgecolor=edge, lw=1.3, zorder=3))
+    if text:
+        ax.text(*at, text, ha="center", va="center", fontsize=size, zorder=4)
+
+
+@drawer
+def gru_cell() -> Figure:
+    """Draw a cell with a reset and an update gate, the candidate state and the mix of old and new state."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    top, gates, bus = 6.6, 3.1, 1.2
+    ax.text(-0.1, top, "$h_{t-1}$", ha="right", va="center", fontsize=BIG)
+    ax.text(1.6, -0.75, "$x_t$", ha="center", va="top", fontsize=BIG)
+    keep, mix, out = (5.6, top), (9.6, top), (11.2, top)
+    ax.add_collection(LineCollection([[(0.0, top), (keep[0] - 0.24, top)], [(0.8, top), (0.8, bus)],
+                                      [(1.6, -0.6), (1.6, bus)]], colors=INK, linewidths=1.4, zorder=2))
+    _op(ax, keep, "×")
+    _op(ax, mix, "+")
+    _arrow(ax, keep, mix, shrink=9)
+    _arrow(ax, mix, out)
+    ax.text(out[0] + 0.1, top, "$h_t$", ha="left", va="center", fontsize=BIG)
+    # The gates read h_{t-1} and x_t; the candidate reads x_t and the reset-scaled h_{t-1}.
+    reset, update, cand = (2.8, gates), (5.6, gates), (8.4, gates)
+    for gate, sym, name in ((reset, "r", "리셋 게이트"), (update, "z", "업데이트 게이트")):
+        _box(ax, gate, 1.3, 0.8, f"$\\sigma$ → ${sym}_t$", face=PALE, size=TEXT)
+        _label(ax, (gate[0], gate[1] - 0.6), name, color=ACCENT, va="top")
+        _path(ax, [(gate[0], bus), (gate[0], gate[1] - 0.4)])
+    ax.add_collection(LineCollection([[(0.8, bus), (update[0], bus)], [(1.6, 0.3), (cand[0], 0.3)]],
+                                     colors=INK, linewidths=1.4, zorder=2))
+    ax.text(4.2, bus + 0.08, "$[h_{t-1}, x_t]$", ha="center", va="bottom", fontsize=SMALL)
+    _path(ax, [(cand[0], 0.3), (cand[0], gates - 0.4)])
+    _box(ax, cand, 2.1, 0.8, "tanh → $\\tilde{h}_t$", face=WARM, size=TEXT)
+    _label(ax, (cand[0], gates - 0.6), "후보 상태", color="#a05a00", va="top")
+    scaled = (reset[0], 4.9)
+    _op(ax, scaled, "×")
+    _arrow(ax, (reset[0], gates + 0.4), scaled, shrink=0)
+    _path(ax, [(reset[0], top), (reset[0], scaled[1] + 0.24)])
+    _path(ax, [(scaled[0] + 0.24, scaled[1]), (7.9, scaled[1]), (7.9, gates + 0.4)])
+    ax.text(4.6, scaled[1] + 0.1, "$r_t$ × $h_{t-1}$", ha="center", va="bottom", fontsize=SMALL)
+    # The update gate keeps z of the old state and takes 1 - z of the candidate.
+    _arrow(ax, (update[0], gates + 0.4), (keep[0], top - 0.24))
+    ax.text(update[0] + 0.12, 4.6, "$z_t$", ha="left", va="center", fontsize=TEXT)
+    one_minus = (9.6, 4.9)
+    _box(ax, one_minus, 1.1, 0.6, "$1 - z_t$", size=SMALL)
+    _path(ax, [(update[0] + 0.1, gates + 0.4), (6.6, 4.3), (one_minus[0] - 0.3, 4.3),
+               (one_minus[0] - 0.3, one_minus[1] - 0.3)])
+    take = (9.6, 5.75)
+    _op(ax, take, "×")
+    _arrow(ax, (one_minus[0], one_minus[1] + 0.3), take, shrink=0)
+    _path(ax, [(cand[0] + 0.6, gates + 0.4), (cand[0] + 0.6, 3.9), (10.6, 3.9), (10.6, take[1]),
+               (take[0] + 0.24, take[1])])
+    _arrow(ax, take, mix, shrink=9)
+    ax.text(keep[0], top + 0.35, "옛 상태를 $z_t$만큼 유지", ha="center", va="bottom", fontsize=SMALL)
+    ax.text(mix[0], top + 0.35, "후보를 $1 - z_t$만큼", ha="center", va="bottom", fontsize=SMALL)
+    _fit(ax, fig, (-1.4, 12.2), (-1.4, 7.6))
+    return fig
+
+
+def _row(y: float, size: int, gap: float = 0.9, shown: int = 7) -> list[Point]:
+    n = min(size, shown)
+    return [((i - (n - 1) / 2) * gap, y) for i in range(n)]
+
+
+@drawer
+def dbn(layers: Sequence[int] = (6, 5, 4, 3)) -> Figure:
+    """Draw a stack of RBMs trained greedily from the bottom up; the top pair undirected, the rest top-down."""
+    sizes = [int(n) for n in layers]
+    if not 3 <= len(sizes) <= 5 or min(sizes) < 1:
+        raise ValueError(f"layers must be 3 to 5 positive sizes (visible layer first), got {list(layers)}")
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    step = 1.55
+    rows = [_row(i * step, n) for i, n in enumerate(sizes)]
+    top = len(rows) - 1
+    for i in range(top):
+        pairs = [[a, b] for a in rows[i] for b in rows[i + 1]]
+        undirected = i == top - 1
+        ax.add_collection(LineCollection(pairs, colors=ACCENT if undirected else "#777777",
+                                         linewidths=1.2 if undirected else 0.7, zorder=1))
+        if not undirected:  # generative connections point down
+            for b in rows[i + 1]:
+                _arrow(ax, b, (b[0], rows[i][0][1]), color="#555555", lw=1.2, shrink=10)
+    for i, row in enumerate(rows):
+        face = PALE if i == 0 else WARM if i == top else "white"
+        for p in row:
+            _node(ax, p, r=0.22, face=face)
+        name = "가시층 $v$" if i == 0 else f"은닉층 $h^{{{i}}}$"
+        ax.text(-3.6, row[0][1], name, ha="right", va="center", fontsize=TEXT)
+    right = 3.3
+    for i in range(top):
+        lo, hi = i * step + 0.15, (i + 1) * step - 0.15
+        x = right + 0.25 * (i % 2)
+        ax.add_collection(LineCollection([[(x - 0.15, lo), (x, lo), (x, hi), (x - 0.15, hi)]], colors=INK,
+                                         linewidths=1.2, zorder=2))
+        ax.text(x + 0.2, (lo + hi) / 2, f"{'①②③④'[i]} RBM {i + 1} 학습", ha="left", va="center",
+                fontsize=TEXT, color=ACCENT if i == top - 1 else INK)
+    _arrow(ax, (-7.6, -0.3), (-7.6, top * step + 0.3), color=RED, lw=2.2)
+    ax.text(-7.85, top * step / 2, "한 층씩 사전 학습", rotation=90, ha="right", va="center",
+            fontsize=TEXT, color=RED)
+    ax.text(0.0, -0.7, "앞 단계 은닉층의 활성이 다음 RBM의 입력 · 맨 위 두 층만 방향 없음", ha="center",
+            va="top", fontsize=SMALL, color="#444444")
+    _fit(ax, fig, (-8.9, 7.4), (-1.5, top * step + 0.6))
+    return fig
+
+
+def _check_steps(steps: int, most: int = 6) -> None:
+    if not 2 <= steps <= most:
+        raise ValueError(f"steps must be 2 to {most} (wider figures are unreadable on a card), got {steps}")
+
+
+@drawer
+def bptt(steps: int = 4) -> Figure:
+    """Draw an RNN unrolled over `steps` time steps: forward arrows, and the gradient flowing back through time."""
+    _check_steps(steps)
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    gap = 2.3
+    rows = {"x": 0.0, "h": 2.0, "y": 4.0, "L": 5.7}
+    for t in range(steps):
+        x = t * gap
+        n = t + 1
+        _node(ax, (x, rows["x"]), r=0.38, face=PALE, text=f"$x_{{{n}}}$", size=TEXT)
+        _node(ax, (x, rows["h"]), r=0.38, text=f"$h_{{{n}}}$", size=TEXT)
+        _node(ax, (x, rows["y"]), r=0.38, face=WARM, text=f"$y_{{{n}}}$", size=TEXT)
+        _box(ax, (x, rows["L"]), 0.9, 0.6, f"$L_{{{n}}}$", face="#f6d5d1", size=TEXT)
+        for a, b in (("x", "h"), ("h", "y"), ("y", "L")):
+            _arrow(ax, (x - 0.12, rows[a]), (x - 0.12, rows[b]), shrink=17 if b != "L" else 14)
+        for a, b in (("L", "y"), ("y", "h")):
+            _arrow(ax, (x + 0.2, rows[a]), (x + 0.2, rows[b]), color=RED, ls="--", shrink=14)
+        if t:
+            _arrow(ax, (x - gap, rows["h"] + 0.12), (x, rows["h"] + 0.12), shrink=17)
+            _arrow(ax, (x, rows["h"] - 0.05), (x - gap, rows["h"] - 0.05), color=RED, ls="--", shrink=17,
+                   rad=-0.35)
+            _label(ax, (x - gap / 2, rows["h"] + 0.4), "$W$", size=TEXT)
+    right = (steps - 1) * gap
+    _label(ax, (right / 2, 1.0), "같은 가중치 $W$의 기울기를 시간 단계마다 더함", color=RED)
+    ax.plot([-2.1, -1.5], [6.6, 6.6], color=INK, lw=1.6)
+    ax.text(-1.35, 6.6, "순전파", va="center", fontsize=SMALL)
+    ax.plot([0.5, 1.1], [6.6, 6.6], color=RED, lw=1.6, ls="--")
+    ax.text(1.25, 6.6, "역전파: 마지막 시간 단계에서 처음으로", va="center", fontsize=SMALL, color=RED)
+    ax.text(-0.7, -0.75, "시간 단계 →", ha="left", va="top", fontsize=SMALL)
+    _fit(ax, fig, (-2.3, max(right + 1.0, 9.0)), (-1.4, 7.1))
+    return fig
+
+
+@drawer
+def bidirectional_rnn(steps: int = 4) -> Figure:
+    """Draw a forward and a backward recurrent layer over the same inputs, their states joined at each output."""
+    _check_steps(steps)
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    gap = 2.3
+    ys = {"x": 0.0, "f": 1.9, "b": 3.5, "y": 5.6}
+    for t in range(steps):
+        x = t * gap
+        n = t + 1
+        _node(ax, (x, ys["x"]), r=0.38, face=PALE, text=f"$x_{{{n}}}$", size=TEXT)
+        _box(ax, (x, ys["f"]), 0.95, 0.6, f"$\\overrightarrow{{h}}_{{{n}}}$", edge=ACCENT, lw=1.8, size=TEXT)
+        _box(ax, (x, ys["b"]), 0.95, 0.6, f"$\\overleftarrow{{h}}_{{{n}}}$", edge=RED, lw=1.8, size=TEXT)
+        _node(ax, (x, ys["y"]), r=0.38, face=WARM, text=f"$y_{{{n}}}$", size=TEXT)
+        _arrow(ax, (x, ys["x"] + 0.38), (x, ys["f"] - 0.3))
+        _path(ax, [(x - 0.3, ys["x"] + 0.25), (x - 0.68, ys["x"] + 0.7), (x - 0.68, ys["b"] - 0.15),
+                   (x - 0.48, ys["b"] - 0.15)], lw=1.4)
+        _path(ax, [(x + 0.3, ys["f"] + 0.3), (x + 0.68, ys["f"] + 0.6), (x + 0.68, ys["b"] + 0.6),
+                   (x + 0.2, ys["y"] - 0.36)], color=ACCENT)
+        _arrow(ax, (x - 0.1, ys["b"] + 0.3), (x - 0.1, ys["y"] - 0.38), color=RED)
+        if t:
+            _arrow(ax, (x - gap + 0.48, ys["f"]), (x - 0.48, ys["f"]), color=ACCENT, lw=1.8)
+            _arrow(ax, (x - 0.48, ys["b"]), (x - gap + 0.48, ys["b"]), color=RED, lw=1.8)
+    right = (steps - 1) * gap
+    ax.text(right + 0.8, ys["f"], "순방향 은닉층\n($t$ = 1 → $T$)", ha="left", va="center", fontsize=TEXT,
+            color=ACCENT)
+    ax.text(right + 0.8, ys["b"], "역방향 은닉층\n($t$ = $T$ → 1)", ha="left", va="center", fontsize=TEXT,
+            color=RED)
+    ax.text(right + 0.8, ys["y"], "출력: 두 상태를\n이어 붙여 계산", ha="left", va="center", fontsize=TEXT)
+    ax.text(right + 0.8, ys["x"], "입력 (같은 입력을\n두 층이 함께 읽음)", ha="left", va="center", fontsize=TEXT)
+    _fit(ax, fig, (-1.0, right + 4.6), (-0.8, 6.4))
+    return fig
+
+
+@drawer
+def seq2seq(source: Sequence[str] = ("나는", "학생이다"),
+            target: Sequence[str] = ("I", "am", "a", "student")) -> Figure:
+    """Draw an encoder RNN reading the source, its last state as the context, and a decoder RNN emitting
+    the target token by token, each fed back as the next input, up to <EOS>."""
+    src, tgt = [str(w) for w in source], [str(w) for w in target]
+    if not 1 <= len(src) <= 4 or not 1 <= len(tgt) <= 5 or len(src) + len(tgt) > 7:
+        raise ValueError(f"give 1 to 4 source and 1 to 5 target tokens, at most 7 together "
+                         f"(got {len(src)} and {len(tgt)}): more can't be read on a card")
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    gap = 1.55
+    enc = [i * gap for i in range(len(src))]
+    ctx = enc[-1] + 1.45
+    dec = [ctx + 1.45 + i * gap for i in range(len(tgt) + 1)]
+    cy = 2.0
+    for i, x in enumerate(enc):
+        _box(ax, (x, cy), 0.9, 0.7, face=PALE, edge=ACCENT, lw=1.6)
+        _label(ax, (x, 0.0), src[i], size=TEXT)
+        _arrow(ax, (x, 0.3), (x, cy - 0.35))
+        if i:
+            _arrow(ax, (x - gap + 0.45, cy), (x - 0.45, cy))
+    _arrow(ax, (enc[-1] + 0.45, cy), (ctx - 0.38, cy), lw=1.8)
+    _node(ax, (ctx, cy), r=0.38, face=GREEN, text="$c$", size=BIG)
+    _arrow(ax, (ctx + 0.38, cy), (dec[0] - 0.45, cy), lw=1.8)
+    inputs = ["<시작>", *tgt]
+    outputs = [*tgt, "<EOS>"]
+    for i, x in enumerate(dec):
+        _box(ax, (x, cy), 0.9, 0.7, face="#fde0bd", edge="#a05a00", lw=1.6)
+        _label(ax, (x, 0.0), inputs[i], size=TEXT if i else SMALL)
+        _label(ax, (x, 4.0), outputs[i], size=TEXT, color=RED if i == len(tgt) else INK)
+        _arrow(ax, (x, 0.3), (x, cy - 0.35))
+        _arrow(ax, (x, cy + 0.35), (x, 3.7))
+        if i:
+            _arrow(ax, (x - gap + 0.45, cy), (x - 0.45, cy))
+            _arrow(ax, (x - gap + 0.35, 3.8), (x - 0.3, 0.3), color=MUTED, lw=1.0, ls="--")
+    mid_enc, mid_dec = (enc[0] + enc[-1]) / 2, (dec[0] + dec[-1]) / 2
+    ax.text(mid_enc, 3.0, "인코더", ha="center", va="bottom", fontproperties=bold(BIG), color=ACCENT)
+    ax.text(mid_dec, 4.6, "디코더: 앞서 낸 토큰을 다음 입력으로", ha="center", va="bottom", fontsize=TEXT,
+            color="#a05a00")
+    ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=SMALL)
+    _fit(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3))
+    return fig
+
+
+def _stack(ax: Axes, x: float, y0: float, blocks: Sequence[tuple[str, str]], side: float = -1.0,
+           w: float = 3.4) -> tuple[float, list[float]]:
+    """Draw sub-layer blocks bottom-up at column `x`, each followed by an add & norm bar, with the residual
+    path on the left (side -1) or right (+1); return the top of the stack and each block's centre height."""
+    y = y0
+    centres = []
+    edge, rail = x + side * w / 2, x + side * (w / 2 + 0.3)
+    for text, face in blocks:
+        _arrow(ax, (x, y), (x, y + 0.35))
+        _box(ax, (x, y + 0.75), w, 0.8, text, face=face, size=TEXT)
+        centres.append(y + 0.75)
+        _arrow(ax, (x, y + 1.15), (x, y + 1.45))
+        _box(ax, (x, y + 1.7), w, 0.5, "더하기 & 층 정규화", face="#f3f0c8", size=SMALL)
+        _path(ax, [(x, y + 0.18), (rail, y + 0.18), (rail, y + 1.7), (edge, y + 1.7)], lw=1.2)
+        y += 1.95
+    return y, centres
+
+
+def _embedding(ax: Axes, x: float, side: float) -> None:
+    """Draw the input embedding plus the positional encoding (a sine wave on `side` of the column)."""
+    _box(ax, (x, 0.0), 3.0, 0.6, "입력 임베딩", face=PALE, size=TEXT)
+    _arrow(ax, (x, 0.3), (x, 0.78))
+    _op(ax, (x, 1.0), "+")
+    ax.plot([x + side * 1.1, x + side * 0.24], [1.0, 1.0], color=INK, lw=1.3)
+    t = np.linspace(0, 1, 60)
+    ax.plot(x + side * (1.25 + 0.7 * t), 1.0 + 0.22 * np.sin(2 * np.pi * 1.5 * t), color=ACCENT, lw=1.6)
+    ax.text(x + side * 1.6, 0.7, "위치 인코딩", ha="center", va="top", fontsize=SMALL,
+            color=ACCENT)
+
+
+@drawer
+def transformer_block(decoder: bool = False) -> Figure:
+    """Draw the encoder layer (self-attention, add & norm, feed-forward, add & norm) over embeddings plus
+    positional encodings, and optionally the decoder layer beside it, reading the encoder's output."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    attn, ffn = ("멀티헤드 셀프 어텐션", "#fde0bd"), ("위치별 피드포워드", "#d9f0d3")
+    enc_top, enc_mid = _stack(ax, 0.0, 1.24, [attn, ffn])
+    _embedding(ax, 0.0, 1.0)
+    heads = [(0.0, enc_top, -1.0, "인코더 층")]
+    if decoder:
+        dx = 6.4
+        dec_top, dec_mid = _stack(ax, dx, 1.24, [("마스크 셀프 어텐션", "#fde0bd"),
+                                                 ("인코더–디코더 어텐션", LILAC), ffn], side=1.0)
+        _embedding(ax, dx, -1.0)
+        heads.append((dx, dec_top, 1.0, "디코더 층"))
+        purple = "#6a3d9a"
+        turn = (1.7 + dx - 1.7) / 2
+        _path(ax, [(0.0, enc_top + 0.4), (0.0, enc_top + 0.6), (turn, enc_top + 0.6), (turn, dec_mid[1]),
+                   (dx - 1.7, dec_mid[1])], color=purple, lw=1.8)
+        _label(ax, (turn + 0.15, dec_mid[1] + 0.25), "키·값", color=purple, ha="left", va="bottom")
+    else:
+        notes = ["모든 위치가 서로를\n한 번에 참조", "입력을 더해(잔차 연결)\n정규화",
+                 "위치마다 같은\n완전 연결층 두 개"]
+        for y, text in zip([enc_mid[0], enc_mid[0] + 0.95, enc_mid[1]], notes, strict=True):
+            ax.text(2.45, y, text, ha="left", va="center", fontsize=SMALL, color="#444444")
+    for x, top, side, name in heads:
+        _arrow(ax, (x, top - 0.05), (x, top + 0.4))
+        ax.add_patch(FancyBboxPatch((x - 2.2, 1.2), 4.4, top - 1.25, boxstyle="round,pad=0,rounding_size=0.2",
+                                    facecolor="none", edgecolor=MUTED, lw=1.2, ls="--", zorder=1))
+        ax.text(x + side * 2.35, (1.2 + top) / 2, "$N$×" if side < 0 else "×$N$",
+                ha="right" if side < 0 else "left", va="center", fontsize=BIG)
+        ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom",
+                fontproperties=bold(TEXT))
+    if decoder:
+        _fit(ax, fig, (-3.0, 9.4), (-0.5, max(h[1] for h in heads) + 1.1))
+    else:
+        _fit(ax, fig, (-3.0, 6.3), (-0.5, enc_top + 1.1))
+    return fig
+
+
+def _funnel(ax: Axes, x0: float, x1: float, y: float, h0: float, h1: float, text: str, face: str) -> None:
+    """Draw a trapezoid from height h0 at x0 to h1 at x1 (an encoder narrows, a decoder widens)."""
+    corners = [(x0, y - h0 / 2), (x1, y - h1 / 2), (x1, y + h1 / 2), (x0, y + h0 / 2)]
+    ax.add_patch(Polygon(corners, closed=True, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
+    ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=TEXT, zorder=4)
+
+
+@drawer
+def vae() -> Figure:
+    """Draw encoder -> (mu, sigma) -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    y = 3.0
+    _box(ax, (0.0, y), 0.9, 2.2, "$x$", face=PALE, size=BIG)
+    ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.45, y), (0.9, y))
+    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6")
+    mu, sigma = (4.4, y + 1.0), (4.4, y - 1.0)
+    _box(ax, mu, 0.8, 0.6, "$\\mu$", face="white", size=BIG)
+    _box(ax, sigma, 0.8, 0.6, "$\\sigma$", face="white", size=BIG)
+    _arrow(ax, (3.1, y + 0.2), (mu[0] - 0.4, mu[1]))
+    _arrow(ax, (3.1, y - 0.2), (sigma[0] - 0.4, sigma[1]))
+    times, plus = (6.0, sigma[1]), (7.2, y)
+    eps = (6.0, 0.3)
+    ax.add_patch(Circle(eps, 0.45, facecolor="#fff3c4", edgecolor=WARM, lw=1.8, ls="--", zorder=3))
+    ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=BIG, zorder=4)
+    ax.text(eps[0] + 0.6, eps[1], "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="left",
+            va="center", fontsize=SMALL, color="#a05a00")
+    _op(ax, times, "×")
+    _op(ax, plus, "+")
+    _arrow(ax, (sigma[0] + 0.4, sigma[1]), (times[0] - 0.24, times[1]))
+    _arrow(ax, eps, times, shrink=12, color="#a05a00")
+    _path(ax, [(mu[0] + 0.4, mu[1]), (plus[0], mu[1]), (plus[0], plus[1] + 0.24)])
+    _path(ax, [(times[0] + 0.24, times[1]), (plus[0], times[1]), (plus[0], plus[1] - 0.24)])
+    z = (8.4, y)
+    _node(ax, z, r=0.42, face=GREEN, text="$z$", size=BIG)
+    _arrow(ax, plus, z, shrink=9)
+    ax.text(z[0] + 0.1, y - 0.6, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top", fontsize=TEXT)
+    _arrow(ax, (z[0] + 0.42, y), (9.3, y))
+    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd")
+    _arrow(ax, (11.5, y), (11.95, y))
+    _box(ax, (12.4, y), 0.9, 2.2, "$\\hat{x}$", face=WARM, size=BIG)
+    ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (10.4, 4.8), (2.0, 4.8), color=RED, ls="--", lw=1.6)
+    ax.text(6.2, 4.95, "역전파: $z$가 $\\mu$, $\\sigma$의 미분 가능한 함수라 인코더까지 기울기가 흐름",
+            ha="center", va="bottom", fontsize=SMALL, color=RED)
+    ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
+            color="#444444")
+    _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
+    return fig
+
+
+def blob_images(count: int, side: int, noise: float, seed: int) -> list[np.ndarray]:
+    """Return `count` seeded side×side grey pictures of a soft ring, with Gaussian `noise` added (0 = clean)."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:side, 0:side] / (side - 1) - 0.5
+    out = []
+    for _ in range(count):
+        cx, cy = rng.uniform(-0.1, 0.1, 2)
+        radius = rng.uniform(0.22, 0.32)
+        ring = np.exp(-((np.hypot(xx - cx, yy - cy) - radius) ** 2) / 0.006)
+        out.append(np.clip(ring + noise * rng.standard_normal(ring.shape), 0.0, 1.0))
+    return out
+
+
+def _thumbs(ax: Axes, pictures: Sequence[np.ndarray], at: Point, size: float = 0.75, gap: float = 0.12) -> None:
+    """Show small grey pictures side by side, centred on `at`."""
+    width = len(pictures) * size + (len(pictures) - 1) * gap
+    for i, pic in enumerate(pictures):
+        x0 = at[0] - width / 2 + i * (size + gap)
+        ax.imshow(pic, cmap="Greys", vmin=0.0, vmax=1.0, interpolation="nearest", zorder=3,
+                  extent=(x0, x0 + size, at[1] - size / 2, at[1] + size / 2))
+        ax.add_patch(FancyBboxPatch((x0, at[1] - size / 2), size, size, boxstyle="square,pad=0",
+                                    facecolor="none", edgecolor=INK, lw=0.8, zorder=4))
+
+
+@drawer
+def gan(seed: int = 0) -> Figure:
+    """Draw noise -> generator -> fake samples and real samples -> discriminator -> real or fake, with what
+    each network learns to do."""
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    fake_y, real_y = 4.2, 1.0
+    _node(ax, (0.0, fake_y), r=0.45, face="#fff3c4", edge=WARM, text="$z$", size=BIG)
+    ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.45, fake_y), (1.2, fake_y))
+    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=BIG, strong=False)
+    _arrow(ax, (3.55, fake_y), (4.3, fake_y))
+    _thumbs(ax, blob_images(3, 10, 0.3, seed + 1), (5.7, fake_y))
+    ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=SMALL)
+    _thumbs(ax, blob_images(3, 10, 0.0, seed), (5.7, real_y))
+    ax.text(5.7, real_y - 0.5, "진짜 데이터 $x \\sim p_{\\mathrm{data}}$", ha="center", va="top", fontsize=SMALL)
+    disc = (8.7, (fake_y + real_y) / 2)
+    _arrow(ax, (7.1, fake_y), (disc[0] - 1.2, disc[1] + 0.3))
+    _arrow(ax, (7.1, real_y), (disc[0] - 1.2, disc[1] - 0.3))
+    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=BIG)
+    _arrow(ax, (disc[0] + 1.15, disc[1]), (disc[0] + 1.8, disc[1]))
+    ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=TEXT)
+    ax.text(disc[0] - 0.7, disc[1] - 0.65, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="left", va="top",
+            fontsize=SMALL, color=ACCENT)
+    _path(ax, [(disc[0], disc[1] + 0.5), (disc[0], 5.9), (2.4, 5.9), (2.4, fake_y + 0.5)], color=RED, ls="--")
+    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", color=RED)
+    _fit(ax, fig, (-0.9, 12.0), (-0.3, 6.4))
+    return fig
+
+
+def corrupt(clean: np.ndarray, kind: str, rate: float, seed: int) -> np.ndarray:
+    """Return `clean` with a fraction `rate` of its pixels set to 0 ("mask") or Gaussian noise of
+    standard deviation `rate` added ("gaussian"), seeded."""
+    rng = np.random.default_rng(seed)
+    if kind == "mask":
+        return np.where(rng.random(clean.shape) < rate, 0.0, clean)
+    if kind == "gaussian":
+        return np.clip(clean + rate * rng.standard_normal(clean.shape), 0.0, 1.0)
+    raise ValueError(f"unknown corruption {kind!r}; use mask or gaussian")
+
+
+@drawer
+def denoising_autoencoder(corruption: str = "mask", rate: float = 0.4, seed: int = 0) -> Figure:
+    """Draw clean input -> corruption -> encoder -> code -> decoder -> reconstruction, the loss comparing the
+    reconstruction with the clean input."""
+    if not 0.0 < rate < 1.0:
+        raise ValueError(f"rate must be between 0 and 1, got {rate}")
+    clean = blob_images(1, 12, 0.0, seed)[0]
+    noisy = corrupt(clean, corruption, rate, seed)
+    fig = new_figure(4.0, WIDTH)
+    ax = _canvas(fig)
+    y, size = 2.2, 1.5
+    _thumbs(ax, [clean], (0.0, y), size=size)
+    ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=SMALL)
+    _arrow(ax, (0.8, y), (1.9, y), color=RED, lw=1.8)
+    what = "일부를 0으로" if corruption == "mask" else "잡음을 더함"
+    ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=SMALL, color=RED)
+    ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=SMALL, color=RED)
+    _thumbs(ax, [noisy], (2.7, y), size=size)
+    _arrow(ax, (3.5, y), (3.9, y))
+    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6")
+    _box(ax, (6.3, y), 0.6, 0.9, "$h$", face=GREEN, size=BIG)
+    ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=SMALL)
+    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd")
+    _arrow(ax, (8.7, y), (9.1, y))
+    smooth = (clean + np.roll(clean, 1, 0) + np.roll(clean, 1, 1) + np.roll(clean, -1, 0) + np.roll(clean, -1, 1)) / 5
+    _thumbs(ax, [smooth], (9.9, y), size=size)
+    ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=SMALL)
+    loss = (5.0, 4.6)
+    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=TEXT)
+    _path(ax, [(0.0, y + 0.8), (0.0, loss[1]), (loss[0] - 1.7, loss[1])], color=RED, ls="--")
+    _path(ax, [(9.9, y + 0.8), (9.9, loss[1]), (loss[0] + 1.7, loss[1])], color=RED, ls="--")
+    ax.text(loss[0], loss[1] - 0.45, "망가진 입력이 아니라 원래 입력과 비교", ha="center", va="top",
+            fontsize=SMALL, color=RED)
+    _fit(ax, fig, (-0.9, 10.8), (0.7, 5.2))
+    return fig
