@@ -24,7 +24,8 @@ class Kind:
 LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visible": 40, "patch": 24,
                                "layers": 40, "channels": 256, "input_size": 256, "kernel": 15, "pool": 8,
                                "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
-                               "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31}
+                               "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
+                               "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0}
 MAX_LIST = 12
 
 
@@ -79,6 +80,26 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:rbm",
         {"visible": 5, "hidden": 3},
         "The bipartite graph of visible and hidden units with biases.",
+    ),
+    "optimizer_paths": Kind(
+        "dlexport.diagrams.training:optimizer_paths",
+        {"iterations": 40, "named": True},
+        "Gradient descent, momentum, RMSProp and Adam run on one elongated 2-D bowl (names or A–D in the legend).",
+    ),
+    "learning_rates": Kind(
+        "dlexport.diagrams.training:learning_rates",
+        {"rates": [0.05, 0.3, 1.05], "steps": 8},
+        "Gradient steps on the loss w² with a too small, a good and a too large learning rate.",
+    ),
+    "fitting": Kind(
+        "dlexport.diagrams.training:fitting",
+        {"degrees": [1, 3, 9], "points": 12, "noise": 0.25, "seed": 0},
+        "Polynomial fits of three degrees to seeded noisy points, and training/validation error by degree.",
+    ),
+    "early_stopping": Kind(
+        "dlexport.diagrams.training:early_stopping",
+        {"epochs": 300, "seed": 0},
+        "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
     ),
     "image": Kind(
         "dlexport.diagrams.plots:image",

@@ -1,0 +1,90 @@
+"""Tests for the computed diagram kinds: each draws legibly and deterministically, and its computed claim holds."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from dlexport.diagrams import KINDS
+from dlexport.diagrams import training as tr
+from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH
+from dlexport.diagrams.style import DPI, to_png
+from dlexport.render import png_size
+
+COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping"]
+CARD = 760  # px: the width a desktop card shows a figure at
+LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
+
+
+def draw(kind: str, **params: object) -> Figure:
+    """Draw `kind` with its defaults overridden by `params`."""
+    module, _, name = KINDS[kind].drawer.partition(":")
+    fn: Callable[..., Figure] = getattr(importlib.import_module(module), name)
+    return fn(**{**KINDS[kind].defaults, **params})
+
+
+def texts(fig: Figure) -> list[Text]:
+    """Return every visible, non-empty text the figure draws (tick labels included)."""
+    fig.draw_without_rendering()  # creates the tick labels
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+@pytest.mark.parametrize("kind", COMPUTED)
+def test_draws_legibly_within_bounds_and_reproducibly(kind: str) -> None:
+    fig = draw(kind)
+    data = to_png(fig)
+    assert data == to_png(draw(kind))
+    width, height = png_size(data)
+    assert height <= MAX_HEIGHT / WIDTH * width * 1.02, (width, height)
+    labels = texts(fig)
+    assert labels
+    for t in labels:
+        letters = t.get_fontsize() / 72 * DPI * CARD / width * LETTER
+        assert letters >= 14, (t.get_text(), t.get_fontsize(), width)
+
+
+def test_adam_and_friends_reach_the_minimum() -> None:
+    for name in tr.OPTIMIZERS:
+        end = tr.optimizer_path(name, 40)[-1]
+        assert float(tr.bowl_loss(end[0], end[1])) < 0.05, name
+    gd = tr.optimizer_path("gd", 10)
+    assert np.sign(gd[1:, 1]).tolist()[:4] == [1, -1, 1, -1]  # it zig-zags across the steep direction
+    momentum, plain = tr.optimizer_path("momentum", 40)[-1], tr.optimizer_path("gd", 40)[-1]
+    assert np.linalg.norm(momentum) < np.linalg.norm(plain)
+    with pytest.raises(ValueError, match="unknown optimizer"):
+        tr.optimizer_path("lbfgs", 3)
+
+
+def test_unnamed_legend_hides_the_optimizer_names() -> None:
+    words = " ".join(t.get_text() for t in texts(draw("optimizer_paths", named=False)))
+    assert "Adam" not in words and "모멘텀" not in words and "A" in words
+
+
+def test_learning_rate_panels_say_what_happens() -> None:
+    titles = [ax.get_title() for ax in draw("learning_rates").axes]
+    assert titles == ["η = 0.05: 수렴", "η = 0.3: 수렴", "η = 1.05: 발산"]
+    with pytest.raises(ValueError, match="one to four"):
+        draw("learning_rates", rates=[])
+
+
+def test_fitting_errors_show_under_and_overfitting() -> None:
+    fits = tr.fit_errors(12, 0.25, 0, 9)
+    assert all(a >= b - 1e-12 for a, b in zip(fits.train, fits.train[1:], strict=False))
+    best = int(np.argmin(fits.val))
+    assert 2 <= best <= 6
+    assert fits.val[9] > 2 * fits.val[best] and fits.val[1] > 1.5 * fits.val[best]
+    with pytest.raises(ValueError, match="three degrees"):
+        draw("fitting", degrees=[1, 3, 12])
+
+
+def test_early_stopping_point_is_the_validation_minimum() -> None:
+    curves = tr.early_stopping_curves(300, 0)
+    assert 5 < curves.best < 150
+    assert curves.val[-1] > 1.2 * curves.val[curves.best - 1]
+    assert curves.train[-1] < 0.5 * curves.train[curves.best - 1] < curves.train[0]
+    assert curves.best == tr.early_stopping_curves(300, 0).best
