@@ -11,12 +11,14 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from dlexport.diagrams import KINDS
+from dlexport.diagrams import deepnets as dn
 from dlexport.diagrams import training as tr
 from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH
 from dlexport.diagrams.style import DPI, to_png
 from dlexport.render import png_size
 
-COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping"]
+COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
+            "batchnorm_statistics", "residual_gradients"]
 CARD = 760  # px: the width a desktop card shows a figure at
 LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
 
@@ -88,3 +90,32 @@ def test_early_stopping_point_is_the_validation_minimum() -> None:
     assert curves.val[-1] > 1.2 * curves.val[curves.best - 1]
     assert curves.train[-1] < 0.5 * curves.train[curves.best - 1] < curves.train[0]
     assert curves.best == tr.early_stopping_curves(300, 0).best
+
+
+def test_he_keeps_the_spread_where_small_random_weights_collapse() -> None:
+    def spread(scheme: str, activation: str = "relu") -> list[float]:
+        return [float(h.std()) for h in dn.forward(scheme, activation, 10, 256, 0)[1]]
+
+    he, xavier, small = spread("he"), spread("xavier"), spread("small")
+    assert 0.5 < he[-1] / he[0] < 2
+    assert xavier[-1] / xavier[0] < 0.1
+    assert small[-1] < 1e-6 * small[0]
+    assert spread("xavier", "tanh")[-1] > 0.2 and spread("small", "tanh")[-1] < 1e-6  # tanh: Xavier keeps it
+    with pytest.raises(ValueError, match="unknown activation"):
+        dn.forward("he", "gelu", 3, 8, 0)
+
+
+def test_batch_normalisation_restores_unit_spread_in_every_layer() -> None:
+    raw = dn.forward("small", "tanh", 10, 256, 0)[0]
+    normed = dn.forward("small", "tanh", 10, 256, 0, normalize=True)[0]
+    assert raw[-1].std() < 1e-6
+    for z in normed:
+        assert abs(float(z.std()) - 1) < 0.01 and abs(float(z.mean())) < 0.01
+
+
+def test_skip_connections_keep_the_gradient_at_the_input_side() -> None:
+    plain = dn.gradient_norms(20, 64, False, 0)
+    skip = dn.gradient_norms(20, 64, True, 0)
+    assert skip[0] > 1e6 * plain[0]
+    assert plain[0] < 1e-6 * plain[-1]  # the plain net's gradient vanishes toward the input
+    assert skip[0] > 0.01 * skip[-1]

@@ -25,7 +25,8 @@ LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visib
                                "layers": 40, "channels": 256, "input_size": 256, "kernel": 15, "pool": 8,
                                "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
                                "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
-                               "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0}
+                               "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
+                               "units": 512}
 MAX_LIST = 12
 
 
@@ -100,6 +101,21 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.training:early_stopping",
         {"epochs": 300, "seed": 0},
         "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
+    ),
+    "init_statistics": Kind(
+        "dlexport.diagrams.deepnets:init_statistics",
+        {"layers": 10, "units": 256, "activation": "relu", "seed": 0},
+        "Each layer's output spread in a deep net under small-random, Xavier and He initial weights (relu or tanh).",
+    ),
+    "batchnorm_statistics": Kind(
+        "dlexport.diagrams.deepnets:batchnorm_statistics",
+        {"layers": 10, "units": 256, "activation": "tanh", "scheme": "small", "seed": 0},
+        "The same deep net's pre-activation distributions layer by layer, without and with batch normalisation.",
+    ),
+    "residual_gradients": Kind(
+        "dlexport.diagrams.deepnets:residual_gradients",
+        {"layers": 20, "units": 64, "seed": 0},
+        "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
     ),
     "image": Kind(
         "dlexport.diagrams.plots:image",
