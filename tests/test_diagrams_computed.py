@@ -11,14 +11,16 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from dlexport.diagrams import KINDS
+from dlexport.diagrams import classic as cl
 from dlexport.diagrams import deepnets as dn
 from dlexport.diagrams import training as tr
-from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH
+from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH, softmax
 from dlexport.diagrams.style import DPI, to_png
 from dlexport.render import png_size
 
 COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
-            "batchnorm_statistics", "residual_gradients"]
+            "batchnorm_statistics", "residual_gradients", "perceptron_xor", "softmax_temperature", "loss_curves",
+            "attention_weights", "gradient_clipping"]
 CARD = 760  # px: the width a desktop card shows a figure at
 LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
 
@@ -119,3 +121,55 @@ def test_skip_connections_keep_the_gradient_at_the_input_side() -> None:
     assert skip[0] > 1e6 * plain[0]
     assert plain[0] < 1e-6 * plain[-1]  # the plain net's gradient vanishes toward the input
     assert skip[0] > 0.01 * skip[-1]
+
+
+def test_perceptron_learns_and_or_but_not_xor_which_an_mlp_learns() -> None:
+    def accuracy(w: np.ndarray, b: float, targets: np.ndarray) -> float:
+        return float(((cl.INPUTS @ w + b > 0) == targets).mean())
+
+    for gate in ("AND", "OR"):
+        assert accuracy(*cl.perceptron(cl.GATES[gate], 20), cl.GATES[gate]) == 1.0
+    for epochs in (5, 20, 300):
+        assert accuracy(*cl.perceptron(cl.GATES["XOR"], epochs), cl.GATES["XOR"]) < 1.0
+    for seed in range(1, 6):
+        mlp = cl.train_mlp(cl.GATES["XOR"], 4, seed)
+        assert ((mlp(cl.INPUTS) > 0.5) == cl.GATES["XOR"]).all(), seed
+    titles = [ax.get_title() for ax in draw("perceptron_xor").axes]
+    assert titles[2].endswith("2/4 맞춤") and titles[3].endswith("4/4")
+
+
+def test_temperature_flattens_or_sharpens_the_softmax() -> None:
+    z = np.array([2.0, 1.0, 0.5, -1.0])
+    cold, warm = softmax(z / 0.5), softmax(z / 4.0)
+    assert cold.sum() == pytest.approx(1) and warm.sum() == pytest.approx(1)
+    assert cold[0] > softmax(z)[0] > warm[0] > 0.25
+    assert np.ptp(warm) < np.ptp(cold)
+
+
+def test_cross_entropy_gradient_grows_where_squared_error_fades() -> None:
+    bars = [p for p in draw("loss_curves").axes[1].get_lines()]
+    x, mse = bars[0].get_data()
+    _, ce = bars[1].get_data()
+    wrong = np.asarray(x) < 0.05
+    assert (np.asarray(ce)[wrong] > 0.9).all() and (np.asarray(mse)[wrong] < 0.1).all()
+
+
+def test_attention_rows_are_distributions_aligned_with_the_translation() -> None:
+    q, k = np.array(list(cl.QUERIES.values())), np.array(list(cl.KEYS.values()))
+    weights = cl.attention(q, k)
+    assert weights.sum(axis=1) == pytest.approx(np.ones(3))
+    keys = list(cl.KEYS)
+    assert [keys[int(i)] for i in weights.argmax(axis=1)] == ["I", "school", "go"]
+    assert cl.attention(q, k, scaled=False).max() > weights.max()  # without 1/sqrt(d) it is sharper
+
+
+def test_clipping_bounds_the_norm_and_keeps_the_direction() -> None:
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        g = rng.normal(0, 5, 3)
+        c = cl.clip(g, 1.0)
+        assert np.linalg.norm(c) <= 1.0 + 1e-12
+        assert np.allclose(c / np.linalg.norm(c), g / np.linalg.norm(g))
+    small = np.array([0.3, 0.4])
+    assert np.array_equal(cl.clip(small, 1.0), small)
+    assert cl.rnn_gradient_norms(30, 1.3, 0).max() > 50

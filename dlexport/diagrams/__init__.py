@@ -26,7 +26,7 @@ LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visib
                                "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
                                "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
                                "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
-                               "units": 512}
+                               "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0}
 MAX_LIST = 12
 
 
@@ -116,6 +116,31 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.deepnets:residual_gradients",
         {"layers": 20, "units": 64, "seed": 0},
         "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
+    ),
+    "perceptron_xor": Kind(
+        "dlexport.diagrams.classic:perceptron_xor",
+        {"epochs": 20, "hidden": 4, "seed": 1},
+        "Decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP (backprop) on XOR.",
+    ),
+    "softmax_temperature": Kind(
+        "dlexport.diagrams.classic:softmax_temperature",
+        {"logits": [2.0, 1.0, 0.5, -1.0], "temperatures": [0.5, 1.0, 4.0]},
+        "Softmax probabilities of a set of logits at several temperatures (grouped bars).",
+    ),
+    "loss_curves": Kind(
+        "dlexport.diagrams.classic:loss_curves",
+        {},
+        "Squared error and cross-entropy against the predicted probability, and their gradients at the logit.",
+    ),
+    "attention_weights": Kind(
+        "dlexport.diagrams.classic:attention_weights",
+        {"scaled": True},
+        "Heat map of softmax(QK^T/sqrt(d)) for stated 4-d vectors of Korean queries and English keys.",
+    ),
+    "gradient_clipping": Kind(
+        "dlexport.diagrams.classic:gradient_clipping",
+        {"threshold": 1.0, "steps": 30, "weight": 1.3, "seed": 0},
+        "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
     ),
     "image": Kind(
         "dlexport.diagrams.plots:image",
