@@ -13,6 +13,8 @@ from matplotlib.text import Text
 from dlexport.diagrams import KINDS
 from dlexport.diagrams import classic as cl
 from dlexport.diagrams import deepnets as dn
+from dlexport.diagrams import images as im
+from dlexport.diagrams.learned import sample_rgb
 from dlexport.diagrams import training as tr
 from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH, softmax
 from dlexport.diagrams.style import DPI, to_png
@@ -20,7 +22,7 @@ from dlexport.render import png_size
 
 COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
             "batchnorm_statistics", "residual_gradients", "perceptron_xor", "softmax_temperature", "loss_curves",
-            "attention_weights", "gradient_clipping"]
+            "attention_weights", "gradient_clipping", "convolution_pooling", "conv_grid", "augmentation"]
 CARD = 760  # px: the width a desktop card shows a figure at
 LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
 
@@ -173,3 +175,34 @@ def test_clipping_bounds_the_norm_and_keeps_the_direction() -> None:
     small = np.array([0.3, 0.4])
     assert np.array_equal(cl.clip(small, 1.0), small)
     assert cl.rnn_gradient_norms(30, 1.3, 0).max() > 50
+
+
+def test_convolution_finds_edges_and_pooling_halves_the_map() -> None:
+    step = np.zeros((6, 8))
+    step[:, 4:] = 1.0
+    feature = im.convolve(step, im.KERNELS["vertical"])
+    assert feature.shape == (4, 6)
+    assert np.abs(feature[:, [0, 5]]).max() == 0 and np.abs(feature[:, 2:4]).min() == 4  # only at the edge
+    assert im.max_pool(np.arange(16.0).reshape(4, 4), 2).tolist() == [[5.0, 7.0], [13.0, 15.0]]
+    assert im.convolve(np.ones((5, 5)), np.ones((3, 3)), stride=2, padding=1).shape == (3, 3)
+    titles = [ax.get_title() for ax in draw("convolution_pooling").axes]
+    assert titles[2] == "(c) 특징 맵 101×118" and titles[3] == "(d) 2×2 최댓값 50×59"
+
+
+@pytest.mark.parametrize(("n", "f", "s", "p"), [(5, 3, 2, 1), (7, 3, 1, 0), (6, 2, 2, 0), (9, 5, 3, 2)])
+def test_conv_grid_output_size_matches_a_real_convolution(n: int, f: int, s: int, p: int) -> None:
+    assert im.output_size(n, f, s, p) == im.convolve(np.zeros((n, n)), np.zeros((f, f)), s, p).shape[0]
+    with pytest.raises(ValueError, match="does not fit"):
+        im.output_size(2, 5, 1, 0)
+
+
+def test_augmentations_are_seeded_and_change_the_picture() -> None:
+    rgb = sample_rgb("grace_hopper.jpg")[::8, ::8]
+    first, again = im.augment(rgb, 0), im.augment(rgb, 0)
+    assert [n for n, _ in first] == [n for n, _ in again]
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(first, again, strict=True))
+    assert not np.array_equal(im.augment(rgb, 1)[2][1], first[2][1])
+    for _, picture in first[1:]:
+        assert picture.shape != rgb.shape or not np.allclose(picture, rgb)
+        assert 0.0 <= picture.min() and picture.max() <= 1.0
+    assert np.array_equal(im.rotate(rgb, 0.0), rgb)

@@ -26,7 +26,8 @@ LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visib
                                "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
                                "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
                                "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
-                               "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0}
+                               "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0,
+                               "stride": 8, "padding": 8}
 MAX_LIST = 12
 
 
@@ -141,6 +142,21 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.classic:gradient_clipping",
         {"threshold": 1.0, "steps": 30, "weight": 1.3, "seed": 0},
         "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
+    ),
+    "convolution_pooling": Kind(
+        "dlexport.diagrams.images:convolution_pooling",
+        {"kernel": "vertical", "pool": 2, "image": "grace_hopper.jpg"},
+        "A 3x3 kernel (vertical, horizontal, laplacian, blur) applied to a sample photo, then max pooling.",
+    ),
+    "conv_grid": Kind(
+        "dlexport.diagrams.images:conv_grid",
+        {"input_size": 5, "kernel": 3, "stride": 2, "padding": 1},
+        "Kernel, stride and zero padding on a small grid, with the output size floor((N-F+2P)/S)+1 computed.",
+    ),
+    "augmentation": Kind(
+        "dlexport.diagrams.images:augmentation",
+        {"seed": 0, "image": "grace_hopper.jpg"},
+        "A sample photo flipped, cropped, rotated, colour-jittered and all together (seeded).",
     ),
     "image": Kind(
         "dlexport.diagrams.plots:image",

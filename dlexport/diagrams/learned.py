@@ -80,8 +80,8 @@ def train_autoencoder(x: Array, hidden: int, epochs: int, seed: int, *, sparsity
     return Trained(weights=w.copy(), losses=tuple(losses))
 
 
-def load_grey(name: str) -> Array:
-    """Return one of matplotlib's sample images as grey levels in [0, 1]."""
+def sample_rgb(name: str) -> Array:
+    """Return one of matplotlib's sample images as RGB levels in [0, 1] (height x width x 3)."""
     try:
         path = Path(str(cbook.get_sample_data(name, asfileobj=False)))
         pixels = np.asarray(imread(path), dtype=np.float64)
@@ -89,7 +89,13 @@ def load_grey(name: str) -> Array:
         raise ValueError(f"cannot read matplotlib's sample image {name!r}: {e}") from None
     if pixels.max() > 1.0:
         pixels = pixels / 255.0
-    grey: Array = pixels[..., :3].mean(axis=2) if pixels.ndim == 3 else pixels
+    rgb: Array = pixels[..., :3] if pixels.ndim == 3 else np.repeat(pixels[..., None], 3, axis=2)
+    return rgb
+
+
+def load_grey(name: str) -> Array:
+    """Return one of matplotlib's sample images as grey levels in [0, 1]."""
+    grey: Array = sample_rgb(name).mean(axis=2)
     return grey
 
 
