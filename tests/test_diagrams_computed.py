@@ -16,13 +16,15 @@ from dlexport.diagrams import deepnets as dn
 from dlexport.diagrams import images as im
 from dlexport.diagrams.learned import sample_rgb
 from dlexport.diagrams import training as tr
+from dlexport.diagrams import words as wv
 from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH, softmax
 from dlexport.diagrams.style import DPI, to_png
 from dlexport.render import png_size
 
 COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
             "batchnorm_statistics", "residual_gradients", "perceptron_xor", "softmax_temperature", "loss_curves",
-            "attention_weights", "gradient_clipping", "convolution_pooling", "conv_grid", "augmentation"]
+            "attention_weights", "gradient_clipping", "convolution_pooling", "conv_grid", "augmentation",
+            "word_vectors"]
 CARD = 760  # px: the width a desktop card shows a figure at
 LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
 
@@ -206,3 +208,24 @@ def test_augmentations_are_seeded_and_change_the_picture() -> None:
         assert picture.shape != rgb.shape or not np.allclose(picture, rgb)
         assert 0.0 <= picture.min() and picture.max() <= 1.0
     assert np.array_equal(im.rotate(rgb, 0.0), rgb)
+
+
+def test_ppmi_svd_puts_related_words_nearer_than_unrelated_ones() -> None:
+    emb = wv.embed(wv.corpus_lines())
+    for a, near, far in [("cat", "dog", "car"), ("king", "queen", "banana"), ("seoul", "paris", "kitten"),
+                         ("apple", "banana", "train")]:
+        assert emb.similarity(a, near) > emb.similarity(a, far) + 0.3, (a, near, far)
+    assert 200 <= len(wv.corpus_lines()) <= 1000
+    with pytest.raises(ValueError, match="no word"):
+        draw("word_vectors", words=["king", "queen", "zebra"])
+
+
+def test_word_labels_do_not_overlap() -> None:
+    fig = draw("word_vectors")
+    fig.draw_without_rendering()
+    words = [t for t in fig.axes[0].texts if t.get_text() in KINDS["word_vectors"].defaults["words"]]  # type: ignore[operator]
+    assert len(words) == 12
+    boxes = [t.get_window_extent() for t in words]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert not a.overlaps(b)

@@ -27,7 +27,7 @@ LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visib
                                "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
                                "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
                                "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0,
-                               "stride": 8, "padding": 8}
+                               "stride": 8, "padding": 8, "window": 6}
 MAX_LIST = 12
 
 
@@ -157,6 +157,12 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.images:augmentation",
         {"seed": 0, "image": "grace_hopper.jpg"},
         "A sample photo flipped, cropped, rotated, colour-jittered and all together (seeded).",
+    ),
+    "word_vectors": Kind(
+        "dlexport.diagrams.words:word_vectors",
+        {"words": ["king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana", "car", "train", "seoul",
+                   "paris"], "window": 3},
+        "Word vectors from co-occurrence counts (PPMI, SVD) of the corpus in dlexport/diagrams/data, in 2-D.",
     ),
     "image": Kind(
         "dlexport.diagrams.plots:image",
