@@ -27,7 +27,7 @@ LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visib
                                "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
                                "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
                                "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0,
-                               "stride": 8, "padding": 8, "window": 6}
+                               "stride": 8, "padding": 8, "window": 6, "active": 400}
 MAX_LIST = 12
 
 
@@ -60,8 +60,8 @@ KINDS: dict[str, Kind] = {
     ),
     "autoencoder_features": Kind(
         "dlexport.diagrams.learned:autoencoder_features",
-        {"hidden": 36, "patch": 8, "epochs": 30, "seed": 0, "image": "grace_hopper.jpg"},
-        "Weights of a small autoencoder actually trained with numpy on image patches.",
+        {"hidden": 36, "patch": 8, "epochs": 20, "seed": 0, "image": "grace_hopper.jpg", "active": 3},
+        "Weights of a small k-sparse autoencoder actually trained with numpy on whitened image patches.",
     ),
     "cnn": Kind(
         "dlexport.diagrams.networks:cnn",
