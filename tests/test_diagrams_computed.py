@@ -14,10 +14,10 @@ from dlexport.diagrams import KINDS
 from dlexport.diagrams import classic as cl
 from dlexport.diagrams import deepnets as dn
 from dlexport.diagrams import images as im
-from dlexport.diagrams.learned import sample_rgb
 from dlexport.diagrams import training as tr
 from dlexport.diagrams import words as wv
 from dlexport.diagrams.kit import MAX_HEIGHT, WIDTH, softmax
+from dlexport.diagrams.learned import sample_rgb
 from dlexport.diagrams.style import DPI, to_png
 from dlexport.render import png_size
 
@@ -206,7 +206,7 @@ def test_augmentations_are_seeded_and_change_the_picture() -> None:
     assert not np.array_equal(im.augment(rgb, 1)[2][1], first[2][1])
     for _, picture in first[1:]:
         assert picture.shape != rgb.shape or not np.allclose(picture, rgb)
-        assert 0.0 <= picture.min() and picture.max() <= 1.0
+        assert picture.min() >= 0.0 and picture.max() <= 1.0
     assert np.array_equal(im.rotate(rgb, 0.0), rgb)
 
 

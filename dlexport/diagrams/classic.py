@@ -198,8 +198,8 @@ def gradient_clipping(threshold: float = 1.0, steps: int = 30, weight: float = 1
     left.add_patch(Circle((0, 0), threshold, fill=False, ls="--", color=INK, lw=1.2))
     for k, g in enumerate(vectors):
         c = clip(g, threshold)
-        left.annotate("", g, (0, 0), arrowprops={"arrowstyle": "->", "color": MUTED, "lw": 1.4})
-        left.annotate("", c, (0, 0), arrowprops={"arrowstyle": "->", "color": COLORS[k], "lw": 2.2})
+        for tip, color, lw in (((float(g[0]), float(g[1])), MUTED, 1.4), ((float(c[0]), float(c[1])), COLORS[k], 2.2)):
+            left.annotate("", tip, (0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": lw})
     span = float(np.abs(vectors).max()) * 1.1
     left.set_xlim(-span, span)
     left.set_ylim(-span, span)

@@ -75,7 +75,8 @@ def init_statistics(layers: int = 10, units: int = 256, activation: str = "relu"
         ax.set_yticks([])
         ax.set_xticks(span)
         tidy(ax, SCHEME_NAMES[s].split(" (")[0], grid=False)
-    fig.text(0.55, 0.4, f"{layers}층 출력의 분포 (같은 눈금{', 0 제외' if activation == 'relu' else ''})", ha="center", fontsize=TEXT)
+    note = ", 0 제외" if activation == "relu" else ""
+    fig.text(0.55, 0.4, f"{layers}층 출력의 분포 (같은 눈금{note})", ha="center", fontsize=TEXT)
     return fig
 
 

@@ -62,7 +62,7 @@ def optimizer_paths(iterations: int = 40, named: bool = True) -> Figure:
         label = OPTIMIZER_NAMES[name] if named else "ABCD"[k]
         ax.plot(path[:, 0], path[:, 1], "o-", color=COLORS[k], lw=1.6, ms=3, label=label)
     ax.plot(*START, "s", color=INK, ms=7)
-    ax.annotate("출발", START, xytext=(6, 6), textcoords="offset points", fontsize=SMALL)
+    ax.annotate("출발", (float(START[0]), float(START[1])), xytext=(6, 6), textcoords="offset points", fontsize=SMALL)
     ax.plot(0, 0, "*", color=INK, ms=13)
     ax.annotate("최솟값", (0, 0), xytext=(8, -14), textcoords="offset points", fontsize=SMALL)
     ax.set_xlim(-5.6, 1.6)
@@ -121,13 +121,13 @@ def noisy_sine(count: int, noise: float, rng: np.random.Generator) -> tuple[Arra
 
 def poly_fit(x: Array, y: Array, degree: int) -> Array:
     """Return least-squares coefficients (lowest degree first) of a polynomial in (2x - 1)."""
-    coef: Array = np.polynomial.polynomial.polyfit(2 * x - 1, y, degree)
+    coef: Array = np.asarray(np.polynomial.polynomial.polyfit(2 * x - 1, y, degree), dtype=np.float64)
     return coef
 
 
 def poly_value(coef: Array, x: Array) -> Array:
     """Return the polynomial of `poly_fit` at x."""
-    out: Array = np.polynomial.polynomial.polyval(2 * x - 1, coef)
+    out: Array = np.asarray(np.polynomial.polynomial.polyval(2 * x - 1, coef), dtype=np.float64)
     return out
 
 

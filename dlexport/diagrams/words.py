@@ -58,8 +58,8 @@ def embed(lines: Sequence[str], window: int = 3, dims: int = 5) -> Embedding:
     with np.errstate(divide="ignore"):
         pmi = np.log(counts * total / (row * col))
     ppmi = np.where(counts > 0, np.maximum(pmi, 0.0), 0.0)
-    u, s, _ = np.linalg.svd(ppmi)
-    vectors: Array = u[:, :dims] * np.sqrt(s[:dims])
+    u, singular, _ = np.linalg.svd(ppmi)
+    vectors: Array = u[:, :dims] * np.sqrt(singular[:dims])
     return Embedding(vocab, vectors)
 
 
@@ -77,7 +77,8 @@ PLACES = ((8.0, 0.0, "left"), (-8.0, 0.0, "right"), (0.0, 14.0, "center"), (0.0,
           (8.0, 12.0, "left"), (8.0, -12.0, "left"), (-8.0, 12.0, "right"), (-8.0, -12.0, "right"))
 
 
-def label_places(words: list[str], at: Array, size: tuple[float, float] = (400.0, 290.0)) -> list[tuple[float, float, str]]:
+def label_places(words: list[str], at: Array,
+                 size: tuple[float, float] = (400.0, 290.0)) -> list[tuple[float, float, str]]:
     """Return an offset (points) and alignment for each word's label, greedily clear of the points and labels.
 
     `at` holds the points in axes fractions; `size` is the axes' size in points; a letter is taken as 7 points wide.
