@@ -24,7 +24,7 @@ from dlexport.render import png_size
 COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
             "batchnorm_statistics", "residual_gradients", "perceptron_xor", "softmax_temperature", "loss_curves",
             "attention_weights", "gradient_clipping", "convolution_pooling", "conv_grid", "augmentation",
-            "word_vectors"]
+            "word_vectors", "autoencoder_features"]
 CARD = 760  # px: the width a desktop card shows a figure at
 LETTER = 0.75  # a Hangul syllable or a capital is at least this fraction of the font size
 
