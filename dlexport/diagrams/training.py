@@ -15,8 +15,8 @@ from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 CURVATURE = np.array([0.2, 4.0])
 START = np.array([-5.0, -2.0])
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
-OPTIMIZER_NAMES = {"gd": "경사 하강법 (η=0.4)", "momentum": "모멘텀 (η=0.4, β=0.5)",
-                   "rmsprop": "RMSProp (η=0.4, ρ=0.9)", "adam": "Adam (η=0.3)"}
+OPTIMIZER_NAMES = {"gd": "경사 하강법 ($\\eta$=0.4)", "momentum": "모멘텀 ($\\eta$=0.4, $\\beta$=0.5)",
+                   "rmsprop": "RMSProp ($\\eta$=0.4, $\\rho$=0.9)", "adam": "Adam ($\\eta$=0.3)"}
 
 
 def bowl_loss(x: Array, y: Array) -> Array:
@@ -92,12 +92,12 @@ def learning_rates(rates: Sequence[float] = (0.05, 0.3, 1.05), steps: int = 8) -
         ax.plot(w, w * w, color=MUTED, lw=1.4)
         ax.plot(ws, ws * ws, "o-", color=COLORS[1] if abs(1 - 2 * rate) >= 1 else COLORS[0], lw=1.4, ms=4)
         ax.plot(ws[0], ws[0] ** 2, "s", color=INK, ms=6)
-        tidy(ax, f"η = {rate:g}: {verdicts[abs(points[-1]) < abs(points[0])]}", "$w$", grid=False)
+        tidy(ax, f"$\\eta$ = {rate:g}: {verdicts[abs(points[-1]) < abs(points[0])]}", "$w$", grid=False)
         ax.set_xticks([-3, 0, 3])
         ax.set_ylim(-0.4, 10.5)
     axes[0].set_ylabel("손실 $L(w) = w^2$", fontsize=TEXT)
-    fig.text(0.5, -0.04, f"같은 출발점(■)에서 {steps}번 갱신", ha="center", fontsize=SMALL)
-    fig.subplots_adjust(wspace=0.12, bottom=0.2)
+    fig.text(0.5, 0.0, f"같은 출발점(■)에서 {steps}번 갱신", ha="center", fontsize=SMALL)
+    fig.subplots_adjust(wspace=0.12, bottom=0.24)
     return fig
 
 
