@@ -75,7 +75,7 @@ def test_unnamed_legend_hides_the_optimizer_names() -> None:
 
 def test_learning_rate_panels_say_what_happens() -> None:
     titles = [ax.get_title() for ax in draw("learning_rates").axes]
-    assert titles == ["η = 0.05: 수렴", "η = 0.3: 수렴", "η = 1.05: 발산"]
+    assert titles == ["$\\eta$ = 0.05: 수렴", "$\\eta$ = 0.3: 수렴", "$\\eta$ = 1.05: 발산"]
     with pytest.raises(ValueError, match="one to four"):
         draw("learning_rates", rates=[])
 
