@@ -229,3 +229,36 @@ def test_word_labels_do_not_overlap() -> None:
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert not a.overlaps(b)
+
+
+# What each computed figure must not say: the names of the term it is drawn for (FIGURES-FOR-TERMS.yaml).
+GIVEAWAYS = {
+    "optimizer_paths": ("옵티마이저", "최적화", "optimizer"),
+    "learning_rates": ("경사 하강", "gradient descent"),
+    "fitting": ("과적합", "과대적합", "과소적합", "overfit"),
+    "early_stopping": ("규제", "조기 종료", "early stop", "regulari"),
+    "init_statistics": ("초기화", "initiali"),
+    "batchnorm_statistics": ("배치 정규화", "정규화", "batch norm"),
+    "softmax_temperature": ("소프트맥스", "softmax"),
+    "loss_curves": ("손실 함수", "loss function", "비용 함수"),
+    "perceptron_xor": ("퍼셉트론", "perceptron"),
+    "conv_grid": ("합성곱", "컨볼루션", "convolution"),
+    "convolution_pooling": ("풀링", "pooling"),
+    "residual_gradients": ("잔차", "resnet", "residual"),
+    "attention_weights": ("어텐션", "attention", "주의 집중"),
+    "word_vectors": ("임베딩", "embedding", "단어 벡터"),
+    "augmentation": ("증강", "augment"),
+    "gradient_clipping": ("기울기 폭발", "폭발", "exploding"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(GIVEAWAYS))
+def test_figure_does_not_name_its_term(kind: str) -> None:
+    words = " ".join(t.get_text() for t in texts(draw(kind))).lower()
+    assert words.strip()
+    for name in GIVEAWAYS[kind]:
+        assert name not in words, (kind, name)
+
+
+def test_every_computed_kind_is_checked_for_giveaways() -> None:
+    assert set(GIVEAWAYS) == set(COMPUTED) - {"autoencoder_features"}
