@@ -139,7 +139,7 @@ def test_perceptron_learns_and_or_but_not_xor_which_an_mlp_learns() -> None:
         mlp = cl.train_mlp(cl.GATES["XOR"], 4, seed)
         assert ((mlp(cl.INPUTS) > 0.5) == cl.GATES["XOR"]).all(), seed
     titles = [ax.get_title() for ax in draw("perceptron_xor").axes]
-    assert titles[2].endswith("2/4 맞춤") and titles[3].endswith("4/4")
+    assert titles[2].endswith("2/4 맞춤") and titles[3].endswith("4/4 맞춤")
 
 
 def test_temperature_flattens_or_sharpens_the_softmax() -> None:

@@ -86,7 +86,7 @@ def perceptron_xor(epochs: int = 20, hidden: int = 4, seed: int = 1) -> Figure:
                                                                    f"{right}/4 맞춤")
     mlp = train_mlp(GATES["XOR"], hidden, seed)
     right = int(((mlp(INPUTS) > 0.5) == GATES["XOR"]).sum())
-    _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4")
+    _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4 맞춤")
     fig.subplots_adjust(hspace=0.35, wspace=0.25, left=0.08, right=0.97, top=0.93, bottom=0.06)
     return fig
 
