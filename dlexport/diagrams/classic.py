@@ -190,6 +190,7 @@ def gradient_clipping(threshold: float = 1.0, steps: int = 30, weight: float = 1
     """Draw seeded 2-D gradients before and after norm clipping, and per-step gradient norms of a recurrence."""
     positive("threshold", threshold, 100.0)
     positive("steps", steps, 40)
+    positive("weight", abs(weight), 100.0)
     rng = np.random.default_rng(seed)
     vectors = rng.normal(0.0, 1.0, (5, 2)) * np.exp(rng.uniform(-0.5, 1.2, (5, 1))) * threshold
     fig = new_figure(3.6, WIDTH)
