@@ -422,7 +422,7 @@ class _Reader:
                 value = f.scalar(value_node, type(default), f"`{key}`")
                 if value is not None and self.within(f, value_node, key, value):
                     out[key] = value
-        if kind == "autoencoder_features" and given and "image" in given:
+        if kind != "image" and given and "image" in given:  # every kind with an `image` takes a sample image
             self.sample_image(f, given["image"], str(out["image"]))
         if kind == "image" and "path" in (given or {}):
             path = str(out["path"])

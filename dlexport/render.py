@@ -74,14 +74,15 @@ def environment() -> str:
     """Return a hash of everything besides a figure's params that changes its pixels.
 
     That is the Hangul font files, the matplotlib version, the drawing code (every .py file in
-    dlexport/diagrams/) and RENDER_VERSION.
+    dlexport/diagrams/), its data files (dlexport/diagrams/data/) and RENDER_VERSION.
     """
     h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {version('matplotlib')}\n".encode())
     for bold in (False, True):
         with hangul_font(bold).open("rb") as f:
             h.update(hashlib.file_digest(f, "sha256").digest())
-    for path in sorted(Path(diagrams.__file__).parent.glob("*.py")):
-        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    folder = Path(diagrams.__file__).parent
+    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
+        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 

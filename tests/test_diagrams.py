@@ -11,11 +11,13 @@ import matplotlib
 import numpy as np
 import pytest
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 from dlexport.diagrams import KINDS
 from dlexport.diagrams.blocks import feature_map_sizes
-from dlexport.diagrams.learned import load_grey, sample_patches, train_autoencoder
+from dlexport.diagrams.learned import load_grey, localisation, sample_patches, train_autoencoder
 from dlexport.diagrams.networks import dropped_units, gradient_magnitudes
 from dlexport.diagrams.plots import formula
 from dlexport.diagrams.style import to_png
@@ -53,9 +55,8 @@ def test_every_kind_renders_with_its_defaults(kind: str, picture: Path) -> None:
 def test_every_seed_figure_renders(seed_glossary: Glossary) -> None:
     figures = list(seed_glossary.figures())
     assert len(figures) >= 9
-    assert {f.kind for f in figures} >= {  # the kinds the cheatsheet's figures need; more may come
-        "gradient_flow", "activation_functions", "dropout", "autoencoder", "autoencoder_features", "cnn", "rnn",
-        "lstm_cell", "rbm"}
+    assert {f.kind for f in figures} >= {"activation_functions", "gradient_flow", "dropout", "autoencoder",
+                                         "autoencoder_features", "cnn", "rnn", "lstm_cell", "rbm"}
     for fig in figures:
         assert fig.kind != "image"  # would need base_dir resolution (tested in test_render)
         width, _ = png_size(to_png(drawer(fig.kind)(**{**KINDS[fig.kind].defaults, **fig.params})))
@@ -130,3 +131,37 @@ def test_autoencoder_training_reduces_reconstruction_loss() -> None:
 def test_bad_formula_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="mathtext"):
         formula(r"\begin{cases} x \end{cases}")
+
+
+def test_autoencoder_filters_are_localised_edge_detectors() -> None:
+    # The criterion: a filter is localised when one quarter-size window holds > 60% of its energy. Random
+    # weights almost never are (< 1%); edge and blob detectors are.
+    rng = np.random.default_rng(0)
+    assert (localisation(rng.normal(size=(1000, 64)), 8) > 0.6).mean() < 0.01
+    grey = load_grey("grace_hopper.jpg")[::2, ::2]
+    for seed in (0, 1):
+        trained = train_autoencoder(sample_patches(grey, 8, 6000, seed), 36, 20, seed)
+        local = localisation(trained.weights, 8)
+        assert (local > 0.6).mean() >= 2 / 3, seed
+        assert local.mean() > 0.65
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_dropout_keeps_two_units_in_every_layer(seed: int) -> None:
+    layers = [4, 6, 6, 2]
+    for rate in (0.5, 0.8, 0.95):
+        dropped = dropped_units(layers, rate, seed)
+        for k, n in enumerate(layers):
+            assert n - sum(1 for i, _ in dropped if i == k) >= 2
+    assert dropped_units([1, 1, 1], 0.9, seed) == set()
+
+
+def test_gradient_shading_fades_visibly_over_the_whole_sequence() -> None:
+    fig = drawer("gradient_flow")(steps=7, weight=1.0, activation="sigmoid", pre_activation=0.5)
+    hidden = sorted((c.center[0], c.get_facecolor()) for c in fig.axes[0].patches
+                    if isinstance(c, Circle) and c.center[1] == 2.0)
+    grey = [float(np.mean(to_rgb(face))) for _, face in hidden]
+    assert len(grey) == 7
+    steps = np.diff(grey)
+    assert (steps > 0.05).all(), grey  # every step is a visibly lighter shade than the one before
+    assert grey[0] < 0.1 and grey[-1] > 0.9

@@ -235,10 +235,11 @@ def test_list_parameters_have_limits(basic_copy: Path) -> None:
         "(figures this large take minutes to draw and can't be read)"]
 
 
-@pytest.mark.parametrize("name", ["nope.png", "/usr/share/doc", "../../../../etc/passwd"])
-def test_learned_features_read_only_matplotlib_sample_images(basic_copy: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "kind"), [("nope.png", "autoencoder_features"), ("/usr/share/doc", "augmentation"),
+                                          ("../../../../etc/passwd", "convolution_pooling")])
+def test_learned_features_read_only_matplotlib_sample_images(basic_copy: Path, name: str, kind: str) -> None:
     edit(basic_copy, "30-rbm.yaml", "kind: rbm\n    params: {visible: 4, hidden: 2}",
-         f"kind: autoencoder_features\n    params: {{image: '{name}'}}")
+         f"kind: {kind}\n    params: {{image: '{name}'}}")
     (found,) = problems(basic_copy)
     assert found.startswith(f"terms/30-rbm.yaml:19:21: `{name}` is not one of matplotlib's sample images — "
                             "use one of: "), found

@@ -8,9 +8,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize, to_hex
+from matplotlib.colors import LogNorm, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from dlexport.diagrams.blocks import cnn, lstm_cell
 from dlexport.diagrams.plots import activation_derivative
@@ -155,7 +156,10 @@ def autoencoder(layers: Sequence[int] = (8, 5, 3, 5, 8)) -> Figure:
 
 
 def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[int, int]]:
-    """Return the (layer, unit) pairs dropped with probability `rate`; the output layer is kept."""
+    """Return the (layer, unit) pairs dropped with probability `rate`; the output layer is kept.
+
+    Every layer keeps at least two units (or all it has, if fewer): one survivor would not look like a net.
+    """
     if not 0.0 <= rate < 1.0:
         raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
     rng = np.random.default_rng(seed)
@@ -163,8 +167,9 @@ def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[in
     for i, n in enumerate(layers[:-1]):
         shown = min(n, MAX_NODES)
         drop = rng.random(shown) < rate
-        if drop.all():  # keep at least one unit so the net stays connected
-            drop[int(rng.integers(shown))] = False
+        missing = min(2, shown) - int((~drop).sum())
+        if missing > 0:  # revive seeded random dropped units
+            drop[rng.choice(np.flatnonzero(drop), missing, replace=False)] = False
         out.update((i, j) for j in range(shown) if drop[j])
     return out
 
@@ -182,7 +187,7 @@ def dropout(layers: Sequence[int] = (4, 6, 6, 2), rate: float = 0.5, seed: int =
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
     ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11)
-    ax.text(width * 1.5 + 2.6, bottom, f"(b) 드롭아웃 적용 (드롭 확률 p = {rate:g})", ha="center", va="top",
+    ax.text(width * 1.5 + 2.6, bottom, f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", ha="center", va="top",
             fontsize=11)
     _frame(ax, left + right, bottom - 0.6)
     return fig
@@ -277,8 +282,10 @@ def gradient_flow(steps: int = 6, weight: float = 1.0, activation: str = "sigmoi
                   pre_activation: float = 0.5) -> Figure:
     """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
     grads = gradient_magnitudes(steps, weight, activation, pre_activation)
-    rel = [g / grads[0] if grads[0] else 0.0 for g in grads]
-    norm = Normalize(0.0, max(1.0, max(rel)))
+    rel = [max(g / grads[0], 1e-12) if grads[0] else 1e-12 for g in grads]
+    # a log scale: each step multiplies the gradient by the same factor, so each step shades one notch lighter
+    # and the fading shows over the whole sequence, not only over its first few steps
+    norm = LogNorm(min(min(rel), 0.1), max(1.0, max(rel)))
     cmap = ScalarMappable(norm=norm, cmap="Greys")
     gap = 1.3
     fig = new_figure(3.9)
@@ -303,6 +310,8 @@ def gradient_flow(steps: int = 6, weight: float = 1.0, activation: str = "sigmoi
     ax.set_ylim(-1.3, 4.8)
     cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))
     bar = fig.colorbar(cmap, cax=cax)
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    bar.ax.yaxis.set_minor_formatter(NullFormatter())
     bar.ax.tick_params(labelsize=8)
     bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=9)
     fig.text(0.43, -0.04, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "

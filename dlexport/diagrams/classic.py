@@ -1,0 +1,217 @@
+"""Small classic computations drawn: perceptron and XOR, softmax temperature, losses, attention, gradient clipping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, bare, log_axis, positive, softmax, tidy
+from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
+
+INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+GATES = {"AND": np.array([0, 0, 0, 1]), "OR": np.array([0, 1, 1, 1]), "XOR": np.array([0, 1, 1, 0])}
+REGIONS = ListedColormap(["#fde2c4", "#cfe3f5"])
+
+
+def perceptron(targets: Array, epochs: int) -> tuple[Array, float]:
+    """Train a perceptron (step output, perceptron rule, rate 1) on the four 2-bit inputs; return (w, b)."""
+    w, b = np.zeros(2), 0.0
+    for _ in range(epochs):
+        for x, t in zip(INPUTS, targets, strict=True):
+            err = t - float(w @ x + b > 0)
+            w, b = w + err * x, b + err
+    return w, b
+
+
+@dataclass(frozen=True)
+class Mlp:
+    """A 2-hidden-1 network: tanh hidden layer, sigmoid output."""
+
+    w1: Array
+    b1: Array
+    w2: Array
+    b2: float
+
+    def __call__(self, x: Array) -> Array:
+        """Return the output probability for each row of x."""
+        out: Array = 1.0 / (1.0 + np.exp(-(np.tanh(x @ self.w1 + self.b1) @ self.w2 + self.b2)))
+        return out
+
+
+def train_mlp(targets: Array, hidden: int, seed: int, steps: int = 3000, rate: float = 0.5) -> Mlp:
+    """Train a small MLP on the four 2-bit inputs by full-batch backpropagation (cross-entropy loss)."""
+    rng = np.random.default_rng(seed)
+    w1, b1 = rng.normal(0.0, 1.0, (2, hidden)), np.zeros(hidden)
+    w2, b2 = rng.normal(0.0, 1.0, hidden), 0.0
+    for _ in range(steps):
+        h = np.tanh(INPUTS @ w1 + b1)
+        p = 1.0 / (1.0 + np.exp(-(h @ w2 + b2)))
+        dz = (p - targets) / len(INPUTS)
+        dh = np.outer(dz, w2) * (1 - h * h)
+        w2, b2 = w2 - rate * h.T @ dz, b2 - rate * float(dz.sum())
+        w1, b1 = w1 - rate * INPUTS.T @ dh, b1 - rate * dh.sum(axis=0)
+    return Mlp(w1, b1, w2, b2)
+
+
+def _regions(ax: Axes, decide: Array, targets: Array, title: str) -> None:
+    grid = np.linspace(-0.5, 1.5, 201)
+    ax.imshow(decide.reshape(len(grid), len(grid)), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5),
+              cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest")
+    for x, t in zip(INPUTS, targets, strict=True):
+        ax.plot(*x, "o" if t else "X", color=COLORS[0] if t else COLORS[1], ms=11, mec="white")
+    ax.set_xticks([0, 1])
+    ax.set_yticks([0, 1])
+    tidy(ax, title, grid=False)
+
+
+@drawer
+def perceptron_xor(epochs: int = 20, hidden: int = 4, seed: int = 1) -> Figure:
+    """Draw decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP trained on XOR."""
+    positive("epochs", epochs, 300)
+    positive("hidden", hidden, 16)
+    xs, ys = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
+    grid = np.column_stack([xs.ravel(), ys.ravel()])
+    fig = new_figure(6.4, WIDTH)
+    axes = fig.subplots(2, 2).ravel()
+    for ax, (name, targets) in zip(axes, GATES.items(), strict=False):
+        w, b = perceptron(targets, epochs)
+        right = int(((INPUTS @ w + b > 0) == targets).sum())
+        _regions(ax, (grid @ w + b > 0).astype(float), targets, f"({'abc'[list(GATES).index(name)]}) {name}: "
+                                                                   f"{right}/4 맞춤")
+    mlp = train_mlp(GATES["XOR"], hidden, seed)
+    right = int(((mlp(INPUTS) > 0.5) == GATES["XOR"]).sum())
+    _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4 맞춤")
+    fig.subplots_adjust(hspace=0.35, wspace=0.25, left=0.08, right=0.97, top=0.93, bottom=0.06)
+    return fig
+
+
+@drawer
+def softmax_temperature(logits: Sequence[float] = (2.0, 1.0, 0.5, -1.0),
+                        temperatures: Sequence[float] = (0.5, 1.0, 4.0)) -> Figure:
+    """Draw the probabilities exp(z/T)/Σ exp(z/T) of a set of logits at several temperatures as grouped bars."""
+    if not 2 <= len(logits) <= 8 or not 1 <= len(temperatures) <= 4:
+        raise ValueError("give 2 to 8 logits and 1 to 4 temperatures")
+    for t in temperatures:
+        positive("each temperature", t, 100.0)
+    z = np.array(logits, dtype=np.float64)
+    fig = new_figure(3.8, WIDTH)
+    ax = fig.add_axes((0.12, 0.2, 0.86, 0.66))
+    width = 0.8 / len(temperatures)
+    for k, t in enumerate(temperatures):
+        p = softmax(z / t)
+        ax.bar(np.arange(len(z)) + (k - (len(temperatures) - 1) / 2) * width, p, width * 0.95, color=COLORS[k],
+               label=f"T = {t:g}")
+    ax.set_xticks(np.arange(len(z)), [f"$z_{{{i + 1}}}$ = {v:g}" for i, v in enumerate(z)])
+    ax.set_ylim(0, 1)
+    tidy(ax, "$p_i = e^{z_i/T} / \\sum_j e^{z_j/T}$", ylabel="확률")
+    ax.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    return fig
+
+
+@drawer
+def loss_curves() -> Figure:
+    """Plot squared error and cross-entropy against the predicted probability p of the true class, and their
+    gradients with respect to the logit of a sigmoid output."""
+    p = np.linspace(0.005, 0.995, 400)
+    fig = new_figure(3.6, WIDTH)
+    left, right = fig.subplots(1, 2)
+    left.plot(p, (1 - p) ** 2, color=COLORS[0], lw=2, label="제곱 오차")
+    left.plot(p, -np.log(p), color=COLORS[1], lw=2, label="교차 엔트로피")
+    left.set_ylim(0, 4)
+    tidy(left, "(a) $(1-p)^2$ 와 $-\\ln p$", "정답 클래스의 예측 확률 $p$")
+    left.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    right.plot(p, 2 * (1 - p) * p * (1 - p), color=COLORS[0], lw=2, label="$2p(1-p)^2$: 틀려도 작다")
+    right.plot(p, 1 - p, color=COLORS[1], lw=2, label="$1-p$: 틀릴수록 크다")
+    right.set_ylim(0, 1.55)
+    right.set_yticks([0, 0.5, 1])
+    tidy(right, "(b) 로짓에 대한 기울기의 크기", "$p$ (시그모이드 출력)")
+    right.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    fig.subplots_adjust(wspace=0.3, bottom=0.2)
+    return fig
+
+
+# Stated 4-d vectors (features: subject, motion, direction, place) of a Korean -> English alignment.
+QUERIES = {"나는": [3.0, 0.0, 0.0, 0.2], "학교에": [0.0, 0.3, 1.5, 2.5], "간다": [0.2, 2.5, 1.0, 0.0]}
+KEYS = {"I": [3.0, 0.0, 0.0, 0.0], "go": [0.0, 3.0, 0.5, 0.0], "to": [0.0, 1.0, 2.0, 0.5],
+        "school": [0.0, 0.0, 0.5, 3.0]}
+
+
+def attention(queries: Array, keys: Array, scaled: bool = True) -> Array:
+    """Return softmax(Q K^T / sqrt(d)) row by row (without the sqrt(d) when not `scaled`)."""
+    scores = queries @ keys.T / (np.sqrt(keys.shape[1]) if scaled else 1.0)
+    return softmax(scores, axis=1)
+
+
+@drawer
+def attention_weights(scaled: bool = True) -> Figure:
+    """Draw the weights softmax(QK^T/√d) of three Korean query words over four English key words as a heat map."""
+    q, k = np.array(list(QUERIES.values())), np.array(list(KEYS.values()))
+    weights = attention(q, k, scaled)
+    fig = new_figure(4.0, WIDTH)
+    ax = fig.add_axes((0.18, 0.08, 0.64, 0.72))
+    ax.imshow(weights, cmap="Blues", vmin=0, vmax=1)
+    for (i, j), v in np.ndenumerate(weights):
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=SMALL, color="white" if v > 0.6 else INK)
+    ax.set_xticks(range(len(KEYS)), list(KEYS))
+    ax.set_yticks(range(len(QUERIES)), list(QUERIES))
+    ax.xaxis.tick_top()
+    ax.tick_params(labelsize=TEXT, length=0)
+    ax.set_xlabel("키 (입력 문장의 단어)", fontsize=TEXT)
+    ax.xaxis.set_label_position("top")
+    ax.set_ylabel("질의 (출력 단어)", fontsize=TEXT)
+    formula = "$\\mathrm{softmax}(QK^\\top/\\sqrt{d})$, $d$ = 4" if scaled else "$\\mathrm{softmax}(QK^\\top)$"
+    fig.text(0.5, 0.0, f"{formula}: 행마다 합이 1", ha="center", fontsize=SMALL)
+    return fig
+
+
+def clip(gradient: Array, threshold: float) -> Array:
+    """Return the gradient rescaled so that its norm is at most `threshold` (direction kept)."""
+    norm = float(np.linalg.norm(gradient))
+    out: Array = gradient * (threshold / norm) if norm > threshold else gradient.copy()
+    return out
+
+
+def rnn_gradient_norms(steps: int, weight: float, seed: int) -> Array:
+    """Return |d h_T / d h_0| = |w|^T of a linear recurrence for `steps` mini-batches of seeded lengths T."""
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 21, steps)
+    out: Array = np.abs(weight) ** lengths.astype(np.float64)
+    return out
+
+
+@drawer
+def gradient_clipping(threshold: float = 1.0, steps: int = 30, weight: float = 1.3, seed: int = 0) -> Figure:
+    """Draw seeded 2-D gradients before and after norm clipping, and per-step gradient norms of a recurrence."""
+    positive("threshold", threshold, 100.0)
+    positive("steps", steps, 40)
+    positive("weight", abs(weight), 100.0)
+    rng = np.random.default_rng(seed)
+    vectors = rng.normal(0.0, 1.0, (5, 2)) * np.exp(rng.uniform(-0.5, 1.2, (5, 1))) * threshold
+    fig = new_figure(3.6, WIDTH)
+    left = fig.add_axes((0.04, 0.12, 0.38, 0.74))
+    left.add_patch(Circle((0, 0), threshold, fill=False, ls="--", color=INK, lw=1.2))
+    for k, g in enumerate(vectors):
+        c = clip(g, threshold)
+        for tip, color, lw in (((float(g[0]), float(g[1])), MUTED, 1.4), ((float(c[0]), float(c[1])), COLORS[k], 2.2)):
+            left.annotate("", tip, (0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": lw})
+    span = float(np.abs(vectors).max()) * 1.1
+    left.set_xlim(-span, span)
+    left.set_ylim(-span, span)
+    left.set_aspect("equal")
+    bare(left, f"(a) 회색: 원래, 색: 크기 ≤ {threshold:g}")
+    right = fig.add_axes((0.56, 0.2, 0.42, 0.66))
+    norms = rnn_gradient_norms(steps, weight, seed)
+    t = np.arange(1, steps + 1)
+    right.plot(t, norms, "o-", color=MUTED, lw=1.4, ms=4, label="원래")
+    right.plot(t, np.minimum(norms, threshold), "o-", color=COLORS[0], lw=1.8, ms=4, label="자른 뒤")
+    log_axis(right)
+    right.set_ylim(0.5, float(norms.max()) * 30)
+    tidy(right, "(b) 단계별 기울기의 크기", "학습 단계")
+    right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2)
+    return fig

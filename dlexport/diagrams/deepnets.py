@@ -1,0 +1,149 @@
+"""Deep nets run with numpy: activation statistics by initialisation and batch normalisation, residual gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, choice, log_axis, positive, tidy
+from dlexport.diagrams.style import INK, drawer, new_figure
+
+SCHEMES = ("small", "xavier", "he")
+SCHEME_NAMES = {"small": "작은 난수 (σ = 0.01)", "xavier": "Xavier (분산 1/n)", "he": "He (분산 2/n)"}
+ACTIVATIONS = ("relu", "tanh")
+
+
+def _sigmoid(z: Array) -> Array:
+    out: Array = 1.0 / (1.0 + np.exp(-z))
+    return out
+
+
+def _act(name: str, z: Array) -> Array:
+    out: Array = np.maximum(z, 0.0) if name == "relu" else np.tanh(z)
+    return out
+
+
+def init_weights(scheme: str, units: int, rng: np.random.Generator) -> Array:
+    """Return a units x units weight matrix drawn by one initialisation scheme."""
+    choice("scheme", scheme, SCHEMES)
+    std = {"small": 0.01, "xavier": np.sqrt(1.0 / units), "he": np.sqrt(2.0 / units)}[scheme]
+    out: Array = rng.normal(0.0, std, (units, units))
+    return out
+
+
+def forward(scheme: str, activation: str, layers: int, units: int, seed: int,
+            normalize: bool = False) -> tuple[list[Array], list[Array]]:
+    """Run a seeded batch through a deep fully connected net; return each layer's pre-activations and outputs.
+
+    With `normalize`, every pre-activation is batch-normalised (mean 0, variance 1 per unit, γ = 1, β = 0).
+    """
+    choice("activation", activation, ACTIVATIONS)
+    positive("layers", layers, 40)
+    positive("units", units, 512)
+    rng = np.random.default_rng(seed)
+    h = rng.normal(0.0, 1.0, (500, units))
+    pre, out = [], []
+    for _ in range(layers):
+        z = h @ init_weights(scheme, units, rng)
+        if normalize:
+            z = (z - z.mean(axis=0)) / np.sqrt(z.var(axis=0) + 1e-5)
+        h = _act(activation, z)
+        pre.append(z)
+        out.append(h)
+    return pre, out
+
+
+@drawer
+def init_statistics(layers: int = 10, units: int = 256, activation: str = "relu", seed: int = 0) -> Figure:
+    """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
+    stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
+    fig = new_figure(5.6, WIDTH)
+    top = fig.add_axes((0.13, 0.55, 0.84, 0.37))
+    depth = np.arange(1, layers + 1)
+    for k, s in enumerate(SCHEMES):
+        top.plot(depth, [float(h.std()) for h in stats[s]], "o-", color=COLORS[k], lw=1.8, label=SCHEME_NAMES[s])
+    log_axis(top)
+    top.set_xticks(depth if layers <= 12 else depth[::max(1, layers // 10)])
+    tidy(top, f"{layers}층 {activation.replace('relu', 'ReLU')} 신경망, 층마다 {units}개 노드", "층", "출력의 표준편차")
+    top.legend(fontsize=SMALL, frameon=False, loc="lower left")
+    for k, s in enumerate(SCHEMES):
+        ax = fig.add_axes((0.13 + 0.29 * k, 0.08, 0.24, 0.27))
+        span = (-1.0, 1.0) if activation == "tanh" else (0.0, 3.0)
+        values = stats[s][-1].ravel()
+        values = values if activation == "tanh" else values[values > 0]  # ReLU: half are exactly 0
+        ax.hist(np.clip(values, *span), bins=30, range=span, color=COLORS[k])
+        ax.set_yticks([])
+        ax.set_xticks(span)
+        tidy(ax, SCHEME_NAMES[s].split(" (")[0], grid=False)
+    note = ", 0 제외" if activation == "relu" else ""
+    fig.text(0.55, 0.4, f"{layers}층 출력의 분포 (같은 눈금{note})", ha="center", fontsize=TEXT)
+    return fig
+
+
+@drawer
+def batchnorm_statistics(layers: int = 10, units: int = 256, activation: str = "tanh", scheme: str = "small",
+                         seed: int = 0) -> Figure:
+    """Draw each layer's pre-activation distribution without and with batch normalisation."""
+    shown = sorted({1, max(1, layers // 3), max(1, 2 * layers // 3), layers})
+    fig = new_figure(4.6, WIDTH)
+    for col, normalize in enumerate((False, True)):
+        pre = forward(scheme, activation, layers, units, seed, normalize)[0]
+        ax = fig.add_axes((0.1 + 0.46 * col, 0.14, 0.42, 0.74))
+        for row, layer in enumerate(shown):
+            z = pre[layer - 1].ravel()
+            counts, edges = np.histogram(np.clip(z, -4, 4), bins=60, range=(-4, 4))
+            base = (len(shown) - 1 - row) * 1.2
+            ax.fill_between(edges[:-1], base, base + counts / counts.max(), step="post", color=COLORS[row],
+                            alpha=0.8)
+            if not normalize:
+                ax.text(-4.3, base + 0.3, f"{layer}층", ha="right", fontsize=SMALL)
+            ax.text(4.0, base + 0.5, f"σ = {z.std():.2g}", ha="right", fontsize=SMALL)
+        ax.set_yticks([])
+        ax.set_xticks([-4, 0, 4])
+        tidy(ax, "(b) 미니배치마다 평균 0, 분산 1로" if normalize else "(a) 그대로", grid=False)
+        ax.spines["left"].set_visible(False)
+    fig.text(0.5, 0.96, "층별 활성화 함수 입력의 분포", ha="center", fontsize=TEXT, color=INK)
+    return fig
+
+
+def gradient_norms(layers: int, units: int, residual: bool, seed: int) -> Array:
+    """Return ||dL/dW_l|| for each layer of a deep sigmoid net, plain or residual, computed by backpropagation.
+
+    h_l = σ(W_l h_(l-1)) (plain) or h_l = h_(l-1) + σ(W_l h_(l-1)) (residual), W_l with variance 1/units
+    (Xavier); L = mean over the batch of ½||h_L - y||².
+    """
+    positive("layers", layers, 40)
+    positive("units", units, 512)
+    rng = np.random.default_rng(seed)
+    x = rng.normal(0.0, 1.0, (64, units))
+    y = rng.normal(0.0, 1.0, (64, units))
+    weights = [rng.normal(0.0, np.sqrt(1.0 / units), (units, units)) for _ in range(layers)]
+    hs, zs = [x], []
+    for w in weights:
+        z = hs[-1] @ w
+        zs.append(z)
+        hs.append(hs[-1] + _sigmoid(z) if residual else _sigmoid(z))
+    grad_h = (hs[-1] - y) / len(x)
+    norms = np.zeros(layers)
+    for i in range(layers - 1, -1, -1):
+        grad_z = grad_h * _sigmoid(zs[i]) * (1.0 - _sigmoid(zs[i]))
+        norms[i] = np.linalg.norm(hs[i].T @ grad_z)
+        grad_h = grad_z @ weights[i].T + (grad_h if residual else 0.0)
+    return norms
+
+
+@drawer
+def residual_gradients(layers: int = 20, units: int = 64, seed: int = 0) -> Figure:
+    """Draw each layer's weight-gradient norm in a deep plain net and in the same net with skip connections."""
+    plain = gradient_norms(layers, units, False, seed)
+    skip = gradient_norms(layers, units, True, seed)
+    fig = new_figure(3.9, WIDTH)
+    ax = fig.add_axes((0.14, 0.17, 0.83, 0.72))
+    depth = np.arange(1, layers + 1)
+    ax.plot(depth, plain, "o-", color=COLORS[1], lw=1.8, ms=4, label="층을 그대로 쌓은 망")
+    ax.plot(depth, skip, "s-", color=COLORS[0], lw=1.8, ms=4, label="입력을 출력에 더하는 지름길이 있는 망")
+    log_axis(ax)
+    ax.set_xticks(depth[::max(1, layers // 10)])
+    tidy(ax, f"{layers}층 시그모이드 신경망, 역전파로 계산", "층 (1 = 입력 쪽)", "가중치 기울기의 크기")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
+    return fig

@@ -1,0 +1,222 @@
+"""Training dynamics computed with numpy: optimiser paths, learning rates, polynomial fits, early stopping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, log_axis, positive, tidy
+from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
+
+# The loss surface of `optimizer_paths`: an elongated bowl, steep across (y) and shallow along (x).
+CURVATURE = np.array([0.2, 4.0])
+START = np.array([-5.0, -2.0])
+OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+OPTIMIZER_NAMES = {"gd": "경사 하강법 ($\\eta$=0.4)", "momentum": "모멘텀 ($\\eta$=0.4, $\\beta$=0.5)",
+                   "rmsprop": "RMSProp ($\\eta$=0.4, $\\rho$=0.9)", "adam": "Adam ($\\eta$=0.3)"}
+
+
+def bowl_loss(x: Array, y: Array) -> Array:
+    """Return the loss 0.1 x² + 2 y² of the optimiser figure, elementwise."""
+    out: Array = 0.5 * (CURVATURE[0] * x * x + CURVATURE[1] * y * y)
+    return out
+
+
+def optimizer_path(name: str, iterations: int) -> Array:
+    """Return the (iterations + 1) x 2 points an optimiser visits on the bowl, from START."""
+    p, v, s, m = START.copy(), np.zeros(2), np.zeros(2), np.zeros(2)
+    path = [p.copy()]
+    for t in range(1, iterations + 1):
+        g = CURVATURE * p
+        if name == "gd":
+            p = p - 0.4 * g
+        elif name == "momentum":
+            v = 0.5 * v + g
+            p = p - 0.4 * v
+        elif name == "rmsprop":
+            s = 0.9 * s + 0.1 * g * g
+            p = p - 0.4 * g / (np.sqrt(s) + 1e-6)
+        elif name == "adam":
+            m = 0.9 * m + 0.1 * g
+            s = 0.999 * s + 0.001 * g * g
+            p = p - 0.3 * (m / (1 - 0.9 ** t)) / (np.sqrt(s / (1 - 0.999 ** t)) + 1e-8)
+        else:
+            raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+        path.append(p.copy())
+    return np.array(path)
+
+
+@drawer
+def optimizer_paths(iterations: int = 40, named: bool = True) -> Figure:
+    """Run four optimisers on one elongated bowl and draw their paths over its contours."""
+    positive("iterations", iterations, 300)
+    fig = new_figure(4.2, WIDTH)
+    ax = fig.add_axes((0.1, 0.3, 0.86, 0.62))
+    xs, ys = np.meshgrid(np.linspace(-5.6, 1.6, 300), np.linspace(-2.6, 2.6, 200))
+    ax.contour(xs, ys, bowl_loss(xs, ys), levels=np.geomspace(0.02, 12, 9), colors="#bbbbbb", linewidths=0.8)
+    for k, name in enumerate(OPTIMIZERS):
+        path = optimizer_path(name, iterations)
+        label = OPTIMIZER_NAMES[name] if named else "ABCD"[k]
+        ax.plot(path[:, 0], path[:, 1], "o-", color=COLORS[k], lw=1.6, ms=3, label=label)
+    ax.plot(*START, "s", color=INK, ms=7)
+    ax.annotate("출발", (float(START[0]), float(START[1])), xytext=(6, 6), textcoords="offset points", fontsize=SMALL)
+    ax.plot(0, 0, "*", color=INK, ms=13)
+    ax.annotate("최솟값", (0, 0), xytext=(8, -14), textcoords="offset points", fontsize=SMALL)
+    ax.set_xlim(-5.6, 1.6)
+    ax.set_ylim(-2.6, 2.6)
+    tidy(ax, f"손실 $0.1x^2 + 2y^2$ 위의 {iterations}번 갱신", "$x$", "$y$", grid=False)
+    fig.legend(loc="lower center", ncols=2, fontsize=SMALL, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    return fig
+
+
+@drawer
+def learning_rates(rates: Sequence[float] = (0.05, 0.3, 1.05), steps: int = 8) -> Figure:
+    """Run gradient steps on the loss w² with each rate and draw where each step lands."""
+    if not rates or len(rates) > 4:
+        raise ValueError(f"give one to four rates, got {list(rates)}")
+    for r in rates:
+        positive("each rate", r, 10.0)
+    positive("steps", steps, 40)
+    fig = new_figure(3.4 if len(rates) > 2 else 3.2, WIDTH)
+    axes = fig.subplots(1, len(rates), sharey=True, squeeze=False)[0]
+    w = np.linspace(-3.2, 3.2, 200)
+    verdicts = {True: "수렴", False: "발산"}
+    for ax, rate in zip(axes, rates, strict=True):
+        points = [-2.5]
+        for _ in range(steps):
+            points.append(points[-1] - rate * 2 * points[-1])
+        ws = np.clip(np.array(points), -3.2, 3.2)
+        ax.plot(w, w * w, color=MUTED, lw=1.4)
+        ax.plot(ws, ws * ws, "o-", color=COLORS[1] if abs(1 - 2 * rate) >= 1 else COLORS[0], lw=1.4, ms=4)
+        ax.plot(ws[0], ws[0] ** 2, "s", color=INK, ms=6)
+        tidy(ax, f"$\\eta$ = {rate:g}: {verdicts[abs(points[-1]) < abs(points[0])]}", "$w$", grid=False)
+        ax.set_xticks([-3, 0, 3])
+        ax.set_ylim(-0.4, 10.5)
+    axes[0].set_ylabel("손실 $L(w) = w^2$", fontsize=TEXT)
+    fig.text(0.5, 0.0, f"같은 출발점(■)에서 {steps}번 갱신", ha="center", fontsize=SMALL)
+    fig.subplots_adjust(wspace=0.12, bottom=0.24)
+    return fig
+
+
+@dataclass(frozen=True)
+class Fits:
+    """Noisy samples of sin(2πx), and train/validation errors of polynomial fits of each degree 0..max."""
+
+    x: Array
+    y: Array
+    x_val: Array
+    y_val: Array
+    train: Array
+    val: Array
+
+
+def noisy_sine(count: int, noise: float, rng: np.random.Generator) -> tuple[Array, Array]:
+    """Return `count` sorted points x in [0, 1] and y = sin(2πx) + Gaussian noise."""
+    x = np.sort(rng.uniform(0.0, 1.0, count))
+    return x, np.sin(2 * np.pi * x) + rng.normal(0.0, noise, count)
+
+
+def poly_fit(x: Array, y: Array, degree: int) -> Array:
+    """Return least-squares coefficients (lowest degree first) of a polynomial in (2x - 1)."""
+    coef: Array = np.asarray(np.polynomial.polynomial.polyfit(2 * x - 1, y, degree), dtype=np.float64)
+    return coef
+
+
+def poly_value(coef: Array, x: Array) -> Array:
+    """Return the polynomial of `poly_fit` at x."""
+    out: Array = np.asarray(np.polynomial.polynomial.polyval(2 * x - 1, coef), dtype=np.float64)
+    return out
+
+
+def fit_errors(points: int, noise: float, seed: int, max_degree: int) -> Fits:
+    """Fit polynomials of degree 0..max_degree to seeded noisy data; return the data and RMS errors."""
+    rng = np.random.default_rng(seed)
+    x, y = noisy_sine(points, noise, rng)
+    x_val, y_val = noisy_sine(200, noise, rng)
+    train, val = [], []
+    for d in range(max_degree + 1):
+        coef = poly_fit(x, y, d)
+        train.append(float(np.sqrt(np.mean((poly_value(coef, x) - y) ** 2))))
+        val.append(float(np.sqrt(np.mean((poly_value(coef, x_val) - y_val) ** 2))))
+    return Fits(x, y, x_val, y_val, np.array(train), np.array(val))
+
+
+@drawer
+def fitting(degrees: Sequence[int] = (1, 3, 9), points: int = 12, noise: float = 0.25, seed: int = 0) -> Figure:
+    """Fit polynomials of rising degree to noisy points; draw three fits and the error against degree."""
+    if len(degrees) != 3 or any(not 0 <= d < points for d in degrees):
+        raise ValueError(f"give three degrees, each from 0 to points - 1 = {points - 1}, got {list(degrees)}")
+    positive("noise", noise, 5.0)
+    fits = fit_errors(points, noise, seed, min(points - 1, max(9, *degrees)))
+    fig = new_figure(5.6, WIDTH)
+    tops = [fig.add_axes((0.08 + 0.31 * k, 0.6, 0.27, 0.32)) for k in range(3)]
+    grid = np.linspace(0, 1, 300)
+    for ax, d in zip(tops, degrees, strict=True):
+        ax.plot(grid, np.sin(2 * np.pi * grid), color=MUTED, lw=1.0, ls="--")
+        ax.plot(grid, poly_value(poly_fit(fits.x, fits.y, d), grid), color=COLORS[1], lw=1.8)
+        ax.plot(fits.x, fits.y, "o", color=COLORS[0], ms=5)
+        ax.set_ylim(-1.8, 1.8)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        tidy(ax, f"{d}차 다항식", grid=False)
+    bottom = fig.add_axes((0.12, 0.1, 0.84, 0.36))
+    ds = np.arange(len(fits.train))
+    bottom.plot(ds, fits.train, "o-", color=COLORS[0], lw=1.8, label="훈련 오차")
+    bottom.plot(ds, fits.val, "s-", color=COLORS[1], lw=1.8, label="검증 오차")
+    log_axis(bottom)
+    bottom.set_xticks(ds)
+    tidy(bottom, xlabel="다항식 차수", ylabel="RMS 오차")
+    bottom.legend(fontsize=SMALL, frameon=False, loc="upper center", ncols=2)
+    return fig
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Training and validation loss after each epoch of gradient descent, and the best epoch (1-based)."""
+
+    train: Array
+    val: Array
+    best: int
+
+
+def early_stopping_curves(epochs: int, seed: int, points: int = 15, degree: int = 18,
+                          noise: float = 0.3) -> Curves:
+    """Train an over-parameterised polynomial model by full-batch gradient descent; return its loss curves."""
+    rng = np.random.default_rng(seed)
+    x, y = noisy_sine(points, noise, rng)
+    x_val, y_val = noisy_sine(200, noise, rng)
+    feats = np.polynomial.legendre.legvander(2 * x - 1, degree)
+    feats_val = np.polynomial.legendre.legvander(2 * x_val - 1, degree)
+    rate = 1.0 / np.linalg.norm(feats, 2) ** 2 * points
+    w = np.zeros(degree + 1)
+    train, val = [], []
+    for _ in range(epochs):
+        w -= rate * feats.T @ (feats @ w - y) / points  # one full-batch step per epoch
+        train.append(float(np.mean((feats @ w - y) ** 2)))
+        val.append(float(np.mean((feats_val @ w - y_val) ** 2)))
+    return Curves(np.array(train), np.array(val), int(np.argmin(val)) + 1)
+
+
+@drawer
+def early_stopping(epochs: int = 300, seed: int = 0) -> Figure:
+    """Draw the training and validation loss of a model that overfits, with the best epoch marked."""
+    positive("epochs", epochs, 300)
+    curves = early_stopping_curves(epochs, seed)
+    fig = new_figure(3.8, WIDTH)
+    ax = fig.add_axes((0.13, 0.17, 0.84, 0.75))
+    t = np.arange(1, epochs + 1)
+    ax.plot(t, curves.train, color=COLORS[0], lw=2.0, label="훈련 손실")
+    ax.plot(t, curves.val, color=COLORS[1], lw=2.0, label="검증 손실")
+    ax.axvline(curves.best, color=INK, lw=1.2, ls="--")
+    ax.plot(curves.best, curves.val[curves.best - 1], "o", color=INK, ms=7)
+    ax.annotate(f"검증 손실 최소 (에포크 {curves.best})\n여기서 멈추고 이 가중치를 쓴다",
+                (curves.best, curves.val[curves.best - 1]), xytext=(0, 22), textcoords="offset points",
+                fontsize=SMALL, ha="center", va="bottom", backgroundcolor="white")
+    log_axis(ax, "x")
+    log_axis(ax)
+    tidy(ax, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
+    ax.legend(fontsize=SMALL, frameon=False, loc="lower left")
+    return fig
