@@ -192,6 +192,8 @@ def run(command: str, opts: Options) -> None:
                 result = target.builder().build(glossary, assets, tmp, settings)
                 said(result.paths[0].name if result.paths else "nothing to write")
             counts.update(result.counts)
+            for note in () if opts.quiet else result.notes:
+                print(note)
         if command == "all":
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)

@@ -258,7 +258,7 @@ def test_a_build_without_git_says_so_in_one_line(tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "basic", tmp_path / "sources")
     result = run_cli("anki", "--sources", tmp_path / "sources", "--out", tmp_path / "out")
     assert result.returncode == 0, result.stderr
-    (line,) = [x for x in result.stderr.splitlines() if "earlier release" in x]
+    (line,) = [x for x in result.stdout.splitlines() if "earlier release" in x]
     assert line.startswith("anki: no earlier release to compare with (") and "nothing is retired" in line
 
 

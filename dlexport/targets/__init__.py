@@ -32,10 +32,11 @@ class Option(NamedTuple):
 
 
 class BuildResult(NamedTuple):
-    """What a target wrote (first path = the main output) and what it counted for the manifest."""
+    """What a target wrote (first path = the main output), what it counted, and notes for the person building."""
 
     paths: tuple[Path, ...]
     counts: Mapping[str, int] = {}
+    notes: tuple[str, ...] = ()  # one line each, e.g. "no earlier release to compare with"; printed unless --quiet
 
 
 class Builder(Protocol):

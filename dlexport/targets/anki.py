@@ -8,7 +8,6 @@ import json
 import re
 import sqlite3
 import string
-import sys
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -314,8 +313,6 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     from dlexport.targets import anki_history
 
     earlier = anki_history.past(settings.sources, settings.text("since"))
-    if earlier.note:
-        print(earlier.note, file=sys.stderr)
     plans = notes(glossary, assets)
     gone = anki_history.retired(glossary, plans, earlier)
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
@@ -354,7 +351,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
-    return BuildResult((dest,), counts(glossary))
+    return BuildResult((dest,), counts(glossary), (earlier.note,) if earlier.note else ())
 
 
 def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:

@@ -24,7 +24,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     earlier = anki_history.past(settings.sources, settings.text("since"))
     text = anki_history.changes(glossary, earlier)
     if text is None:
-        return BuildResult(())
+        return BuildResult((), notes=(earlier.note,) if earlier.note else ())
     dest = out_dir / CHANGES
     write_bytes(dest, text.encode("utf-8"))
     return BuildResult((dest,))
