@@ -21,7 +21,16 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
 from dlexport.targets import slides
-from dlexport.targets.slide_plan import TEXT, slide_plan, text_width, wrap
+from dlexport.targets.slide_plan import (
+    DEFAULT_GEOMETRY,
+    TEXT,
+    OverlapError,
+    boxes,
+    overlaps,
+    slide_plan,
+    text_width,
+    wrap,
+)
 from tests.conftest import artifacts_dir, require_tool
 from tests.pdftext import chars as pdf_chars
 from tests.pdftext import letters
@@ -245,6 +254,32 @@ def test_template_restyles_and_bad_template_is_a_usage_error(long_glossary: Glos
         slides.build(long_glossary, deck[1], tmp_path / "b", Settings(EPOCH, tmp_path / "bad.pptx"))
 
 
+def test_plan_knows_every_box_and_none_overlap(long_glossary: Glossary, deck: tuple[Path, Assets]) -> None:
+    plans = slide_plan(long_glossary, deck[1], EPOCH)
+    for plan in plans:
+        named = boxes(plan, DEFAULT_GEOMETRY)
+        names = [n.split(" ")[0] for n, _ in named]
+        assert names.count("title") == 1 and names.count("picture") == len(plan.pictures)
+        assert ("footer" in names and "slide" in names) == plan.footer
+        assert overlaps(named, DEFAULT_GEOMETRY.size) == [], plan.title
+
+
+def test_overlaps_finds_intersections_and_boxes_off_the_slide() -> None:
+    named = [("a", (0, 0, 100, 100)), ("b", (100, 0, 50, 50)), ("c", (149, 49, 10, 10)), ("d", (-1, 900, 5, 5))]
+    assert overlaps(named, (1000, 1000)) == ["d leaves the slide", "b overlaps c"]
+
+
+def test_a_template_whose_footer_covers_the_body_fails_naming_the_slide(long_glossary: Glossary,
+                                                                       deck: tuple[Path, Assets],
+                                                                       tmp_path: Path) -> None:
+    template = slides.open_template(None)
+    footer = next(ph for ph in template.slide_layouts[1].placeholders if ph.placeholder_format.idx == 11)
+    footer.top = Emu(2000000)
+    template.save(str(tmp_path / "footer-up.pptx"))
+    with pytest.raises(OverlapError, match=r"^slide 2 \(목차\): body overlaps footer"):
+        slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, tmp_path / "footer-up.pptx"))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.sampled_from("가나다 abcW→. "), max_size=80), st.integers(60, 400))
 def test_wrap_lines_fit_and_keep_text(text: str, width: int) -> None:
@@ -285,6 +320,24 @@ def test_render_keeps_every_character_inside_its_shape(rendered: tuple[Path, Any
                 expected = letters(shape.text_frame.text, upper=True)
                 missing = expected - inside
                 assert not missing, (number, shape.name, "".join(missing.elements())[:40])
+
+
+def test_render_draws_no_text_over_a_picture(rendered: tuple[Path, Any]) -> None:
+    """Pictures (pdfplumber's image boxes) stay on the page and clear of every character: title, footer, body."""
+    pdf = rendered[0]
+    tol = 1.0
+    seen = 0
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            chars = pdf_chars(page)
+            for image in page.images:
+                seen += 1
+                x0, x1, top, bottom = image["x0"], image["x1"], image["top"], image["bottom"]
+                assert -tol <= x0 and x1 <= page.width + tol and -tol <= top and bottom <= page.height + tol, number
+                over = [c.text for c in chars if c.x0 < x1 - tol and x0 + tol < c.x1
+                        and c.top < bottom - tol and top + tol < c.bottom]
+                assert not over, (number, "".join(over)[:40])
+    assert seen >= 3
 
 
 def test_render_shows_a_picture_on_every_term_slide(rendered: tuple[Path, Any], long_glossary: Glossary,

@@ -16,6 +16,7 @@ from types import MappingProxyType
 import jinja2
 from PIL import ImageFont
 
+from dlexport.errors import UsageError
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Glossary, Section, Term
 
@@ -130,6 +131,8 @@ class Geometry:
     section_title: Rect
     section_body: Rect
     footer: Rect = field(default=(0, 0, 0, 0))
+    number: Rect = field(default=(0, 0, 0, 0))  # the slide-number placeholder
+    size: tuple[int, int] = (12192000, 6858000)  # slide width and height
 
 
 # The default python-pptx template widened to 16:9 (x and cx × 4/3), as slides.py makes it.
@@ -138,7 +141,7 @@ DEFAULT_GEOMETRY = Geometry(
     title=(609600, 274638, 10972800, 1143000), body=(609600, 1600200, 10972800, 4525963),
     left=(609600, 1600200, 5384800, 4525963), right=(6197600, 1600200, 5384800, 4525963),
     section_title=(963084, 4406900, 10363200, 1362075), section_body=(963084, 2906713, 10363200, 1500187),
-    footer=(4165600, 6356350, 3860800, 365125),
+    footer=(4165600, 6356350, 3860800, 365125), number=(8737600, 6356350, 2844800, 365125),
 )
 
 
@@ -315,7 +318,7 @@ def place_formulas(formulas: Sequence[tuple[str, str, Asset]], area: Rect) \
         -> tuple[list[Picture], list[TextBox]]:
     """Return formula images stacked in `area`, each under its label."""
     x, y, w, h = area
-    row_h = h // len(formulas)
+    row_h = (h - GAP * (len(formulas) - 1)) // len(formulas)  # rows and the gaps between them fill `area`
     pictures, boxes, rows = [], [], []
     for label, latex, asset in formulas:
         paras = (Para(label, SMALL_SIZE, bullet=False),) if label else ()
@@ -328,7 +331,7 @@ def place_formulas(formulas: Sequence[tuple[str, str, Asset]], area: Rect) \
         if paras:
             boxes.append(TextBox((x, top, w, lab_h), paras))
         pictures.append(Picture(asset, (r[0], top + lab_h + GAP, r[2], r[3]), descr))
-        top += lab_h + GAP + r[3] + 2 * GAP
+        top += lab_h + GAP + r[3] + GAP
     return pictures, boxes
 
 
@@ -455,6 +458,59 @@ def cover(glossary: Glossary, epoch: int, geo: Geometry) -> SlidePlan:
                      body, footer=False)
 
 
+class OverlapError(UsageError):
+    """Two boxes of a planned slide intersect, or one leaves the slide (a template or a planning bug)."""
+
+
+def _frames(plan: SlidePlan, geo: Geometry) -> tuple[Rect, Rect | None]:
+    """Return the title placeholder and the body placeholder (None: no body) of the plan's layout."""
+    return {
+        "cover": (geo.cover_title, geo.cover_body),
+        "content": (geo.title, geo.body),
+        "two": (geo.title, geo.left),
+        "section": (geo.section_title, geo.section_body),
+    }.get(plan.layout, (geo.title, None))
+
+
+def boxes(plan: SlidePlan, geo: Geometry) -> list[tuple[str, Rect]]:
+    """Return every box the slide shows, named: title, body text, pictures, text boxes, footer, number.
+
+    The body counts as tall as its text (formulas may sit under the key points in the same column).
+    """
+    title, frame = _frames(plan, geo)
+    out = [("title", title)]
+    if plan.body and frame is not None:
+        out.append(("body", (*frame[:3], min(frame[3], _box_height(plan.body, frame)))))
+    out += [(f"picture {i} ({p.asset.path.name})", p.rect) for i, p in enumerate(plan.pictures, 1)]
+    out += [(f"text box {i} ({b.paras[0].text[:20] if b.paras else ''})", b.rect)
+            for i, b in enumerate(plan.boxes, 1)]
+    if plan.footer:
+        out += [("footer", geo.footer), ("slide number", geo.number)]
+    return [(name, r) for name, r in out if r[2] > 0 and r[3] > 0]
+
+
+def _intersect(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def overlaps(named: Sequence[tuple[str, Rect]], size: tuple[int, int]) -> list[str]:
+    """Return what is wrong with a slide's boxes: each pair that intersects and each box off the slide."""
+    problems = [f"{name} leaves the slide" for name, (x, y, w, h) in named
+                if x < 0 or y < 0 or x + w > size[0] or y + h > size[1]]
+    for i, (name, a) in enumerate(named):
+        problems += [f"{name} overlaps {other}" for other, b in named[i + 1:] if _intersect(a, b)]
+    return problems
+
+
+def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
+    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide."""
+    for number, plan in enumerate(plans, 1):
+        problems = overlaps(boxes(plan, geo), geo.size)
+        if problems:
+            raise OverlapError(f"slide {number} ({plan.title}): {'; '.join(problems)} — the template's "
+                               "placeholders (title, content, footer) must not overlap")
+
+
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
                geo: Geometry = DEFAULT_GEOMETRY) -> list[SlidePlan]:
     """Return every slide of the lecture deck, in order."""
@@ -477,4 +533,5 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
         slides += _text_slides("references", TEXT["references"], refs, geo)
+    check(slides, geo)
     return slides

@@ -90,10 +90,10 @@ def open_template(template: Path | None) -> Any:
     return prs
 
 
-def _rects(prs: Any, name: str) -> tuple[Rect, list[Rect], Rect]:
-    """Return the title, content (left to right) and footer rectangles of one layout."""
+def _rects(prs: Any, name: str) -> tuple[Rect, list[Rect], Rect, Rect]:
+    """Return the title, content (left to right), footer and slide-number rectangles of one layout."""
     layout = prs.slide_layouts[LAYOUTS[name]]
-    title, bodies, footer = None, [], (0, 0, 0, 0)
+    title, bodies, footer, number = None, [], (0, 0, 0, 0), (0, 0, 0, 0)
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
         rect = (int(ph.left), int(ph.top), int(ph.width), int(ph.height))
@@ -101,23 +101,25 @@ def _rects(prs: Any, name: str) -> tuple[Rect, list[Rect], Rect]:
             title = rect
         elif kind == PP_PLACEHOLDER.FOOTER:
             footer = rect
+        elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+            number = rect
         elif kind not in _SKIP:
             bodies.append(rect)
     if title is None:
         raise UsageError(f"template layout {LAYOUTS[name]} ({layout.name}) has no title placeholder")
-    return title, sorted(bodies), footer
+    return title, sorted(bodies), footer, number
 
 
 def geometry_of(prs: Any) -> Geometry:
-    """Return where the template's layouts put titles and content, for the plan to fit text into."""
-    cover, cover_bodies, _ = _rects(prs, "cover")
-    title, bodies, footer = _rects(prs, "content")
-    _, two, _ = _rects(prs, "two")
-    section, section_bodies, _ = _rects(prs, "section")
+    """Return where the template's layouts put titles, content, footer and slide number, and the slide size."""
+    cover, cover_bodies, _, _ = _rects(prs, "cover")
+    title, bodies, footer, number = _rects(prs, "content")
+    _, two, _, _ = _rects(prs, "two")
+    section, section_bodies, _, _ = _rects(prs, "section")
     if not (cover_bodies and bodies and section_bodies and len(two) >= 2):
         raise UsageError("template layouts 0-3 need: subtitle; content; text; two contents (see docs)")
     return Geometry(cover, cover_bodies[0], title, bodies[0], two[0], two[1], section, section_bodies[0],
-                    footer)
+                    footer, number, (int(prs.slide_width), int(prs.slide_height)))
 
 
 def count(glossary: Glossary, assets: Assets, settings: Settings | None = None) -> int:
