@@ -12,7 +12,6 @@ import pdfplumber
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib import mathtext
 from PIL import Image, ImageDraw
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -20,12 +19,17 @@ from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
+from dlexport.render import FORMULA, render_image
 from dlexport.targets import slides
 from dlexport.targets.slide_plan import (
     DEFAULT_GEOMETRY,
+    FORMULA_DPI,
+    FORMULA_PT,
+    MATH_FLOOR,
     TEXT,
     OverlapError,
     boxes,
+    deck_scale,
     overlaps,
     slide_plan,
     text_width,
@@ -72,7 +76,7 @@ def make_assets(glossary: Glossary, folder: Path) -> Assets:
         figures[f.id] = Asset(folder / f"{f.id}.png", w, h, f.alt, f.caption)
     for j, formula in enumerate(x for t in glossary.terms for x in t.formulas):
         path = folder / f"formula-{j}.png"
-        mathtext.math_to_image(f"${formula.latex}$", path, dpi=200, format="png")
+        path.write_bytes(render_image(FORMULA, {"latex": formula.latex}))  # as the pipeline draws them
         with Image.open(path) as image:
             formulas[formula.latex] = Asset(path, image.width, image.height, formula.latex, formula.label)
     return Assets(figures, formulas)
@@ -144,7 +148,7 @@ def test_plan_has_lecture_order(long_glossary: Glossary, deck: tuple[Path, Asset
     for term in long_glossary.terms:
         own = [p for p in plans if p.term_id == term.id]
         assert own and own[0].title == term.title, term.id
-        assert bool(own[0].pictures) == bool(term.figures or term.formulas), term.id
+        assert any(p.pictures for p in own) == bool(term.figures or term.formulas), term.id
     assert slides.count(long_glossary, deck[1], Settings(epoch=EPOCH)) == len(plans)
 
 
@@ -280,6 +284,46 @@ def test_a_template_whose_footer_covers_the_body_fails_naming_the_slide(long_glo
         slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, tmp_path / "footer-up.pptx"))
 
 
+def formula_points(prs: Any, formula_pngs: set[bytes]) -> list[float]:
+    """Return the point size each formula picture of the deck is set at (its image is 22 pt at 200 dpi)."""
+    out = []
+    for pic in (sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13):
+        if pic.image.blob in formula_pngs:
+            emu_per_px = pic.width / pic.image.size[0]
+            assert abs(pic.height / pic.image.size[1] - emu_per_px) < 0.01 * emu_per_px  # never stretched
+            out.append(FORMULA_PT * emu_per_px / (914400 / FORMULA_DPI))
+    return out
+
+
+def test_every_formula_is_set_at_one_size_of_at_least_18_pt(prs: Any, deck: tuple[Path, Assets],
+                                                               seed_deck: Path) -> None:
+    fixture = formula_points(prs, {a.path.read_bytes() for a in deck[1].formulas.values()})
+    seed_pngs = {p.read_bytes() for p in (seed_deck.parent / "figures").glob("formula-*.png")}
+    seed = formula_points(Presentation(str(seed_deck)), seed_pngs)
+    assert len(fixture) >= len(deck[1].formulas) and len(seed) >= len(seed_pngs) > 50
+    for sizes in (fixture, seed):
+        assert min(sizes) >= MATH_FLOOR and max(sizes) <= 1.1 * min(sizes), (min(sizes), max(sizes))
+
+
+def test_formula_images_are_drawn_at_the_size_the_plan_assumes() -> None:
+    import inspect
+
+    from dlexport.diagrams import plots, style
+
+    assert inspect.signature(plots.formula).parameters["fontsize"].default == FORMULA_PT
+    assert style.DPI == FORMULA_DPI
+
+
+def test_a_formula_too_wide_even_at_the_floor_is_a_clear_error(tmp_path: Path) -> None:
+    wide = Asset(tmp_path / "f.png", 40_000, 100, r"a + b + \cdots", "")
+    with pytest.raises(UsageError, match=r"too wide .* two formulas"):
+        deck_scale(Assets({}, {wide.alt: wide}), DEFAULT_GEOMETRY)
+    shrunk = Asset(tmp_path / "g.png", 2600, 100, "a", "")  # fits the body only below 24 pt
+    scale = deck_scale(Assets({}, {"a": shrunk}), DEFAULT_GEOMETRY)
+    assert MATH_FLOOR <= FORMULA_PT * scale / (914400 / FORMULA_DPI) < 24
+    assert 2600 * scale <= DEFAULT_GEOMETRY.body[2]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.sampled_from("가나다 abcW→. "), max_size=80), st.integers(60, 400))
 def test_wrap_lines_fit_and_keep_text(text: str, width: int) -> None:
@@ -340,18 +384,21 @@ def test_render_draws_no_text_over_a_picture(rendered: tuple[Path, Any]) -> None
     assert seen >= 3
 
 
-def test_render_shows_a_picture_on_every_term_slide(rendered: tuple[Path, Any], long_glossary: Glossary,
-                                                    seed_glossary: Glossary) -> None:
+def test_render_shows_the_pictures_of_every_pictured_term(rendered: tuple[Path, Any], long_glossary: Glossary,
+                                                          seed_glossary: Glossary) -> None:
+    """Each term with figures or formulas shows a picture on one of its slides (wide formulas get their own)."""
     pdf, prs = rendered
     terms = long_glossary.terms + seed_glossary.terms
     pictured = {t.title for t in terms if t.figures or t.formulas}
     term_titles = pictured - {t.title for t in terms if not (t.figures or t.formulas)}  # a shared title is ambiguous
-    shown = [s for s in prs.slides if s.shapes.title.text_frame.text in term_titles]
-    assert len(shown) >= 3
     with pdfplumber.open(pdf) as doc:
+        images: dict[str, int] = {}
         for slide, page in zip(prs.slides, doc.pages, strict=True):
-            if slide.shapes.title.text_frame.text in term_titles:
-                assert page.images, slide.shapes.title.text_frame.text
+            title = slide.shapes.title.text_frame.text
+            for name in (t for t in term_titles if title == t or title.startswith(f"{t} ")):
+                images[name] = images.get(name, 0) + len(page.images)
+    assert len(images) >= 3
+    assert all(images.values()), [t for t, n in images.items() if not n]
 
 
 def test_a_paragraph_taller_than_a_page_is_split_without_changing_its_text() -> None:

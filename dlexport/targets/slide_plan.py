@@ -69,8 +69,14 @@ NUMBER_INDENT = 457200
 BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
 TITLE_SIZES = (36, 34, 32, 30, 28)
 COVER_SIZES = (44, 40, 36, 32)
-FORMULA_MAX_HEIGHT = 640080  # 0.7 in: a formula image is never blown up past lecture size
-FORMULA_ROW = 1005840  # 1.1 in: the least room one formula and its label need
+EMU_PER_INCH = 914400
+FORMULA_DPI, FORMULA_PT = 200, 22.0  # formula PNGs: mathtext at 22 pt, 200 dpi (diagrams.plots.formula)
+MATH_SIZE, MATH_FLOOR = BODY_SIZE, 18  # formulas are set like body text, never below 18 pt
+
+
+def formula_scale(math_size: float = MATH_SIZE) -> float:
+    """Return the EMU per formula-image pixel that sets formulas at `math_size` points."""
+    return EMU_PER_INCH / FORMULA_DPI * math_size / FORMULA_PT
 GAP = 91440
 
 
@@ -314,25 +320,66 @@ def place_figure(asset: Asset, area: Rect) -> tuple[Picture, TextBox]:
     return picture, TextBox((x, top + cy + GAP, w, cap_h), paras)
 
 
-def place_formulas(formulas: Sequence[tuple[str, str, Asset]], area: Rect) \
-        -> tuple[list[Picture], list[TextBox]]:
-    """Return formula images stacked in `area`, each under its label."""
+Formula = tuple[str, str, Asset]  # label, LaTeX, image
+
+
+def formula_size(asset: Asset, scale: float) -> tuple[int, int]:
+    """Return the placed width and height of a formula image: fixed scale, never fitted to a box."""
+    return round(asset.width * scale), round(asset.height * scale)
+
+
+def _formula_row(formula: Formula, width: int, scale: float) -> tuple[tuple[Para, ...], int, int]:
+    """Return a formula's label paragraphs, the label's height and the whole row's height."""
+    paras = (Para(formula[0], SMALL_SIZE, bullet=False),) if formula[0] else ()
+    lab_h = _box_height(paras, (0, 0, width, 0)) if paras else 0
+    return paras, lab_h, lab_h + GAP + formula_size(formula[2], scale)[1]
+
+
+def stack_height(formulas: Sequence[Formula], width: int, scale: float) -> int:
+    """Return the height a stack of formulas (labels, pictures, gaps) takes in a column `width` wide."""
+    return sum(_formula_row(f, width, scale)[2] for f in formulas) + GAP * (len(formulas) - 1)
+
+
+def pack_formulas(formulas: Sequence[Formula], area: Rect, scale: float) -> list[list[Formula]]:
+    """Return the formulas in stacks that each fit `area`'s height (one formula per stack at least)."""
+    stacks: list[list[Formula]] = []
+    for f in formulas:
+        if stacks and stack_height([*stacks[-1], f], area[2], scale) <= area[3]:
+            stacks[-1].append(f)
+        else:
+            stacks.append([f])
+    return stacks
+
+
+def place_formulas(formulas: Sequence[Formula], area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
+    """Return formula images at the deck's one scale, stacked and centred in `area`, each under its label."""
     x, y, w, h = area
-    row_h = (h - GAP * (len(formulas) - 1)) // len(formulas)  # rows and the gaps between them fill `area`
-    pictures, boxes, rows = [], [], []
+    pictures, boxes = [], []
+    top = y + max(0, (h - stack_height(formulas, w, scale)) // 2)
     for label, latex, asset in formulas:
-        paras = (Para(label, SMALL_SIZE, bullet=False),) if label else ()
-        lab_h = _box_height(paras, area) if paras else 0
-        rect = fit_picture(asset, (x, 0, w, row_h - lab_h - GAP), FORMULA_MAX_HEIGHT)
-        rows.append((paras, lab_h, rect, f"{label}: {latex}" if label else latex, asset))
-    total = sum(lab_h + GAP + r[3] for _, lab_h, r, _, _ in rows) + GAP * (len(rows) - 1)
-    top = y + max(0, (h - total) // 2)
-    for paras, lab_h, r, descr, asset in rows:
+        paras, lab_h, row_h = _formula_row((label, latex, asset), w, scale)
+        cx, cy = formula_size(asset, scale)
         if paras:
             boxes.append(TextBox((x, top, w, lab_h), paras))
-        pictures.append(Picture(asset, (r[0], top + lab_h + GAP, r[2], r[3]), descr))
-        top += lab_h + GAP + r[3] + GAP
+        pictures.append(Picture(asset, (x + (w - cx) // 2, top + lab_h + GAP, cx, cy),
+                                f"{label}: {latex}" if label else latex))
+        top += row_h + GAP
     return pictures, boxes
+
+
+def deck_scale(assets: Assets, geo: Geometry) -> float:
+    """Return the one formula scale of the deck: body-text size, less only if the widest formula needs it.
+
+    Raises UsageError when a formula is wider than the content area even at the 18 pt floor.
+    """
+    widest = max(assets.formulas.values(), key=lambda a: a.width, default=None)
+    if widest is None:
+        return formula_scale()
+    scale = min(formula_scale(), geo.body[2] / widest.width)
+    if scale < formula_scale(MATH_FLOOR):
+        raise UsageError(f"formula `{widest.alt}` is too wide for the slide even at {MATH_FLOOR} pt: "
+                         "write it as two formulas in its term's `formulas:`")
+    return scale
 
 
 def _continued(title: str, i: int) -> str:
@@ -351,13 +398,13 @@ def term_notes(titles: Mapping[str, str], term: Term) -> str:
     return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
 
 
-def _place(item: tuple[str, object], area: Rect) -> tuple[list[Picture], list[TextBox]]:
-    kind, value = item
-    if kind == "figure":
-        assert isinstance(value, Asset)
-        picture, caption = place_figure(value, area)
+def _place(item: Asset | list[Formula] | None, area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
+    if item is None:
+        return [], []
+    if isinstance(item, Asset):
+        picture, caption = place_figure(item, area)
         return [picture], [caption]
-    return place_formulas(value, area)  # type: ignore[arg-type]
+    return place_formulas(item, area, scale)
 
 
 def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para, ...]]:
@@ -372,39 +419,49 @@ def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para
     return pages
 
 
-def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry) -> list[SlidePlan]:
-    """Return the slides of one term: key points beside its figures, formulas under them, continued."""
+def _under(pages: Sequence[tuple[Para, ...]], formulas: Sequence[Formula], geo: Geometry, scale: float) \
+        -> Rect | None:
+    """Return the room under the last key points of the left column when all formulas fit there."""
+    if not (pages and formulas):
+        return None
+    x, y, w, h = geo.left
+    used = _box_height(pages[-1], geo.left) + GAP
+    fits_width = all(formula_size(f[2], scale)[0] <= w for f in formulas)
+    return (x, y + used, w, h - used) if fits_width and stack_height(formulas, w, scale) <= h - used else None
+
+
+def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
+                scale: float | None = None) -> list[SlidePlan]:
+    """Return the slides of one term: key points beside its figures, formulas beside, under or after them.
+
+    Formulas keep the deck's one scale: a stack too wide for the right column goes on slides of its own.
+    """
+    scale = formula_scale() if scale is None else scale
     figures = [assets.figures[f.id] for f in term.figures]
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
-    notes = term_notes(titles, term)
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
-    pages = _pages(paras, len(figures) + bool(formulas), geo)
-    under: tuple[int, Rect] | None = None  # formulas below the last key points, if they fit there
-    if figures and formulas and pages:
-        x, y, w, h = geo.left
-        used = _box_height(pages[-1], geo.left) + GAP
-        if h - used >= len(formulas) * FORMULA_ROW:
-            under = (len(pages) - 1, (x, y + used, w, h - used))
-    items: list[tuple[str, object]] = [("figure", a) for a in figures]
-    if under is None:
-        per = max(1, geo.right[3] // FORMULA_ROW)
-        items += [("formulas", formulas[i:i + per]) for i in range(0, len(formulas), per)]
+    narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
+    stacks = pack_formulas(formulas, geo.right if narrow else geo.body, scale) if formulas else []
+    pages = _pages(paras, len(figures) + (len(stacks) if narrow else 0), geo)
+    under = _under(pages, formulas, geo, scale) if len(pages) <= len(figures) else None  # last page has a figure
+    items: list[Asset | list[Formula] | None] = list(figures)
+    if under is None and stacks:
+        items += [] if narrow else [None] * max(0, len(pages) - len(items))
+        items += stacks
     slides = []
     for i in range(max(len(pages), len(items), 1)):
         body = pages[i] if i < len(pages) else ()
+        item = items[i] if i < len(items) else None
         title = _continued(term.title, i)
-        if i < len(items) and items[i][0] == "formulas" and not body and i:
+        if isinstance(item, list) and not body and i:
             title = f"{term.title} — {TEXT['formulas']}"
-        pictures: list[Picture] = []
-        boxes: list[TextBox] = []
-        if i < len(items):
-            pictures, boxes = _place(items[i], geo.right if body else geo.body)
-        if under is not None and under[0] == i:
-            more = place_formulas(formulas, under[1])
+        pictures, boxes = _place(item, geo.right if body else geo.body, scale)
+        if under is not None and i == len(pages) - 1:
+            more = place_formulas(formulas, under, scale)
             pictures, boxes = pictures + more[0], boxes + more[1]
         layout = "two" if body and pictures else "content" if body else "title_only"
         slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
-                                tuple(boxes), notes, term_id=term.id))
+                                tuple(boxes), term_notes(titles, term), term_id=term.id))
     return slides
 
 
@@ -521,12 +578,13 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
     slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
     titles = {t.id: t.title for t in glossary.terms}
+    scale = deck_scale(assets, geo)
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
         slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
         for t in s.terms:
-            slides += term_slides(titles, t, assets, geo)
+            slides += term_slides(titles, t, assets, geo, scale)
         if s.terms:
             slides += review_slides(s, geo)
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
