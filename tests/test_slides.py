@@ -21,6 +21,7 @@ from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
 from dlexport.render import FORMULA, render_image
 from dlexport.targets import slides
+from dlexport.targets.math_speech import speak
 from dlexport.targets.slide_plan import (
     DEFAULT_GEOMETRY,
     FORMULA_DPI,
@@ -172,6 +173,35 @@ def test_term_notes_teach_alone(prs: Any, long_glossary: Glossary) -> None:
             assert known.get(rel, rel) in notes
 
 
+def test_formula_alt_text_is_spoken_korean_and_notes_hold_the_latex(prs: Any, long_glossary: Glossary,
+                                                                    seed_glossary: Glossary) -> None:
+    for term in long_glossary.terms + seed_glossary.terms:
+        for f in term.formulas:
+            spoken = speak(f.latex)
+            assert spoken and not set(spoken) & set("\\{}"), (term.id, f.latex, spoken)
+            assert any("가" <= ch <= "힣" for ch in spoken) or len(f.latex) < 12, (f.latex, spoken)
+    latex = {t.title: [f.latex for f in t.formulas] for t in long_glossary.terms}
+    seen = 0
+    for slide in prs.slides:
+        pics = [sh for sh in slide.shapes if sh.shape_type == 13]
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        for formula in latex.get(slide.shapes.title.text_frame.text.split(" (계속)")[0].split(" — ")[0], []):
+            assert formula in notes
+            seen += 1
+        for pic in pics:
+            assert not set(pic._element.nvPicPr.cNvPr.get("descr", "")) & set("\\{}")
+    assert seen
+
+
+def test_spoken_forms() -> None:
+    assert speak(r"\sigma^{\prime}(x) = \sigma(x)\,(1 - \sigma(x)) \leq \frac{1}{4}") == \
+        "σ 프라임 x 는 σ x 곱하기 1 빼기 σ x 이하 4분의 1"
+    assert speak(r"\frac{\partial L}{\partial W} = \sum_{t=1}^{T} L_t") == \
+        "L 을 W 로 편미분 는 t 는 1 부터 T 까지 합 L t"
+    assert speak(r"D^{*}_{G}(x) = \dfrac{p}{q}") == "D 스타 G x 는 q분의 p"
+    assert speak(r"h^{(l)} = \sqrt{x^2 + e^{-x}}") == "h 위첨자 l 는 루트 x 제곱 더하기 e 의 마이너스 x 제곱"
+
+
 def test_review_answers_in_notes(prs: Any, long_glossary: Glossary) -> None:
     review = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(TEXT["review"][:4])]
     assert len(review) == len(long_glossary.sections)
@@ -181,7 +211,7 @@ def test_review_answers_in_notes(prs: Any, long_glossary: Glossary) -> None:
 
 
 def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path, Assets]) -> None:
-    alts = {a.alt for a in deck[1].figures.values()} | set(deck[1].formulas)
+    alts = {a.alt for a in deck[1].figures.values()} | {speak(latex) for latex in deck[1].formulas}
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     assert len(pictures) >= len(deck[1].figures) + len(deck[1].formulas)
     for pic in pictures:

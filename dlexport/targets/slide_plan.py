@@ -19,6 +19,7 @@ from PIL import ImageFont
 from dlexport.errors import UsageError
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Glossary, Section, Term
+from dlexport.targets.math_speech import speak
 
 TEXT: Mapping[str, str] = MappingProxyType({
     "agenda": "목차",
@@ -44,6 +45,13 @@ TERM_NOTES = _JINJA.from_string("""\
 {% if related %}
 
 관련 용어: {{ related | join(", ") }}
+{% endif %}
+{% if term.formulas %}
+
+수식 (LaTeX):
+{% for f in term.formulas %}
+- {{ f.label ~ ": " if f.label }}{{ f.latex }}
+{% endfor %}
 {% endif %}
 {% if term.references %}
 
@@ -362,7 +370,7 @@ def place_formulas(formulas: Sequence[Formula], area: Rect, scale: float) -> tup
         if paras:
             boxes.append(TextBox((x, top, w, lab_h), paras))
         pictures.append(Picture(asset, (x + (w - cx) // 2, top + lab_h + GAP, cx, cy),
-                                f"{label}: {latex}" if label else latex))
+                                f"{label}: {speak(latex)}" if label else speak(latex)))
         top += row_h + GAP
     return pictures, boxes
 
@@ -393,7 +401,7 @@ def _plain(text: str) -> str:
 
 
 def term_notes(titles: Mapping[str, str], term: Term) -> str:
-    """Return the speaker notes of a term: definition, summary, related terms (by title) and references."""
+    """Return a term's speaker notes: definition, summary, related terms (by title), formulas' LaTeX, references."""
     related = [titles.get(r, r) for r in term.related]
     return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
 
