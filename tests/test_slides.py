@@ -27,6 +27,7 @@ from dlexport.targets.slide_plan import (
     FORMULA_DPI,
     FORMULA_PT,
     MATH_FLOOR,
+    REVIEW_PER_TERM,
     TEXT,
     OverlapError,
     boxes,
@@ -202,12 +203,23 @@ def test_spoken_forms() -> None:
     assert speak(r"h^{(l)} = \sqrt{x^2 + e^{-x}}") == "h 위첨자 l 는 루트 x 제곱 더하기 e 의 마이너스 x 제곱"
 
 
-def test_review_answers_in_notes(prs: Any, long_glossary: Glossary) -> None:
+def test_review_asks_cloze_facts_in_lecture_order_with_answers_in_notes(prs: Any,
+                                                                          long_glossary: Glossary) -> None:
     review = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(TEXT["review"][:4])]
-    assert len(review) == len(long_glossary.sections)
+    assert len(review) >= len(long_glossary.sections)
+    shown = "\n".join(sh.text_frame.text for s in review for sh in s.placeholders if sh.placeholder_format.idx == 1)
     notes = "\n".join(s.notes_slide.notes_text_frame.text for s in review)
+    assert "무엇이며" not in shown and "[[" not in shown
+    positions = []
     for term in long_glossary.terms:
-        assert term.summary in notes
+        facts = term.cloze[:REVIEW_PER_TERM]
+        for fact in facts:
+            before, hidden = fact.split("[[")[0], fact.split("[[")[1].split("]]")[0]
+            positions.append(shown.index(" ".join(f"{before}{TEXT['blank']}".split())))
+            assert hidden in notes and hidden not in shown.replace(" ".join(term.title.split()), "")
+        if not facts:
+            assert term.title in notes
+    assert positions and positions == sorted(positions)
 
 
 def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path, Assets]) -> None:

@@ -7,6 +7,7 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,9 +30,8 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "date": "{y}년 {m}월 {d}일",
     "formulas": "수식",
     "review": "복습 질문 — {section}",
-    "question": "{name}{particle} 무엇이며, 왜 중요한가?",
-    "particle_batchim": "이란",
-    "particle_vowel": "란",
+    "blank": "＿＿＿＿",
+    "which_term": "다음 설명에 해당하는 용어는? {summary}",
     "answers": "정답",
     "references": "참고 문헌",
 })
@@ -62,9 +62,10 @@ TERM_NOTES = _JINJA.from_string("""\
 {% endif %}""")
 REVIEW_NOTES = _JINJA.from_string("""\
 {{ heading }}
-{% for n, term in answers %}
-{{ n }}. {{ term.title }}: {{ term.summary }}
+{% for n, answer, term in answers %}
+{{ n }}. {{ answer }} — {{ term.title }}
 {% endfor %}""")
+REVIEW_PER_TERM = 2  # questions per term on the review slides
 
 EMU_PER_PT = 12700
 Rect = tuple[int, int, int, int]  # x, y, cx, cy in EMU
@@ -481,26 +482,28 @@ def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
             for i, page in enumerate(pages)]
 
 
-def _particle(word: str) -> str:
-    last = word.rstrip()[-1:]
-    if "가" <= last <= "힣":
-        return TEXT["particle_batchim"] if (ord(last) - 0xAC00) % 28 else TEXT["particle_vowel"]
-    return f"({TEXT['particle_batchim'][0]}){TEXT['particle_vowel']}"
+_HIDDEN = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)  # a cloze fact's hidden part, as the Anki target reads it
 
 
-def question(term: Term) -> str:
-    """Return the review question asked about a term."""
-    name = f"{term.ko}({term.abbr or term.en})" if term.abbr or term.en else term.ko
-    return TEXT["question"].format(name=name, particle=_particle(term.ko))
+def review_items(term: Term) -> list[tuple[str, str]]:
+    """Return a term's review questions with their answers: its first cloze facts with the hidden part blanked.
+
+    A term without cloze facts is asked for by its summary (its own name blanked out).
+    """
+    facts = [" ".join(f.split()) for f in term.cloze[:REVIEW_PER_TERM]]
+    if not facts:
+        summary = " ".join(term.summary.split()).replace(term.ko, TEXT["blank"])
+        return [(TEXT["which_term"].format(summary=summary), term.title)]
+    return [(_HIDDEN.sub(TEXT["blank"], f), " / ".join(_HIDDEN.findall(f))) for f in facts]
 
 
 def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
-    """Return the review slides of a section: one question per term, answers in the notes."""
-    paras = [Para(question(t), BODY_SIZE, number=n) for n, t in enumerate(section.terms, 1)]
+    """Return the review slides of a section: a few fill-in questions per term in lecture order, answers in notes."""
+    items = [(question, answer, t) for t in section.terms for question, answer in review_items(t)]
+    paras = [Para(q, BODY_SIZE, number=n) for n, (q, _, _) in enumerate(items, 1)]
     pages = paginate(paras, geo.body)
-    by_number = dict(enumerate(section.terms, 1))
     notes = [REVIEW_NOTES.render(heading=TEXT["answers"],
-                                 answers=[(p.number, by_number[p.number]) for p in page if p.number]).strip()
+                                 answers=[(p.number, *items[p.number - 1][1:]) for p in page if p.number]).strip()
              for page in pages]
     title = TEXT["review"].format(section=f"{section.ko} ({section.en})")
     return _text_slides("review", title, paras, geo, notes)
