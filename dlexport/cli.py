@@ -47,7 +47,8 @@ def parser() -> argparse.ArgumentParser:
                        help="PowerPoint file whose layouts the slides use (see README)")
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
-        loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
+        loud.add_argument("--verbose", "-v", action="store_true",
+                          help="say which slide layouts were chosen; add a traceback to file-system errors")
     return p
 
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.template is not None and not args.template.is_file():
             raise UsageError(f"--template {args.template}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       template=args.template, quiet=args.quiet)
+                       template=args.template, quiet=args.quiet, verbose=args.verbose)
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

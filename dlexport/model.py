@@ -137,3 +137,4 @@ class Settings:
 
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
     template: Path | None = None  # --template for slides
+    verbose: bool = False  # --verbose: targets may say what they chose (e.g. the slide layouts)

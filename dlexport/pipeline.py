@@ -42,6 +42,7 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     jobs: int | None = None
     template: Path | None = None
     quiet: bool = False
+    verbose: bool = False
 
 
 class Stage:
@@ -155,7 +156,7 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, template=opts.template)
+    settings = Settings(epoch=epoch, template=opts.template, verbose=opts.verbose)
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
 

@@ -388,7 +388,11 @@ def test_render_has_one_page_per_slide_and_hangul_in_cjk_font(rendered: tuple[Pa
 
 
 def test_render_keeps_every_character_inside_its_shape(rendered: tuple[Path, Any]) -> None:
-    pdf, prs = rendered
+    assert_every_character_inside_its_shape(*rendered)
+
+
+def assert_every_character_inside_its_shape(pdf: Path, prs: Any) -> None:
+    """Every character LibreOffice drew lies on the page and inside the shape whose text it is."""
     tol = 2.0
     with pdfplumber.open(pdf) as doc:
         for number, (slide, page) in enumerate(zip(prs.slides, doc.pages, strict=True), 1):
@@ -452,3 +456,66 @@ def test_a_paragraph_taller_than_a_page_is_split_without_changing_its_text() -> 
     parts = [p.text for page in pages for p in page]
     assert "".join(parts).replace(" ", "") == text.replace(" ", "")
     assert "x" * 700 in "".join(parts)  # the long word is cut only by line ends, never by spaces
+
+
+# ---- other templates -------------------------------------------------------------------------------------
+
+LIBREOFFICE_TEMPLATES = Path("/usr/lib/libreoffice/share/template/common/presnt")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Convert three of LibreOffice's own Impress templates (.otp) to .pptx, as a user would."""
+    soffice = require_tool("soffice")
+    names = ["Blue_Curve", "Focus", "Vintage"]
+    sources = [LIBREOFFICE_TEMPLATES / f"{n}.otp" for n in names]
+    if not all(p.exists() for p in sources):
+        pytest.skip("LibreOffice's Impress templates are not installed")
+    tmp = tmp_path_factory.mktemp("templates")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless", "--convert-to", "pptx",
+                    "--outdir", str(tmp), *map(str, sources)], env={**os.environ, "HOME": str(tmp / "home")},
+                   capture_output=True, timeout=300, check=False)
+    out = {n: tmp / f"{n}.pptx" for n in names}
+    assert all(p.exists() for p in out.values()), "LibreOffice converted no template"
+    return out
+
+
+def four_by_three(tmp: Path) -> Path:
+    """Return python-pptx's default template as is: 4:3, Office's layout order."""
+    path = tmp / "four-by-three.pptx"
+    Presentation().save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("name", ["Blue_Curve", "Focus", "Vintage", "4:3"])
+def test_other_templates_build_and_render_inside_their_boxes(name: str, converted: dict[str, Path],
+                                                            long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    template = four_by_three(tmp_path) if name == "4:3" else converted[name]
+    built = slides.build(long_glossary, deck[1], tmp_path / "out", Settings(EPOCH, template, verbose=True))
+    said = capsys.readouterr().err
+    assert "slides: layout 'Title Slide' for title slide" in said and "for section dividers" in said
+    prs, own = Presentation(str(built)), Presentation(str(template))
+    assert (prs.slide_width, prs.slide_height) == (own.slide_width, own.slide_height)
+    def base(prs: Any) -> list[str]:  # the pages differ with the slide size; the slides they continue don't
+        return list(dict.fromkeys(t.split(f" {TEXT['continued']}")[0].split(f" — {TEXT['formulas']}")[0]
+                                  for t in titles(prs)))
+
+    assert base(prs) == base(Presentation(str(deck[0])))
+    if name == "Focus":
+        assert len(own.slide_masters) >= 2
+    assert_every_character_inside_its_shape(to_pdf(built, tmp_path), prs)
+
+
+def test_a_template_without_a_title_layout_fails_in_one_line(long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                             tmp_path: Path) -> None:
+    template = Presentation()
+    for layout in template.slide_layouts:
+        for ph in list(layout.placeholders):
+            if ph.placeholder_format.type in (1, 3):  # TITLE, CENTER_TITLE
+                ph.element.getparent().remove(ph.element)
+    template.save(str(tmp_path / "untitled.pptx"))
+    with pytest.raises(UsageError, match=r"^template has no slide layout with a title and one content placeholder") \
+            as error:
+        slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, tmp_path / "untitled.pptx"))
+    assert "\n" not in str(error.value)

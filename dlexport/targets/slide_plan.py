@@ -280,7 +280,7 @@ def _join(pieces: Sequence[tuple[str, bool]]) -> str:
 def fit_title(text: str, rect: Rect, sizes: Sequence[int] = TITLE_SIZES) -> int:
     """Return the largest size in `sizes` at which `text` fits on one line, else the one where it wraps in."""
     for size in sizes:
-        if len(wrap(text, _usable(rect)[0], size)) == 1:
+        if len(wrap(text, _usable(rect)[0], size)) == 1 and fits([Para(text, size, bullet=False)], rect):
             return size
     for size in range(sizes[-1], 11, -2):
         if fits([Para(text, size, bullet=False)], rect):
@@ -530,7 +530,7 @@ class OverlapError(UsageError):
     """Two boxes of a planned slide intersect, or one leaves the slide (a template or a planning bug)."""
 
 
-def _frames(plan: SlidePlan, geo: Geometry) -> tuple[Rect, Rect | None]:
+def frames(plan: SlidePlan, geo: Geometry) -> tuple[Rect, Rect | None]:
     """Return the title placeholder and the body placeholder (None: no body) of the plan's layout."""
     return {
         "cover": (geo.cover_title, geo.cover_body),
@@ -545,7 +545,7 @@ def boxes(plan: SlidePlan, geo: Geometry) -> list[tuple[str, Rect]]:
 
     The body counts as tall as its text (formulas may sit under the key points in the same column).
     """
-    title, frame = _frames(plan, geo)
+    title, frame = frames(plan, geo)
     out = [("title", title)]
     if plan.body and frame is not None:
         out.append(("body", (*frame[:3], min(frame[3], _box_height(plan.body, frame)))))
