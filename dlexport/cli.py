@@ -45,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
                        help="processes for rendering figures (default: number of cores)")
         c.add_argument("--template", type=Path, default=None, metavar="PPTX",
                        help="PowerPoint file whose layouts the slides use (see README)")
+        c.add_argument("--split", choices=["sections"], default="",
+                       help="slides: one lecture deck per section instead of one deck")
+        c.add_argument("--pdf", action="store_true",
+                       help="slides: also write the lecture PDF and a notes handout (needs LibreOffice)")
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
         loud.add_argument("--verbose", "-v", action="store_true",
@@ -61,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.template is not None and not args.template.is_file():
             raise UsageError(f"--template {args.template}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       template=args.template, quiet=args.quiet, verbose=args.verbose)
+                       template=args.template, quiet=args.quiet, verbose=args.verbose,
+                       split=args.split, pdf=args.pdf)
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

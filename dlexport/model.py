@@ -138,3 +138,5 @@ class Settings:
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
     template: Path | None = None  # --template for slides
     verbose: bool = False  # --verbose: targets may say what they chose (e.g. the slide layouts)
+    split: str = ""  # --split sections: one lecture deck per section
+    pdf: bool = False  # --pdf: also the lecture PDF and the notes handout (needs LibreOffice)

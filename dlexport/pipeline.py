@@ -43,6 +43,8 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     template: Path | None = None
     quiet: bool = False
     verbose: bool = False
+    split: str = ""  # slides: "sections" = one deck per section
+    pdf: bool = False  # slides: lecture PDF and notes handout too
 
 
 class Stage:
@@ -141,7 +143,8 @@ def run(command: str, opts: Options) -> None:
     epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
     key = ""
     if command == "all":
-        key = manifest.fingerprint(opts.sources, epoch, opts.template, command) if epoch else ""
+        flags = f"{command} split={opts.split} pdf={opts.pdf}"  # the slides' options change the outputs
+        key = manifest.fingerprint(opts.sources, epoch, opts.template, flags) if epoch else ""
         if key and manifest.is_current(opts.out, key, cache / STAMPS):
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
@@ -156,7 +159,7 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, template=opts.template, verbose=opts.verbose)
+    settings = Settings(epoch=epoch, template=opts.template, verbose=opts.verbose, split=opts.split, pdf=opts.pdf)
     with staging(opts.out) as tmp:
         from dlexport.render import contact_sheet, draw_errors, render_assets
 

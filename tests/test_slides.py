@@ -39,7 +39,7 @@ from dlexport.targets.slide_plan import (
 )
 from tests.conftest import artifacts_dir, require_tool
 from tests.pdftext import chars as pdf_chars
-from tests.pdftext import letters
+from tests.pdftext import letters, normalise
 
 EPOCH = 1700000000
 LONG_TOKEN = "초" * 10 + "LongUnbrokenTokenWithoutAnySpaces" * 4
@@ -519,3 +519,91 @@ def test_a_template_without_a_title_layout_fails_in_one_line(long_glossary: Glos
             as error:
         slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, tmp_path / "untitled.pptx"))
     assert "\n" not in str(error.value)
+
+
+# ---- lectures and handouts -------------------------------------------------------------------------------
+
+
+def slide_numbers(prs: Any) -> list[int]:
+    """Return the number each slide's slide-number field shows (0: none)."""
+    out = []
+    for s in prs.slides:
+        fields = [f.find(qn("a:t")).text for f in s.shapes._spTree.iter(qn("a:fld"))]
+        out.append(int(fields[0]) if fields else 0)
+    return out
+
+
+def test_split_sections_writes_one_lecture_per_section(long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                       tmp_path: Path) -> None:
+    settings = Settings(EPOCH, split="sections")
+    paths = slides.build_all(long_glossary, deck[1], tmp_path, settings)
+    sections = [s for s in long_glossary.sections if s.terms]
+    assert [p.name for p in paths] == [f"{long_glossary.name}-{n}-{s.id}.pptx" for n, s in enumerate(sections, 1)]
+    total = 0
+    for n, (path, section) in enumerate(zip(paths, sections, strict=True), 1):
+        prs = Presentation(str(path))
+        shown = titles(prs)
+        total += len(shown)
+        assert shown[0] == long_glossary.title and shown[1] == TEXT["agenda"]
+        assert f"{n}강" in prs.slides[0].placeholders[1].text_frame.text
+        agenda = prs.slides[1].placeholders[1].text_frame.text
+        assert all(t.title in agenda for t in section.terms)
+        assert not any(t.title in agenda for t in long_glossary.terms if t.section != section.id)
+        assert any(t.startswith(TEXT["review"][:4]) for t in shown)
+        if any(t.references for t in section.terms):
+            assert shown[-1] == TEXT["references"]
+        numbers = slide_numbers(prs)
+        assert [k for k in numbers if k] == [i for i, k in enumerate(numbers, 1) if k] and numbers[0] == 0
+    assert slides.count(long_glossary, deck[1], settings) == total
+    long = [s for p in paths for s in Presentation(str(p)).slides
+            if s.shapes.title.text_frame.text == long_term("x").title]
+    assert "퍼셉트론" in long[0].notes_slide.notes_text_frame.text  # a related term's title, not its id
+
+
+def test_pdf_writes_the_lecture_and_a_notes_handout(glossary: Glossary, deck: tuple[Path, Assets],
+                                                    tmp_path: Path) -> None:
+    require_tool("soffice")
+    paths = slides.build_all(glossary, deck[1], tmp_path, Settings(EPOCH, pdf=True))
+    assert [p.name for p in paths] == [f"{glossary.name}{s}" for s in (".pptx", ".pdf", "-notes.pdf")]
+    prs = Presentation(str(paths[0]))
+    with pdfplumber.open(paths[1]) as lecture, pdfplumber.open(paths[2]) as notes:
+        assert len(lecture.pages) == len(notes.pages) == len(prs.slides)
+        handout = "".join("".join(normalise(page.extract_text() or "").split()) for page in notes.pages)
+        slides_only = "".join("".join(normalise(page.extract_text() or "").split()) for page in lecture.pages)
+    for term in glossary.terms:
+        start = "".join(term.definition.split())[:15]
+        assert start in handout and start not in slides_only, term.id
+
+
+def test_pdf_without_libreoffice_says_so_in_one_line(glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from dlexport.targets import handouts
+
+    monkeypatch.setattr(handouts, "soffice", lambda: None)
+    paths = slides.build_all(glossary, deck[1], tmp_path, Settings(EPOCH, pdf=True))
+    assert [p.suffix for p in paths] == [".pptx"] and paths[0].exists()
+    assert capsys.readouterr().err == handouts.MISSING + "\n"
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_cli_split_and_pdf_outputs_are_in_the_manifest(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import ROOTS, run_cli
+
+    require_tool("soffice")
+    out = tmp_path / "out"
+    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out, "--split", "sections", "--pdf", "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert "slides: layout 'Title, Content'" not in result.stderr and "for section dividers" in result.stderr
+    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    decks = sorted(p.name for p in out.glob("*.pptx"))
+    assert len(decks) >= 2 and set(decks) <= listed
+    for deck in decks:
+        stem = deck.removesuffix(".pptx")
+        assert {f"{stem}.pdf", f"{stem}-notes.pdf"} <= listed and (out / f"{stem}-notes.pdf").exists()
+    again = run_cli("all", "--sources", ROOTS / "basic", "--out", out)  # other options: not "up to date"
+    assert again.returncode == 0 and "up to date" not in again.stdout
+    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    assert [p for p in listed if p.endswith((".pptx", ".pdf"))] == ["테스트-용어집.pptx"]

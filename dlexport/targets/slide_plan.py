@@ -34,6 +34,7 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "which_term": "다음 설명에 해당하는 용어는? {summary}",
     "answers": "정답",
     "references": "참고 문헌",
+    "lecture": "{n}강 · {section}",
 })
 
 _JINJA = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
@@ -579,16 +580,16 @@ def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
                                "placeholders (title, content, footer) must not overlap")
 
 
-def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
-               geo: Geometry = DEFAULT_GEOMETRY) -> list[SlidePlan]:
-    """Return every slide of the lecture deck, in order."""
+def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
+               titles: Mapping[str, str] | None = None) -> list[SlidePlan]:
+    """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture)."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
         agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
     slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
-    titles = {t.id: t.title for t in glossary.terms}
+    titles = titles or {t.id: t.title for t in glossary.terms}
     scale = deck_scale(assets, geo)
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko

@@ -20,6 +20,7 @@ template is widened to 16:9.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Settings
+from dlexport.targets import handouts
 from dlexport.targets._pptx_fast import (
     Images,
     add_notes_part,
@@ -55,6 +57,7 @@ from dlexport.targets.slide_plan import (
     LINE,
     NUMBER_INDENT,
     SPACE_BEFORE,
+    TEXT,
     Geometry,
     Para,
     Rect,
@@ -187,10 +190,25 @@ def describe_layouts(chosen: dict[str, Any]) -> list[str]:
     return [f"slides: layout {layout.name!r} for {what[role]}" for role, layout in chosen.items()]
 
 
+def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
+    """Return the decks to write: the whole glossary, or with `--split sections` one lecture per section.
+
+    A lecture is the glossary cut to one section, its subtitle "N강 · section" and its file name
+    `<name>-N-<section id>`; it gets its own title slide, agenda, review and references.
+    """
+    if settings.split != "sections":
+        return [glossary]
+    return [dataclasses.replace(glossary, sections=(s,), name=f"{glossary.name}-{n}-{s.id}",
+                                subtitle=TEXT["lecture"].format(n=n, section=f"{s.ko} ({s.en})" if s.en else s.ko))
+            for n, s in enumerate((s for s in glossary.sections if s.terms), 1)]
+
+
 def count(glossary: Glossary, assets: Assets, settings: Settings | None = None) -> int:
-    """Return how many slides the deck has."""
+    """Return how many slides the deck (or the lectures, with `--split sections`) have together."""
     settings = settings or Settings(epoch=0)
-    return len(slide_plan(glossary, assets, settings.epoch, geometry_of(open_template(settings.template))))
+    geo = geometry_of(open_template(settings.template))
+    titles = {t.id: t.title for t in glossary.terms}
+    return sum(len(slide_plan(deck, assets, settings.epoch, geo, titles)) for deck in lectures(glossary, settings))
 
 
 _qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
@@ -461,8 +479,8 @@ def counts(glossary: Glossary, assets: Assets | None = None, settings: Settings 
     return {} if assets is None else {"slides": count(glossary, assets, settings)}
 
 
-def render(glossary: Glossary, assets: Assets, settings: Settings) -> Any:
-    """Return the deck as a python-pptx Presentation (not yet saved)."""
+def render(glossary: Glossary, assets: Assets, settings: Settings, titles: dict[str, str] | None = None) -> Any:
+    """Return the deck as a python-pptx Presentation (not yet saved); `titles`: all terms', for a lecture."""
     prs = open_template(settings.template)
     drop_slides(prs)  # a template's own example slides are dropped
     layouts = choose_layouts(prs)
@@ -471,15 +489,34 @@ def render(glossary: Glossary, assets: Assets, settings: Settings) -> Any:
             print(line, file=sys.stderr)
     geo = geometry_of(prs, layouts)
     writer = Writer(prs, glossary.title, layouts, geo)
-    for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geo), 1):
+    for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geo, titles), 1):
         writer.add(plan, number)
     _properties(prs, glossary, settings.epoch)
     return prs
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> Path:
-    """Write `out_dir/<name>.pptx` atomically; the same input gives the same bytes."""
-    prs = render(glossary, assets, settings)
-    dest = out_dir / f"{glossary.name}.pptx"
-    write_zip(dest, members(prs), settings.epoch)
-    return dest
+    """Write the deck(s) and, with `--pdf`, their PDFs; return the first deck (see `build_all`)."""
+    return build_all(glossary, assets, out_dir, settings)[0]
+
+
+def build_all(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> list[Path]:
+    """Write `out_dir/<name>.pptx` (or one deck per lecture) atomically, then the PDFs `--pdf` asks for.
+
+    The same input gives the same .pptx bytes. Without LibreOffice, `--pdf` says so in one line and
+    the decks are still written.
+    """
+    titles = {t.id: t.title for t in glossary.terms}
+    paths = []
+    for deck in lectures(glossary, settings):
+        prs = render(deck, assets, settings, titles)
+        dest = out_dir / f"{deck.name}.pptx"
+        write_zip(dest, members(prs), settings.epoch)
+        paths.append(dest)
+    if settings.pdf:
+        exe = handouts.soffice()
+        if exe is None:
+            print(handouts.MISSING, file=sys.stderr)
+        else:
+            paths += handouts.handouts(paths, out_dir, exe)
+    return paths
