@@ -480,23 +480,28 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return out
 
 
-def four_by_three(tmp: Path) -> Path:
-    """Return python-pptx's default template as is: 4:3, Office's layout order."""
-    path = tmp / "four-by-three.pptx"
-    Presentation().save(str(path))
+def office_default(tmp: Path, width: int) -> Path:
+    """Return python-pptx's default template (Office's layout order), `width` EMU wide and 7.5 in high."""
+    path = tmp / f"office-{width}.pptx"
+    slides.widen(Presentation(), width).save(str(path))
     return path
 
 
-@pytest.mark.parametrize("name", ["Blue_Curve", "Focus", "Vintage", "4:3"])
+ASPECTS = {"4:3": 9144000, "16:10": 10972800}
+
+
+@pytest.mark.parametrize("name", ["Blue_Curve", "Focus", "Vintage", "4:3", "16:10"])
 def test_other_templates_build_and_render_inside_their_boxes(name: str, converted: dict[str, Path],
                                                             long_glossary: Glossary, deck: tuple[Path, Assets],
                                                             tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    template = four_by_three(tmp_path) if name == "4:3" else converted[name]
+    template = office_default(tmp_path, ASPECTS[name]) if name in ASPECTS else converted[name]
     built = slides.build(long_glossary, deck[1], tmp_path / "out", Settings(EPOCH, template, verbose=True))
     said = capsys.readouterr().err
     assert "slides: layout 'Title Slide' for title slide" in said and "for section dividers" in said
     prs, own = Presentation(str(built)), Presentation(str(template))
     assert (prs.slide_width, prs.slide_height) == (own.slide_width, own.slide_height)
+    if name in ASPECTS:
+        assert f"{prs.slide_width / prs.slide_height:.3f}" == {"4:3": "1.333", "16:10": "1.600"}[name]
     def base(prs: Any) -> list[str]:  # the pages differ with the slide size; the slides they continue don't
         return list(dict.fromkeys(t.split(f" {TEXT['continued']}")[0].split(f" — {TEXT['formulas']}")[0]
                                   for t in titles(prs)))

@@ -75,15 +75,9 @@ _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 
 
-def open_template(template: Path | None) -> Any:
-    """Return the user's template, or python-pptx's default template widened to 16:9."""
-    if template is not None:
-        try:
-            return Presentation(str(template))
-        except Exception as e:
-            raise UsageError(f"--template {template}: not a PowerPoint file ({e})") from e
-    prs = Presentation()
-    k = WIDE[0] / prs.slide_width
+def widen(prs: Any, width: int) -> Any:
+    """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
+    k = width / prs.slide_width
     for part in [prs.slide_master, *prs.slide_layouts]:
         for xfrm in part.element.iter(qn("a:xfrm")):
             off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
@@ -91,7 +85,18 @@ def open_template(template: Path | None) -> Any:
                 off.set("x", str(round(int(off.get("x")) * k)))
             if ext is not None:
                 ext.set("cx", str(round(int(ext.get("cx")) * k)))
-    prs.slide_width, prs.slide_height = Emu(WIDE[0]), Emu(WIDE[1])
+    prs.slide_width = Emu(width)
+    return prs
+
+
+def open_template(template: Path | None) -> Any:
+    """Return the user's template, or python-pptx's default template widened to 16:9."""
+    if template is not None:
+        try:
+            return Presentation(str(template))
+        except Exception as e:
+            raise UsageError(f"--template {template}: not a PowerPoint file ({e})") from e
+    prs = widen(Presentation(), WIDE[0])
     for color in prs.slide_master.element.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
         color.tag = qn("a:srgbClr")
         color.set("val", TITLE_COLOR)
