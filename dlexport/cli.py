@@ -50,11 +50,15 @@ def parser() -> argparse.ArgumentParser:
             c.add_argument("--strict", action="store_true",
                            help="treat vocabulary warnings (sources/vocabulary.yaml) as errors")
         for option in targets.options(chosen(name)):
-            c.add_argument(option.flag, dest=option.dest, type=Path if option.is_file else str, default=None,
-                           metavar=option.metavar, help=option.help)
+            if option.is_flag:
+                c.add_argument(option.flag, dest=option.dest, action="store_true", help=option.help)
+            else:
+                c.add_argument(option.flag, dest=option.dest, type=Path if option.is_file else str, default=None,
+                               metavar=option.metavar, choices=option.choices or None, help=option.help)
         loud = c.add_mutually_exclusive_group()
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
-        loud.add_argument("--verbose", "-v", action="store_true", help="add a traceback to file-system errors")
+        loud.add_argument("--verbose", "-v", action="store_true",
+                          help="say which slide layouts were chosen; add a traceback to file-system errors")
     return p
 
 
@@ -65,12 +69,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")
         given = {o.dest: getattr(args, o.dest) for o in targets.options(chosen(args.command))
-                 if getattr(args, o.dest) is not None}
+                 if getattr(args, o.dest) not in (None, False)}
         for option in targets.options(chosen(args.command)):
             if option.is_file and option.dest in given and not Path(str(given[option.dest])).is_file():
                 raise UsageError(f"{option.flag} {given[option.dest]}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
-                       options=given, quiet=args.quiet, strict=getattr(args, "strict", False))
+                       options=given, quiet=args.quiet, strict=getattr(args, "strict", False),
+                       verbose=args.verbose)
         run(args.command, opts)
     except SourceError as e:
         for problem in e.problems:

@@ -183,6 +183,7 @@ class Settings:
     epoch: int  # seconds since 1970; same sources -> same value, grows with each release
     options: Mapping[str, object] = field(default_factory=dict)  # e.g. {"template": Path} for slides
     sources: Path | None = None  # the sources folder, whose git history names the earlier releases
+    verbose: bool = False  # --verbose: targets may say what they chose (e.g. the slide layouts)
 
     def file(self, name: str) -> Path | None:
         """Return the file option `name` (e.g. "template"), or None when it was not given."""

@@ -39,6 +39,7 @@ class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the
     options: Mapping[str, object] = {}  # the targets' own options, e.g. {"template": Path("their.pptx")}
     quiet: bool = False
     strict: bool = False  # vocabulary warnings are errors
+    verbose: bool = False  # targets may say what they chose
 
 
 class Stage:
@@ -172,7 +173,8 @@ def run(command: str, opts: Options) -> None:
         return
     from dlexport.model import Settings
 
-    settings = Settings(epoch=epoch, options=dict(opts.options), sources=opts.sources)
+    settings = Settings(epoch=epoch, options=dict(opts.options), sources=opts.sources,
+                        verbose=opts.verbose)
     building = chosen(command)
     with staging(opts.out) as tmp:
         from dlexport.model import Assets

@@ -12,7 +12,6 @@ import pdfplumber
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from matplotlib import mathtext
 from PIL import Image, ImageDraw
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -20,11 +19,27 @@ from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
+from dlexport.render import FORMULA, render_image
 from dlexport.targets import slides
-from dlexport.targets.slide_plan import TEXT, slide_plan, text_width, wrap
+from dlexport.targets.math_speech import speak
+from dlexport.targets.slide_plan import (
+    DEFAULT_GEOMETRY,
+    FORMULA_DPI,
+    FORMULA_PT,
+    MATH_FLOOR,
+    REVIEW_PER_TERM,
+    TEXT,
+    OverlapError,
+    boxes,
+    deck_scale,
+    overlaps,
+    slide_plan,
+    text_width,
+    wrap,
+)
 from tests.conftest import artifacts_dir, require_tool
 from tests.pdftext import chars as pdf_chars
-from tests.pdftext import letters
+from tests.pdftext import letters, normalise
 
 EPOCH = 1700000000
 LONG_TOKEN = "초" * 10 + "LongUnbrokenTokenWithoutAnySpaces" * 4
@@ -63,7 +78,7 @@ def make_assets(glossary: Glossary, folder: Path) -> Assets:
         figures[f.id] = Asset(folder / f"{f.id}.png", w, h, f.alt, f.caption)
     for j, formula in enumerate(x for t in glossary.terms for x in t.formulas):
         path = folder / f"formula-{j}.png"
-        mathtext.math_to_image(f"${formula.latex}$", path, dpi=200, format="png")
+        path.write_bytes(render_image(FORMULA, {"latex": formula.latex}))  # as the pipeline draws them
         with Image.open(path) as image:
             formulas[formula.latex] = Asset(path, image.width, image.height, formula.latex, formula.label)
     return Assets(figures, formulas)
@@ -135,7 +150,7 @@ def test_plan_has_lecture_order(long_glossary: Glossary, deck: tuple[Path, Asset
     for term in long_glossary.terms:
         own = [p for p in plans if p.term_id == term.id]
         assert own and own[0].title == term.title, term.id
-        assert bool(own[0].pictures) == bool(term.figures or term.formulas), term.id
+        assert any(p.pictures for p in own) == bool(term.figures or term.formulas), term.id
     written = Presentation(str(deck[0]))
     assert len(written.slides) == len(plans)
 
@@ -165,16 +180,56 @@ def test_term_notes_teach_alone(prs: Any, long_glossary: Glossary) -> None:
             assert known.get(rel, rel) in notes
 
 
-def test_review_answers_in_notes(prs: Any, long_glossary: Glossary) -> None:
+def test_formula_alt_text_is_spoken_korean_and_notes_hold_the_latex(prs: Any, long_glossary: Glossary,
+                                                                    seed_glossary: Glossary) -> None:
+    for term in long_glossary.terms + seed_glossary.terms:
+        for f in term.formulas:
+            spoken = speak(f.latex)
+            assert spoken and not set(spoken) & set("\\{}"), (term.id, f.latex, spoken)
+            assert any("가" <= ch <= "힣" for ch in spoken) or len(f.latex) < 12, (f.latex, spoken)
+    latex = {t.title: [f.latex for f in t.formulas] for t in long_glossary.terms}
+    seen = 0
+    for slide in prs.slides:
+        pics = [sh for sh in slide.shapes if sh.shape_type == 13]
+        notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        for formula in latex.get(slide.shapes.title.text_frame.text.split(" (계속)")[0].split(" — ")[0], []):
+            assert formula in notes
+            seen += 1
+        for pic in pics:
+            assert not set(pic._element.nvPicPr.cNvPr.get("descr", "")) & set("\\{}")
+    assert seen
+
+
+def test_spoken_forms() -> None:
+    assert speak(r"\sigma^{\prime}(x) = \sigma(x)\,(1 - \sigma(x)) \leq \frac{1}{4}") == \
+        "σ 프라임 x 는 σ x 곱하기 1 빼기 σ x 이하 4분의 1"
+    assert speak(r"\frac{\partial L}{\partial W} = \sum_{t=1}^{T} L_t") == \
+        "L 을 W 로 편미분 는 t 는 1 부터 T 까지 합 L t"
+    assert speak(r"D^{*}_{G}(x) = \dfrac{p}{q}") == "D 스타 G x 는 q분의 p"
+    assert speak(r"h^{(l)} = \sqrt{x^2 + e^{-x}}") == "h 위첨자 l 는 루트 x 제곱 더하기 e 의 마이너스 x 제곱"
+
+
+def test_review_asks_cloze_facts_in_lecture_order_with_answers_in_notes(prs: Any,
+                                                                          long_glossary: Glossary) -> None:
     review = [s for s in prs.slides if s.shapes.title.text_frame.text.startswith(TEXT["review"][:4])]
-    assert len(review) == len(long_glossary.sections)
+    assert len(review) >= len(long_glossary.sections)
+    shown = "\n".join(sh.text_frame.text for s in review for sh in s.placeholders if sh.placeholder_format.idx == 1)
     notes = "\n".join(s.notes_slide.notes_text_frame.text for s in review)
+    assert "무엇이며" not in shown and "[[" not in shown
+    positions = []
     for term in long_glossary.terms:
-        assert term.summary in notes
+        facts = term.cloze[:REVIEW_PER_TERM]
+        for fact in facts:
+            before, hidden = fact.split("[[")[0], fact.split("[[")[1].split("]]")[0]
+            positions.append(shown.index(" ".join(f"{before}{TEXT['blank']}".split())))
+            assert hidden in notes and hidden not in shown.replace(" ".join(term.title.split()), "")
+        if not facts:
+            assert term.title in notes
+    assert positions and positions == sorted(positions)
 
 
 def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path, Assets]) -> None:
-    alts = {a.alt for a in deck[1].figures.values()} | set(deck[1].formulas)
+    alts = {a.alt for a in deck[1].figures.values()} | {speak(latex) for latex in deck[1].formulas}
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     assert len(pictures) >= len(deck[1].figures) + len(deck[1].formulas)
     for pic in pictures:
@@ -252,6 +307,72 @@ def test_template_restyles_and_bad_template_is_a_usage_error(long_glossary: Glos
         slides.build(long_glossary, deck[1], tmp_path / "b", Settings(EPOCH, {"template": tmp_path / "bad.pptx"}))
 
 
+def test_plan_knows_every_box_and_none_overlap(long_glossary: Glossary, deck: tuple[Path, Assets]) -> None:
+    plans = slide_plan(long_glossary, deck[1], EPOCH)
+    for plan in plans:
+        named = boxes(plan, DEFAULT_GEOMETRY)
+        names = [n.split(" ")[0] for n, _ in named]
+        assert names.count("title") == 1 and names.count("picture") == len(plan.pictures)
+        assert ("footer" in names and "slide" in names) == plan.footer
+        assert overlaps(named, DEFAULT_GEOMETRY.size) == [], plan.title
+
+
+def test_overlaps_finds_intersections_and_boxes_off_the_slide() -> None:
+    named = [("a", (0, 0, 100, 100)), ("b", (100, 0, 50, 50)), ("c", (149, 49, 10, 10)), ("d", (-1, 900, 5, 5))]
+    assert overlaps(named, (1000, 1000)) == ["d leaves the slide", "b overlaps c"]
+
+
+def test_a_template_whose_footer_covers_the_body_fails_naming_the_slide(long_glossary: Glossary,
+                                                                       deck: tuple[Path, Assets],
+                                                                       tmp_path: Path) -> None:
+    template = slides.open_template(None)
+    footer = next(ph for ph in template.slide_layouts[1].placeholders if ph.placeholder_format.idx == 11)
+    footer.top = Emu(2000000)
+    template.save(str(tmp_path / "footer-up.pptx"))
+    with pytest.raises(OverlapError, match=r"^slide 2 \(목차\): body overlaps footer"):
+        slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, {"template": tmp_path / "footer-up.pptx"}))
+
+
+def formula_points(prs: Any, formula_pngs: set[bytes]) -> list[float]:
+    """Return the point size each formula picture of the deck is set at (its image is 22 pt at 200 dpi)."""
+    out = []
+    for pic in (sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13):
+        if pic.image.blob in formula_pngs:
+            emu_per_px = pic.width / pic.image.size[0]
+            assert abs(pic.height / pic.image.size[1] - emu_per_px) < 0.01 * emu_per_px  # never stretched
+            out.append(FORMULA_PT * emu_per_px / (914400 / FORMULA_DPI))
+    return out
+
+
+def test_every_formula_is_set_at_one_size_of_at_least_18_pt(prs: Any, deck: tuple[Path, Assets],
+                                                               seed_deck: Path) -> None:
+    fixture = formula_points(prs, {a.path.read_bytes() for a in deck[1].formulas.values()})
+    seed_pngs = {p.read_bytes() for p in (seed_deck.parent / "figures").glob("formula-*.png")}
+    seed = formula_points(Presentation(str(seed_deck)), seed_pngs)
+    assert len(fixture) >= len(deck[1].formulas) and len(seed) >= len(seed_pngs) > 50
+    for sizes in (fixture, seed):
+        assert min(sizes) >= MATH_FLOOR and max(sizes) <= 1.1 * min(sizes), (min(sizes), max(sizes))
+
+
+def test_formula_images_are_drawn_at_the_size_the_plan_assumes() -> None:
+    import inspect
+
+    from dlexport.diagrams import plots, style
+
+    assert inspect.signature(plots.formula).parameters["fontsize"].default == FORMULA_PT
+    assert style.DPI == FORMULA_DPI
+
+
+def test_a_formula_too_wide_even_at_the_floor_is_a_clear_error(tmp_path: Path) -> None:
+    wide = Asset(tmp_path / "f.png", 40_000, 100, r"a + b + \cdots", "")
+    with pytest.raises(UsageError, match=r"too wide .* two formulas"):
+        deck_scale(Assets({}, {wide.alt: wide}), DEFAULT_GEOMETRY)
+    shrunk = Asset(tmp_path / "g.png", 2600, 100, "a", "")  # fits the body only below 24 pt
+    scale = deck_scale(Assets({}, {"a": shrunk}), DEFAULT_GEOMETRY)
+    assert MATH_FLOOR <= FORMULA_PT * scale / (914400 / FORMULA_DPI) < 24
+    assert 2600 * scale <= DEFAULT_GEOMETRY.body[2]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.sampled_from("가나다 abcW→. "), max_size=80), st.integers(60, 400))
 def test_wrap_lines_fit_and_keep_text(text: str, width: int) -> None:
@@ -274,7 +395,11 @@ def test_render_has_one_page_per_slide_and_hangul_in_cjk_font(rendered: tuple[Pa
 
 
 def test_render_keeps_every_character_inside_its_shape(rendered: tuple[Path, Any]) -> None:
-    pdf, prs = rendered
+    assert_every_character_inside_its_shape(*rendered)
+
+
+def assert_every_character_inside_its_shape(pdf: Path, prs: Any) -> None:
+    """Every character LibreOffice drew lies on the page and inside the shape whose text it is."""
     tol = 2.0
     with pdfplumber.open(pdf) as doc:
         for number, (slide, page) in enumerate(zip(prs.slides, doc.pages, strict=True), 1):
@@ -294,18 +419,39 @@ def test_render_keeps_every_character_inside_its_shape(rendered: tuple[Path, Any
                 assert not missing, (number, shape.name, "".join(missing.elements())[:40])
 
 
-def test_render_shows_a_picture_on_every_term_slide(rendered: tuple[Path, Any], long_glossary: Glossary,
-                                                    seed_glossary: Glossary) -> None:
+def test_render_draws_no_text_over_a_picture(rendered: tuple[Path, Any]) -> None:
+    """Pictures (pdfplumber's image boxes) stay on the page and clear of every character: title, footer, body."""
+    pdf = rendered[0]
+    tol = 1.0
+    seen = 0
+    with pdfplumber.open(pdf) as doc:
+        for number, page in enumerate(doc.pages, 1):
+            chars = pdf_chars(page)
+            for image in page.images:
+                seen += 1
+                x0, x1, top, bottom = image["x0"], image["x1"], image["top"], image["bottom"]
+                assert -tol <= x0 and x1 <= page.width + tol and -tol <= top and bottom <= page.height + tol, number
+                over = [c.text for c in chars if c.x0 < x1 - tol and x0 + tol < c.x1
+                        and c.top < bottom - tol and top + tol < c.bottom]
+                assert not over, (number, "".join(over)[:40])
+    assert seen >= 3
+
+
+def test_render_shows_the_pictures_of_every_pictured_term(rendered: tuple[Path, Any], long_glossary: Glossary,
+                                                          seed_glossary: Glossary) -> None:
+    """Each term with figures or formulas shows a picture on one of its slides (wide formulas get their own)."""
     pdf, prs = rendered
     terms = long_glossary.terms + seed_glossary.terms
     pictured = {t.title for t in terms if t.figures or t.formulas}
     term_titles = pictured - {t.title for t in terms if not (t.figures or t.formulas)}  # a shared title is ambiguous
-    shown = [s for s in prs.slides if s.shapes.title.text_frame.text in term_titles]
-    assert len(shown) >= 3
     with pdfplumber.open(pdf) as doc:
+        images: dict[str, int] = {}
         for slide, page in zip(prs.slides, doc.pages, strict=True):
-            if slide.shapes.title.text_frame.text in term_titles:
-                assert page.images, slide.shapes.title.text_frame.text
+            title = slide.shapes.title.text_frame.text
+            for name in (t for t in term_titles if title == t or title.startswith(f"{t} ")):
+                images[name] = images.get(name, 0) + len(page.images)
+    assert len(images) >= 3
+    assert all(images.values()), [t for t, n in images.items() if not n]
 
 
 def test_a_paragraph_taller_than_a_page_is_split_without_changing_its_text() -> None:
@@ -329,3 +475,159 @@ def test_no_term_of_the_real_sources_leaves_one_bullet_alone_on_a_continuation_s
     lonely = [p.title for p in plans if p.kind == "term" and p.title.endswith(TEXT["continued"]) and len(p.body) == 1]
     assert lonely == []
     assert {p.term_id for p in plans if p.kind == "term"} == {t.id for t in seed_glossary.terms}
+
+
+# ---- other templates -------------------------------------------------------------------------------------
+
+LIBREOFFICE_TEMPLATES = Path("/usr/lib/libreoffice/share/template/common/presnt")
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Convert three of LibreOffice's own Impress templates (.otp) to .pptx, as a user would."""
+    soffice = require_tool("soffice")
+    names = ["Blue_Curve", "Focus", "Vintage"]
+    sources = [LIBREOFFICE_TEMPLATES / f"{n}.otp" for n in names]
+    if not all(p.exists() for p in sources):
+        pytest.skip("LibreOffice's Impress templates are not installed")
+    tmp = tmp_path_factory.mktemp("templates")
+    subprocess.run([soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless", "--convert-to", "pptx",
+                    "--outdir", str(tmp), *map(str, sources)], env={**os.environ, "HOME": str(tmp / "home")},
+                   capture_output=True, timeout=300, check=False)
+    out = {n: tmp / f"{n}.pptx" for n in names}
+    assert all(p.exists() for p in out.values()), "LibreOffice converted no template"
+    return out
+
+
+def office_default(tmp: Path, width: int) -> Path:
+    """Return python-pptx's default template (Office's layout order), `width` EMU wide and 7.5 in high."""
+    path = tmp / f"office-{width}.pptx"
+    slides.widen(Presentation(), width).save(str(path))
+    return path
+
+
+ASPECTS = {"4:3": 9144000, "16:10": 10972800}
+
+
+@pytest.mark.parametrize("name", ["Blue_Curve", "Focus", "Vintage", "4:3", "16:10"])
+def test_other_templates_build_and_render_inside_their_boxes(name: str, converted: dict[str, Path],
+                                                            long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                            tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    template = office_default(tmp_path, ASPECTS[name]) if name in ASPECTS else converted[name]
+    built = slides.build(long_glossary, deck[1], tmp_path / "out",
+                         Settings(EPOCH, {"template": template}, verbose=True)).paths[0]
+    said = capsys.readouterr().err
+    assert "slides: layout 'Title Slide' for title slide" in said and "for section dividers" in said
+    prs, own = Presentation(str(built)), Presentation(str(template))
+    assert (prs.slide_width, prs.slide_height) == (own.slide_width, own.slide_height)
+    if name in ASPECTS:
+        assert f"{prs.slide_width / prs.slide_height:.3f}" == {"4:3": "1.333", "16:10": "1.600"}[name]
+    def base(prs: Any) -> list[str]:  # the pages differ with the slide size; the slides they continue don't
+        return list(dict.fromkeys(t.split(f" {TEXT['continued']}")[0].split(f" — {TEXT['formulas']}")[0]
+                                  for t in titles(prs)))
+
+    assert base(prs) == base(Presentation(str(deck[0])))
+    if name == "Focus":
+        assert len(own.slide_masters) >= 2
+    assert_every_character_inside_its_shape(to_pdf(built, tmp_path), prs)
+
+
+def test_a_template_without_a_title_layout_fails_in_one_line(long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                             tmp_path: Path) -> None:
+    template = Presentation()
+    for layout in template.slide_layouts:
+        for ph in list(layout.placeholders):
+            if ph.placeholder_format.type in (1, 3):  # TITLE, CENTER_TITLE
+                ph.element.getparent().remove(ph.element)
+    template.save(str(tmp_path / "untitled.pptx"))
+    with pytest.raises(UsageError, match=r"^template has no slide layout with a title and one content placeholder") \
+            as error:
+        slides.build(long_glossary, deck[1], tmp_path / "o", Settings(EPOCH, {"template": tmp_path / "untitled.pptx"}))
+    assert "\n" not in str(error.value)
+
+
+# ---- lectures and handouts -------------------------------------------------------------------------------
+
+
+def slide_numbers(prs: Any) -> list[int]:
+    """Return the number each slide's slide-number field shows (0: none)."""
+    out = []
+    for s in prs.slides:
+        fields = [f.find(qn("a:t")).text for f in s.shapes._spTree.iter(qn("a:fld"))]
+        out.append(int(fields[0]) if fields else 0)
+    return out
+
+
+def test_split_sections_writes_one_lecture_per_section(long_glossary: Glossary, deck: tuple[Path, Assets],
+                                                       tmp_path: Path) -> None:
+    result = slides.build(long_glossary, deck[1], tmp_path, Settings(EPOCH, {"split": "sections"}))
+    paths = list(result.paths)
+    sections = [s for s in long_glossary.sections if s.terms]
+    assert [p.name for p in paths] == [f"{long_glossary.name}-{n}-{s.id}.pptx" for n, s in enumerate(sections, 1)]
+    total = 0
+    for n, (path, section) in enumerate(zip(paths, sections, strict=True), 1):
+        prs = Presentation(str(path))
+        shown = titles(prs)
+        total += len(shown)
+        assert shown[0] == long_glossary.title and shown[1] == TEXT["agenda"]
+        assert f"{n}강" in prs.slides[0].placeholders[1].text_frame.text
+        agenda = prs.slides[1].placeholders[1].text_frame.text
+        assert all(t.title in agenda for t in section.terms)
+        assert not any(t.title in agenda for t in long_glossary.terms if t.section != section.id)
+        assert any(t.startswith(TEXT["review"][:4]) for t in shown)
+        if any(t.references for t in section.terms):
+            assert shown[-1] == TEXT["references"]
+        numbers = slide_numbers(prs)
+        assert [k for k in numbers if k] == [i for i, k in enumerate(numbers, 1) if k] and numbers[0] == 0
+    assert result.counts == {"slides": total}
+    long = [s for p in paths for s in Presentation(str(p)).slides
+            if s.shapes.title.text_frame.text == long_term("x").title]
+    assert "퍼셉트론" in long[0].notes_slide.notes_text_frame.text  # a related term's title, not its id
+
+
+def test_pdf_writes_the_lecture_and_a_notes_handout(glossary: Glossary, deck: tuple[Path, Assets],
+                                                    tmp_path: Path) -> None:
+    require_tool("soffice")
+    paths = slides.build(glossary, deck[1], tmp_path, Settings(EPOCH, {"pdf": True})).paths
+    assert [p.name for p in paths] == [f"{glossary.name}{s}" for s in (".pptx", ".pdf", "-notes.pdf")]
+    prs = Presentation(str(paths[0]))
+    with pdfplumber.open(paths[1]) as lecture, pdfplumber.open(paths[2]) as notes:
+        assert len(lecture.pages) == len(notes.pages) == len(prs.slides)
+        handout = "".join("".join(normalise(page.extract_text() or "").split()) for page in notes.pages)
+        slides_only = "".join("".join(normalise(page.extract_text() or "").split()) for page in lecture.pages)
+    for term in glossary.terms:
+        start = "".join(term.definition.split())[:15]
+        assert start in handout and start not in slides_only, term.id
+
+
+def test_pdf_without_libreoffice_says_so_in_one_line(glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from dlexport.targets import handouts
+
+    monkeypatch.setattr(handouts, "soffice", lambda: None)
+    result = slides.build(glossary, deck[1], tmp_path, Settings(EPOCH, {"pdf": True}))
+    assert [p.suffix for p in result.paths] == [".pptx"] and result.paths[0].exists()
+    assert result.notes == (handouts.MISSING,)  # the pipeline prints it: one line
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_cli_split_and_pdf_outputs_are_in_the_manifest(tmp_path: Path) -> None:
+    import json
+
+    from tests.conftest import ROOTS, run_cli
+
+    require_tool("soffice")
+    out = tmp_path / "out"
+    result = run_cli("all", "--sources", ROOTS / "basic", "--out", out, "--split", "sections", "--pdf", "--verbose")
+    assert result.returncode == 0, result.stderr
+    assert "slides: layout 'Title, Content'" not in result.stderr and "for section dividers" in result.stderr
+    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    decks = sorted(p.name for p in out.glob("*.pptx"))
+    assert len(decks) >= 2 and set(decks) <= listed
+    for deck in decks:
+        stem = deck.removesuffix(".pptx")
+        assert {f"{stem}.pdf", f"{stem}-notes.pdf"} <= listed and (out / f"{stem}-notes.pdf").exists()
+    again = run_cli("all", "--sources", ROOTS / "basic", "--out", out)  # other options: not "up to date"
+    assert again.returncode == 0 and "up to date" not in again.stdout
+    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    assert [p for p in listed if p.endswith((".pptx", ".pdf"))] == ["테스트-용어집.pptx"]

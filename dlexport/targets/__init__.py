@@ -22,8 +22,10 @@ class Option(NamedTuple):
 
     flag: str  # "--template"
     help: str
-    metavar: str
+    metavar: str = ""
     is_file: bool = True  # the value names an existing file (checked, and hashed into the no-op fingerprint)
+    is_flag: bool = False  # a switch without a value (`--pdf`): True when given
+    choices: tuple[str, ...] = ()  # the values a text option accepts, if only some
 
     @property
     def dest(self) -> str:
@@ -65,12 +67,17 @@ class Target(NamedTuple):
 
 
 TEMPLATE = Option("--template", "PowerPoint file whose layouts the slides use (see README)", "PPTX")
+SPLIT = Option("--split", "slides: one lecture deck per section instead of one deck", "MODE", is_file=False,
+               choices=("sections",))
+PDF = Option("--pdf", "slides: also write the lecture PDF and a notes handout (needs LibreOffice)", is_file=False,
+             is_flag=True)
 SINCE = Option("--since", "earlier release (git tag or commit) whose notes this one retires or updates "
                "(default: the newest version tag before HEAD)", "REF", is_file=False)
 
 TARGETS: tuple[Target, ...] = (
     Target("anki", "Anki 덱만 — build the .apkg", "dlexport.targets.anki", options=(SINCE,)),
-    Target("slides", "강의 슬라이드만 — build the .pptx", "dlexport.targets.slides", options=(TEMPLATE,)),
+    Target("slides", "강의 슬라이드만 — build the .pptx", "dlexport.targets.slides",
+           options=(TEMPLATE, SPLIT, PDF)),
     Target("cheatsheet", "치트시트만 — build the Markdown cheatsheet and the HTML study page",
            "dlexport.targets.cheatsheet", links_figures=True),
     Target("changes", "릴리스 노트 — write build/CHANGES.md: Anki notes added, changed and retired since a release",

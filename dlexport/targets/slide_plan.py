@@ -7,6 +7,7 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -16,8 +17,10 @@ from types import MappingProxyType
 import jinja2
 from PIL import ImageFont
 
+from dlexport.errors import UsageError
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Glossary, Section, Term
+from dlexport.targets.math_speech import speak
 
 TEXT: Mapping[str, str] = MappingProxyType({
     "agenda": "목차",
@@ -27,11 +30,11 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "date": "{y}년 {m}월 {d}일",
     "formulas": "수식",
     "review": "복습 질문 — {section}",
-    "question": "{name}{particle} 무엇이며, 왜 중요한가?",
-    "particle_batchim": "이란",
-    "particle_vowel": "란",
+    "blank": "＿＿＿＿",
+    "which_term": "다음 설명에 해당하는 용어는? {summary}",
     "answers": "정답",
     "references": "참고 문헌",
+    "lecture": "{n}강 · {section}",
 })
 
 _JINJA = jinja2.Environment(autoescape=False, trim_blocks=True, lstrip_blocks=True,
@@ -44,6 +47,13 @@ TERM_NOTES = _JINJA.from_string("""\
 
 관련 용어: {{ related | join(", ") }}
 {% endif %}
+{% if term.formulas %}
+
+수식 (LaTeX):
+{% for f in term.formulas %}
+- {{ f.label ~ ": " if f.label }}{{ f.latex }}
+{% endfor %}
+{% endif %}
 {% if term.references %}
 
 참고 문헌:
@@ -53,9 +63,10 @@ TERM_NOTES = _JINJA.from_string("""\
 {% endif %}""")
 REVIEW_NOTES = _JINJA.from_string("""\
 {{ heading }}
-{% for n, term in answers %}
-{{ n }}. {{ term.title }}: {{ term.summary }}
+{% for n, answer, term in answers %}
+{{ n }}. {{ answer }} — {{ term.title }}
 {% endfor %}""")
+REVIEW_PER_TERM = 2  # questions per term on the review slides
 
 EMU_PER_PT = 12700
 Rect = tuple[int, int, int, int]  # x, y, cx, cy in EMU
@@ -68,8 +79,14 @@ NUMBER_INDENT = 457200
 BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
 TITLE_SIZES = (36, 34, 32, 30, 28)
 COVER_SIZES = (44, 40, 36, 32)
-FORMULA_MAX_HEIGHT = 640080  # 0.7 in: a formula image is never blown up past lecture size
-FORMULA_ROW = 1005840  # 1.1 in: the least room one formula and its label need
+EMU_PER_INCH = 914400
+FORMULA_DPI, FORMULA_PT = 200, 22.0  # formula PNGs: mathtext at 22 pt, 200 dpi (diagrams.plots.formula)
+MATH_SIZE, MATH_FLOOR = BODY_SIZE, 18  # formulas are set like body text, never below 18 pt
+
+
+def formula_scale(math_size: float = MATH_SIZE) -> float:
+    """Return the EMU per formula-image pixel that sets formulas at `math_size` points."""
+    return EMU_PER_INCH / FORMULA_DPI * math_size / FORMULA_PT
 GAP = 91440
 
 
@@ -130,6 +147,8 @@ class Geometry:
     section_title: Rect
     section_body: Rect
     footer: Rect = field(default=(0, 0, 0, 0))
+    number: Rect = field(default=(0, 0, 0, 0))  # the slide-number placeholder
+    size: tuple[int, int] = (12192000, 6858000)  # slide width and height
 
 
 # The default python-pptx template widened to 16:9 (x and cx × 4/3), as slides.py makes it.
@@ -138,7 +157,7 @@ DEFAULT_GEOMETRY = Geometry(
     title=(609600, 274638, 10972800, 1143000), body=(609600, 1600200, 10972800, 4525963),
     left=(609600, 1600200, 5384800, 4525963), right=(6197600, 1600200, 5384800, 4525963),
     section_title=(963084, 4406900, 10363200, 1362075), section_body=(963084, 2906713, 10363200, 1500187),
-    footer=(4165600, 6356350, 3860800, 365125),
+    footer=(4165600, 6356350, 3860800, 365125), number=(8737600, 6356350, 2844800, 365125),
 )
 
 
@@ -262,7 +281,7 @@ def _join(pieces: Sequence[tuple[str, bool]]) -> str:
 def fit_title(text: str, rect: Rect, sizes: Sequence[int] = TITLE_SIZES) -> int:
     """Return the largest size in `sizes` at which `text` fits on one line, else the one where it wraps in."""
     for size in sizes:
-        if len(wrap(text, _usable(rect)[0], size)) == 1:
+        if len(wrap(text, _usable(rect)[0], size)) == 1 and fits([Para(text, size, bullet=False)], rect):
             return size
     for size in range(sizes[-1], 11, -2):
         if fits([Para(text, size, bullet=False)], rect):
@@ -311,25 +330,66 @@ def place_figure(asset: Asset, area: Rect) -> tuple[Picture, TextBox]:
     return picture, TextBox((x, top + cy + GAP, w, cap_h), paras)
 
 
-def place_formulas(formulas: Sequence[tuple[str, str, Asset]], area: Rect) \
-        -> tuple[list[Picture], list[TextBox]]:
-    """Return formula images stacked in `area`, each under its label."""
+Formula = tuple[str, str, Asset]  # label, LaTeX, image
+
+
+def formula_size(asset: Asset, scale: float) -> tuple[int, int]:
+    """Return the placed width and height of a formula image: fixed scale, never fitted to a box."""
+    return round(asset.width * scale), round(asset.height * scale)
+
+
+def _formula_row(formula: Formula, width: int, scale: float) -> tuple[tuple[Para, ...], int, int]:
+    """Return a formula's label paragraphs, the label's height and the whole row's height."""
+    paras = (Para(formula[0], SMALL_SIZE, bullet=False),) if formula[0] else ()
+    lab_h = _box_height(paras, (0, 0, width, 0)) if paras else 0
+    return paras, lab_h, lab_h + GAP + formula_size(formula[2], scale)[1]
+
+
+def stack_height(formulas: Sequence[Formula], width: int, scale: float) -> int:
+    """Return the height a stack of formulas (labels, pictures, gaps) takes in a column `width` wide."""
+    return sum(_formula_row(f, width, scale)[2] for f in formulas) + GAP * (len(formulas) - 1)
+
+
+def pack_formulas(formulas: Sequence[Formula], area: Rect, scale: float) -> list[list[Formula]]:
+    """Return the formulas in stacks that each fit `area`'s height (one formula per stack at least)."""
+    stacks: list[list[Formula]] = []
+    for f in formulas:
+        if stacks and stack_height([*stacks[-1], f], area[2], scale) <= area[3]:
+            stacks[-1].append(f)
+        else:
+            stacks.append([f])
+    return stacks
+
+
+def place_formulas(formulas: Sequence[Formula], area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
+    """Return formula images at the deck's one scale, stacked and centred in `area`, each under its label."""
     x, y, w, h = area
-    row_h = h // len(formulas)
-    pictures, boxes, rows = [], [], []
+    pictures, boxes = [], []
+    top = y + max(0, (h - stack_height(formulas, w, scale)) // 2)
     for label, latex, asset in formulas:
-        paras = (Para(label, SMALL_SIZE, bullet=False),) if label else ()
-        lab_h = _box_height(paras, area) if paras else 0
-        rect = fit_picture(asset, (x, 0, w, row_h - lab_h - GAP), FORMULA_MAX_HEIGHT)
-        rows.append((paras, lab_h, rect, f"{label}: {latex}" if label else latex, asset))
-    total = sum(lab_h + GAP + r[3] for _, lab_h, r, _, _ in rows) + GAP * (len(rows) - 1)
-    top = y + max(0, (h - total) // 2)
-    for paras, lab_h, r, descr, asset in rows:
+        paras, lab_h, row_h = _formula_row((label, latex, asset), w, scale)
+        cx, cy = formula_size(asset, scale)
         if paras:
             boxes.append(TextBox((x, top, w, lab_h), paras))
-        pictures.append(Picture(asset, (r[0], top + lab_h + GAP, r[2], r[3]), descr))
-        top += lab_h + GAP + r[3] + 2 * GAP
+        pictures.append(Picture(asset, (x + (w - cx) // 2, top + lab_h + GAP, cx, cy),
+                                f"{label}: {speak(latex)}" if label else speak(latex)))
+        top += row_h + GAP
     return pictures, boxes
+
+
+def deck_scale(assets: Assets, geo: Geometry) -> float:
+    """Return the one formula scale of the deck: body-text size, less only if the widest formula needs it.
+
+    Raises UsageError when a formula is wider than the content area even at the 18 pt floor.
+    """
+    widest = max(assets.formulas.values(), key=lambda a: a.width, default=None)
+    if widest is None:
+        return formula_scale()
+    scale = min(formula_scale(), geo.body[2] / widest.width)
+    if scale < formula_scale(MATH_FLOOR):
+        raise UsageError(f"formula `{widest.alt}` is too wide for the slide even at {MATH_FLOOR} pt: "
+                         "write it as two formulas in its term's `formulas:`")
+    return scale
 
 
 def _continued(title: str, i: int) -> str:
@@ -343,18 +403,18 @@ def _plain(text: str) -> str:
 
 
 def term_notes(titles: Mapping[str, str], term: Term) -> str:
-    """Return the speaker notes of a term: definition, summary, related terms (by title) and references."""
+    """Return a term's speaker notes: definition, summary, related terms (by title), formulas' LaTeX, references."""
     related = [titles.get(r, r) for r in term.related]
     return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
 
 
-def _place(item: tuple[str, object], area: Rect) -> tuple[list[Picture], list[TextBox]]:
-    kind, value = item
-    if kind == "figure":
-        assert isinstance(value, Asset)
-        picture, caption = place_figure(value, area)
+def _place(item: Asset | list[Formula] | None, area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
+    if item is None:
+        return [], []
+    if isinstance(item, Asset):
+        picture, caption = place_figure(item, area)
         return [picture], [caption]
-    return place_formulas(value, area)  # type: ignore[arg-type]
+    return place_formulas(item, area, scale)
 
 
 def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para, ...]]:
@@ -369,39 +429,49 @@ def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para
     return pages
 
 
-def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry) -> list[SlidePlan]:
-    """Return the slides of one term: key points beside its figures, formulas under them, continued."""
+def _under(pages: Sequence[tuple[Para, ...]], formulas: Sequence[Formula], geo: Geometry, scale: float) \
+        -> Rect | None:
+    """Return the room under the last key points of the left column when all formulas fit there."""
+    if not (pages and formulas):
+        return None
+    x, y, w, h = geo.left
+    used = _box_height(pages[-1], geo.left) + GAP
+    fits_width = all(formula_size(f[2], scale)[0] <= w for f in formulas)
+    return (x, y + used, w, h - used) if fits_width and stack_height(formulas, w, scale) <= h - used else None
+
+
+def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
+                scale: float | None = None) -> list[SlidePlan]:
+    """Return the slides of one term: key points beside its figures, formulas beside, under or after them.
+
+    Formulas keep the deck's one scale: a stack too wide for the right column goes on slides of its own.
+    """
+    scale = formula_scale() if scale is None else scale
     figures = [assets.figures[f.id] for f in term.figures]
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
-    notes = term_notes(titles, term)
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
-    pages = _pages(paras, len(figures) + bool(formulas), geo)
-    under: tuple[int, Rect] | None = None  # formulas below the last key points, if they fit there
-    if figures and formulas and pages:
-        x, y, w, h = geo.left
-        used = _box_height(pages[-1], geo.left) + GAP
-        if h - used >= len(formulas) * FORMULA_ROW:
-            under = (len(pages) - 1, (x, y + used, w, h - used))
-    items: list[tuple[str, object]] = [("figure", a) for a in figures]
-    if under is None:
-        per = max(1, geo.right[3] // FORMULA_ROW)
-        items += [("formulas", formulas[i:i + per]) for i in range(0, len(formulas), per)]
+    narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
+    stacks = pack_formulas(formulas, geo.right if narrow else geo.body, scale) if formulas else []
+    pages = _pages(paras, len(figures) + (len(stacks) if narrow else 0), geo)
+    under = _under(pages, formulas, geo, scale) if len(pages) <= len(figures) else None  # last page has a figure
+    items: list[Asset | list[Formula] | None] = list(figures)
+    if under is None and stacks:
+        items += [] if narrow else [None] * max(0, len(pages) - len(items))
+        items += stacks
     slides = []
     for i in range(max(len(pages), len(items), 1)):
         body = pages[i] if i < len(pages) else ()
+        item = items[i] if i < len(items) else None
         title = _continued(term.title, i)
-        if i < len(items) and items[i][0] == "formulas" and not body and i:
+        if isinstance(item, list) and not body and i:
             title = f"{term.title} — {TEXT['formulas']}"
-        pictures: list[Picture] = []
-        boxes: list[TextBox] = []
-        if i < len(items):
-            pictures, boxes = _place(items[i], geo.right if body else geo.body)
-        if under is not None and under[0] == i:
-            more = place_formulas(formulas, under[1])
+        pictures, boxes = _place(item, geo.right if body else geo.body, scale)
+        if under is not None and i == len(pages) - 1:
+            more = place_formulas(formulas, under, scale)
             pictures, boxes = pictures + more[0], boxes + more[1]
         layout = "two" if body and pictures else "content" if body else "title_only"
         slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
-                                tuple(boxes), notes, term_id=term.id))
+                                tuple(boxes), term_notes(titles, term), term_id=term.id))
     return slides
 
 
@@ -413,26 +483,28 @@ def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
             for i, page in enumerate(pages)]
 
 
-def _particle(word: str) -> str:
-    last = word.rstrip()[-1:]
-    if "가" <= last <= "힣":
-        return TEXT["particle_batchim"] if (ord(last) - 0xAC00) % 28 else TEXT["particle_vowel"]
-    return f"({TEXT['particle_batchim'][0]}){TEXT['particle_vowel']}"
+_HIDDEN = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)  # a cloze fact's hidden part, as the Anki target reads it
 
 
-def question(term: Term) -> str:
-    """Return the review question asked about a term."""
-    name = f"{term.ko}({term.abbr or term.en})" if term.abbr or term.en else term.ko
-    return TEXT["question"].format(name=name, particle=_particle(term.ko))
+def review_items(term: Term) -> list[tuple[str, str]]:
+    """Return a term's review questions with their answers: its first cloze facts with the hidden part blanked.
+
+    A term without cloze facts is asked for by its summary (its own name blanked out).
+    """
+    facts = [" ".join(f.split()) for f in term.cloze[:REVIEW_PER_TERM]]
+    if not facts:
+        summary = " ".join(term.summary.split()).replace(term.ko, TEXT["blank"])
+        return [(TEXT["which_term"].format(summary=summary), term.title)]
+    return [(_HIDDEN.sub(TEXT["blank"], f), " / ".join(_HIDDEN.findall(f))) for f in facts]
 
 
 def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
-    """Return the review slides of a section: one question per term, answers in the notes."""
-    paras = [Para(question(t), BODY_SIZE, number=n) for n, t in enumerate(section.terms, 1)]
+    """Return the review slides of a section: a few fill-in questions per term in lecture order, answers in notes."""
+    items = [(question, answer, t) for t in section.terms for question, answer in review_items(t)]
+    paras = [Para(q, BODY_SIZE, number=n) for n, (q, _, _) in enumerate(items, 1)]
     pages = paginate(paras, geo.body)
-    by_number = dict(enumerate(section.terms, 1))
     notes = [REVIEW_NOTES.render(heading=TEXT["answers"],
-                                 answers=[(p.number, by_number[p.number]) for p in page if p.number]).strip()
+                                 answers=[(p.number, *items[p.number - 1][1:]) for p in page if p.number]).strip()
              for page in pages]
     title = TEXT["review"].format(section=f"{section.ko} ({section.en})")
     return _text_slides("review", title, paras, geo, notes)
@@ -455,26 +527,81 @@ def cover(glossary: Glossary, epoch: int, geo: Geometry) -> SlidePlan:
                      body, footer=False, notes=glossary.credit.line() if glossary.credit else "")
 
 
-def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0,
-               geo: Geometry = DEFAULT_GEOMETRY) -> list[SlidePlan]:
-    """Return every slide of the lecture deck, in order."""
+class OverlapError(UsageError):
+    """Two boxes of a planned slide intersect, or one leaves the slide (a template or a planning bug)."""
+
+
+def frames(plan: SlidePlan, geo: Geometry) -> tuple[Rect, Rect | None]:
+    """Return the title placeholder and the body placeholder (None: no body) of the plan's layout."""
+    return {
+        "cover": (geo.cover_title, geo.cover_body),
+        "content": (geo.title, geo.body),
+        "two": (geo.title, geo.left),
+        "section": (geo.section_title, geo.section_body),
+    }.get(plan.layout, (geo.title, None))
+
+
+def boxes(plan: SlidePlan, geo: Geometry) -> list[tuple[str, Rect]]:
+    """Return every box the slide shows, named: title, body text, pictures, text boxes, footer, number.
+
+    The body counts as tall as its text (formulas may sit under the key points in the same column).
+    """
+    title, frame = frames(plan, geo)
+    out = [("title", title)]
+    if plan.body and frame is not None:
+        out.append(("body", (*frame[:3], min(frame[3], _box_height(plan.body, frame)))))
+    out += [(f"picture {i} ({p.asset.path.name})", p.rect) for i, p in enumerate(plan.pictures, 1)]
+    out += [(f"text box {i} ({b.paras[0].text[:20] if b.paras else ''})", b.rect)
+            for i, b in enumerate(plan.boxes, 1)]
+    if plan.footer:
+        out += [("footer", geo.footer), ("slide number", geo.number)]
+    return [(name, r) for name, r in out if r[2] > 0 and r[3] > 0]
+
+
+def _intersect(a: Rect, b: Rect) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def overlaps(named: Sequence[tuple[str, Rect]], size: tuple[int, int]) -> list[str]:
+    """Return what is wrong with a slide's boxes: each pair that intersects and each box off the slide."""
+    problems = [f"{name} leaves the slide" for name, (x, y, w, h) in named
+                if x < 0 or y < 0 or x + w > size[0] or y + h > size[1]]
+    for i, (name, a) in enumerate(named):
+        problems += [f"{name} overlaps {other}" for other, b in named[i + 1:] if _intersect(a, b)]
+    return problems
+
+
+def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
+    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide."""
+    for number, plan in enumerate(plans, 1):
+        problems = overlaps(boxes(plan, geo), geo.size)
+        if problems:
+            raise OverlapError(f"slide {number} ({plan.title}): {'; '.join(problems)} — the template's "
+                               "placeholders (title, content, footer) must not overlap")
+
+
+def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
+               titles: Mapping[str, str] | None = None) -> list[SlidePlan]:
+    """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture)."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
         agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
     slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
-    titles = {t.id: t.title for t in glossary.terms}
+    titles = titles or {t.id: t.title for t in glossary.terms}
+    scale = deck_scale(assets, geo)
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
         slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
         for t in s.terms:
-            slides += term_slides(titles, t, assets, geo)
+            slides += term_slides(titles, t, assets, geo, scale)
         if s.terms:
             slides += review_slides(s, geo)
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
         slides += _text_slides("references", TEXT["references"], refs, geo)
+    check(slides, geo)
     return slides

@@ -1,25 +1,29 @@
 """Write the lecture deck (.pptx) from the slide plan: layouts, fitted text, pictures, notes, Hangul fonts.
 
-Layouts used, by index, so `--template their.pptx` restyles the deck (an Office or python-pptx
-default template has them in this order):
+Layouts are chosen by their placeholders, then by name (`choose_layouts`), so `--template their.pptx`
+restyles the deck whatever order its layouts are in (LibreOffice's templates differ from Office's):
 
-- 0 "Title Slide": a title and a subtitle placeholder — the title slide.
-- 1 "Title and Content": a title and one content placeholder — agenda, review, references, text-only
-  term slides. Its footer and slide-number placeholders are copied onto every content slide.
-- 2 "Section Header": a title and one text placeholder — the divider of each section.
-- 3 "Two Content": a title and two content placeholders side by side — key points on the left, the
-  figure or formulas in the area of the right one.
-- 5 "Title Only": a title — term slides that show only a figure or formulas (in layout 1's content area).
+- cover: a title and a subtitle — the title slide (fallback: content).
+- content: a title and one content placeholder — agenda, review, references, text-only term slides.
+  Its footer and slide-number placeholders are copied onto every content slide.
+- two: a title and two bodies side by side — key points left, figure or formulas right (fallback:
+  content, its body halved).
+- title_only: a title — slides that show only a figure or formulas (fallback: content).
+- section: a layout named "…section…" with a title and one body — section dividers (fallback: cover).
 
-Text sizes and fonts are set on every run (the plan measures text at those sizes); positions,
-colours and backgrounds come from the template. Without `--template`, python-pptx's default
+Text sizes and fonts are set on every run (the plan measures text at those sizes); placeholder
+positions are written out from the layouts (the plan checked them), colours and backgrounds come
+from the template, and so does the slide size. Without `--template`, python-pptx's default
 template is widened to 16:9.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import dataclasses
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -35,7 +39,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Settings
-from dlexport.targets import BuildResult
+from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
     Images,
     add_notes_part,
@@ -48,25 +52,41 @@ from dlexport.targets._pptx_fast import (
 )
 from dlexport.targets.slide_plan import (
     EMU_PER_PT,
+    GAP,
     INDENT,
     LINE,
     NUMBER_INDENT,
     SPACE_BEFORE,
+    TEXT,
     Geometry,
     Para,
     Rect,
     SlidePlan,
+    frames,
     slide_plan,
     text_width,
 )
 
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
-LAYOUTS = {"cover": 0, "content": 1, "section": 2, "two": 3, "title_only": 5}
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
 TITLE_COLOR = "1F4E79"  # dark blue titles in the default look
 _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
+
+
+def widen(prs: Any, width: int) -> Any:
+    """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
+    k = width / prs.slide_width
+    for part in [prs.slide_master, *prs.slide_layouts]:
+        for xfrm in part.element.iter(qn("a:xfrm")):
+            off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+            if off is not None:
+                off.set("x", str(round(int(off.get("x")) * k)))
+            if ext is not None:
+                ext.set("cx", str(round(int(ext.get("cx")) * k)))
+    prs.slide_width = Emu(width)
+    return prs
 
 
 def open_template(template: Path | None) -> Any:
@@ -76,26 +96,27 @@ def open_template(template: Path | None) -> Any:
             return Presentation(str(template))
         except Exception as e:
             raise UsageError(f"--template {template}: not a PowerPoint file ({e})") from e
-    prs = Presentation()
-    k = WIDE[0] / prs.slide_width
-    for part in [prs.slide_master, *prs.slide_layouts]:
-        for xfrm in part.element.iter(qn("a:xfrm")):
-            off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
-            if off is not None:
-                off.set("x", str(round(int(off.get("x")) * k)))
-            if ext is not None:
-                ext.set("cx", str(round(int(ext.get("cx")) * k)))
-    prs.slide_width, prs.slide_height = Emu(WIDE[0]), Emu(WIDE[1])
+    prs = widen(Presentation(), WIDE[0])
     for color in prs.slide_master.element.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
         color.tag = qn("a:srgbClr")
         color.set("val", TITLE_COLOR)
     return prs
 
 
-def _rects(prs: Any, name: str) -> tuple[Rect, list[Rect], Rect]:
-    """Return the title, content (left to right) and footer rectangles of one layout."""
-    layout = prs.slide_layouts[LAYOUTS[name]]
-    title, bodies, footer = None, [], (0, 0, 0, 0)
+@dataclass(frozen=True)
+class Shape:
+    """What a layout offers: title, bodies (left to right), subtitle?, footer and slide-number boxes."""
+
+    title: Rect | None
+    bodies: tuple[Rect, ...]
+    subtitle: bool
+    footer: Rect
+    number: Rect
+
+
+def shape_of(layout: Any) -> Shape:
+    """Return a layout's placeholder boxes by role (a subtitle counts as a body)."""
+    title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
         rect = (int(ph.left), int(ph.top), int(ph.width), int(ph.height))
@@ -103,23 +124,88 @@ def _rects(prs: Any, name: str) -> tuple[Rect, list[Rect], Rect]:
             title = rect
         elif kind == PP_PLACEHOLDER.FOOTER:
             footer = rect
+        elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
+            number = rect
         elif kind not in _SKIP:
             bodies.append(rect)
-    if title is None:
-        raise UsageError(f"template layout {LAYOUTS[name]} ({layout.name}) has no title placeholder")
-    return title, sorted(bodies), footer
+            subtitle = subtitle or kind == PP_PLACEHOLDER.SUBTITLE
+    return Shape(title, tuple(sorted(bodies)), subtitle, footer, number)
 
 
-def geometry_of(prs: Any) -> Geometry:
-    """Return where the template's layouts put titles and content, for the plan to fit text into."""
-    cover, cover_bodies, _ = _rects(prs, "cover")
-    title, bodies, footer = _rects(prs, "content")
-    _, two, _ = _rects(prs, "two")
-    section, section_bodies, _ = _rects(prs, "section")
-    if not (cover_bodies and bodies and section_bodies and len(two) >= 2):
-        raise UsageError("template layouts 0-3 need: subtitle; content; text; two contents (see docs)")
-    return Geometry(cover, cover_bodies[0], title, bodies[0], two[0], two[1], section, section_bodies[0],
-                    footer)
+def _side_by_side(shape: Shape) -> bool:
+    (x0, y0, w0, _), (x1, y1, _, _) = shape.bodies
+    return x0 + w0 <= x1 and abs(y0 - y1) < 914400 // 2
+
+
+ROLES: dict[str, tuple[Callable[[Shape], bool], tuple[str, ...]]] = {
+    "content": (lambda s: len(s.bodies) == 1 and not s.subtitle, ("title and content", "title, content")),
+    "cover": (lambda s: len(s.bodies) == 1 and s.subtitle, ("title slide",)),
+    "two": (lambda s: len(s.bodies) == 2 and _side_by_side(s), ("two content", "2 content", "comparison")),
+    "title_only": (lambda s: not s.bodies, ("title only",)),
+    "section": (lambda s: len(s.bodies) == 1, ("section",)),
+}
+FALLBACK = {"cover": "content", "two": "content", "title_only": "content", "section": "cover"}
+
+
+def choose_layouts(prs: Any) -> dict[str, Any]:
+    """Return the slide layout for each role, chosen by placeholders and then by name (first master).
+
+    The section divider needs "section" in its layout's name; missing roles fall back (see FALLBACK).
+    Raises UsageError when no layout has a title and one content placeholder.
+    """
+    layouts = [(layout, shape_of(layout)) for layout in prs.slide_layouts]
+    chosen: dict[str, Any] = {}
+    for role, (fits, names) in ROLES.items():
+        usable = [lay for lay, shape in layouts if shape.title is not None and fits(shape)]
+        named = [lay for lay in usable if any(n in lay.name.lower() for n in names)]
+        if named or (usable and role != "section"):
+            chosen[role] = (named or usable)[0]
+    if "content" not in chosen:
+        have = ", ".join(f"{lay.name!r}" for lay, _ in layouts) or "none"
+        raise UsageError(f"template has no slide layout with a title and one content placeholder (layouts: {have})")
+    for role, other in FALLBACK.items():
+        chosen.setdefault(role, chosen[other])
+    return chosen
+
+
+def geometry_of(prs: Any, chosen: dict[str, Any] | None = None) -> Geometry:
+    """Return where the chosen layouts put titles, content, footer and slide number, and the slide size."""
+    shapes = {role: shape_of(layout) for role, layout in (chosen or choose_layouts(prs)).items()}
+    content, two = shapes["content"], shapes["two"]
+    if len(two.bodies) == 2:
+        left, right = two.bodies
+    else:  # no two-column layout: halve the content area
+        x, y, w, h = content.bodies[0]
+        half = (w - GAP) // 2
+        left, right = (x, y, half, h), (x + w - half, y, half, h)
+
+    def title(s: Shape) -> Rect:
+        assert s.title is not None  # choose_layouts took only layouts with a title
+        return s.title
+
+    return Geometry(title(shapes["cover"]), shapes["cover"].bodies[0], title(content), content.bodies[0], left, right,
+                    title(shapes["section"]), shapes["section"].bodies[0], content.footer, content.number,
+                    (int(prs.slide_width), int(prs.slide_height)))
+
+
+def describe_layouts(chosen: dict[str, Any]) -> list[str]:
+    """Return one line per role naming the layout chosen for it (for --verbose)."""
+    what = {"cover": "title slide", "content": "text slides", "two": "key points beside a picture",
+            "title_only": "picture-only slides", "section": "section dividers"}
+    return [f"slides: layout {layout.name!r} for {what[role]}" for role, layout in chosen.items()]
+
+
+def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
+    """Return the decks to write: the whole glossary, or with `--split sections` one lecture per section.
+
+    A lecture is the glossary cut to one section, its subtitle "N강 · section" and its file name
+    `<name>-N-<section id>`; it gets its own title slide, agenda, review and references.
+    """
+    if settings.options.get("split") != "sections":
+        return [glossary]
+    return [dataclasses.replace(glossary, sections=(s,), name=f"{glossary.name}-{n}-{s.id}",
+                                subtitle=TEXT["lecture"].format(n=n, section=f"{s.ko} ({s.en})" if s.en else s.ko))
+            for n, s in enumerate((s for s in glossary.sections if s.terms), 1)]
 
 
 _qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
@@ -227,14 +313,38 @@ def _shape_id(slide: Any) -> int:
     return 1 + max((int(e.get("id", 0)) for e in sp_tree(slide).iter(_qn("p:cNvPr"))), default=1)
 
 
-def _placeholders(sp_tree: Any) -> dict[str, Any]:
-    """Return a slide's placeholder `p:sp` elements by idx (the title's idx is "0")."""
-    out = {}
+_TITLE_TYPES = ("title", "ctrTitle")
+
+
+def _placeholders(sp_tree: Any) -> tuple[Any, list[Any]]:
+    """Return a slide's title `p:sp` and its other placeholder shapes (by position, left to right).
+
+    Placeholders are told apart by type and position, not idx: templates saved by LibreOffice give
+    the title, the subtitle and every body idx 0.
+    """
+    title, bodies = None, []
     for sp in sp_tree.iterchildren(qn("p:sp")):
         ph = sp.find(f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}")
-        if ph is not None:
-            out[ph.get("idx", "0")] = sp
-    return out
+        if ph is None:
+            continue
+        if ph.get("type") in _TITLE_TYPES and title is None:
+            title = sp
+        else:
+            bodies.append(sp)
+    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+                                     .attrib.values()))
+    return title, bodies
+
+
+def place(sp: Any, rect: Rect) -> None:
+    """Give a shape an explicit position and size (a placeholder need not inherit it from its layout)."""
+    sp_pr = sp.find(qn("p:spPr"))
+    for old in sp_pr.findall(qn("a:xfrm")):
+        sp_pr.remove(old)
+    xfrm = etree.Element(qn("a:xfrm"))
+    _sub(xfrm, "a:off", x=rect[0], y=rect[1])
+    _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
+    sp_pr.insert(0, xfrm)
 
 
 class Writer:
@@ -242,27 +352,19 @@ class Writer:
 
     python-pptx's per-slide conveniences (add_slide, clone_placeholder, notes_slide, placeholder
     lookups through inheritance) each walk the package or the layout: 1,000 terms took ≈ 20 s.
-    Here each layout's body order, the footer shapes and the notes page are worked out once and
+    Here each layout's placeholders, the footer shapes and the notes page are worked out once and
     copied, and parts are named from the slide number.
     """
 
-    def __init__(self, prs: Any, footer: str) -> None:
+    def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry) -> None:
         self.prs = prs
         self.footer = footer
+        self.layouts = layouts
+        self.geo = geo
         self.images = Images(prs)
-        self.bodies: dict[int, list[str]] = {}
         self.placeholder_shapes: dict[int, list[Any]] = {}  # empty placeholders cloned from each layout
         self.footer_shapes: list[Any] | None = None
         self.notes_page: Any = None
-
-    def body_order(self, layout: Any) -> list[str]:
-        """Return the idx of the layout's body placeholders, left to right then top to bottom."""
-        key = id(layout)
-        if key not in self.bodies:
-            phs = [ph for ph in layout.placeholders if ph.placeholder_format.type not in _SKIP | _TITLES]
-            phs.sort(key=lambda ph: (int(ph.left), int(ph.top)))
-            self.bodies[key] = [str(ph.placeholder_format.idx) for ph in phs]
-        return self.bodies[key]
 
     def add_slide(self, layout: Any, number: int) -> Any:
         """Return a new slide on `layout`, named after its number (add_slide's rel scan is quadratic)."""
@@ -270,7 +372,10 @@ class Writer:
         tree = sp_tree(slide)
         if id(layout) not in self.placeholder_shapes:
             slide.shapes.clone_layout_placeholders(layout)
-            self.placeholder_shapes[id(layout)] = [copy.deepcopy(sp) for sp in _placeholders(tree).values()]
+            clones = [sp for sp in tree.iterchildren(qn("p:sp"))]
+            for sp, ph in zip(clones, layout.iter_cloneable_placeholders(), strict=True):
+                place(sp, (int(ph.left), int(ph.top), int(ph.width), int(ph.height)))
+            self.placeholder_shapes[id(layout)] = [copy.deepcopy(sp) for sp in clones]
         else:
             for sp in self.placeholder_shapes[id(layout)]:
                 tree.append(copy.deepcopy(sp))
@@ -291,12 +396,13 @@ class Writer:
     def _footer_shapes(self, slide: Any) -> list[Any]:
         """Return the filled footer and slide-number shapes to copy onto every content slide."""
         shapes = []
-        for ph in self.prs.slide_layouts[LAYOUTS["content"]].placeholders:
+        for ph in self.layouts["content"].placeholders:
             kind = ph.placeholder_format.type
             if kind not in (PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER):
                 continue
             slide.shapes.clone_placeholder(ph)
             shape = slide.placeholders[ph.placeholder_format.idx]
+            place(shape.element, self.geo.footer if kind == PP_PLACEHOLDER.FOOTER else self.geo.number)
             if kind == PP_PLACEHOLDER.FOOTER:
                 text, width = self.footer, (int(ph.width) - 2 * 91440) / EMU_PER_PT * 0.9
                 while text_width(text, FOOTER_SIZE) > width and len(text) > 1:
@@ -325,15 +431,14 @@ class Writer:
 
     def add(self, plan: SlidePlan, number: int) -> None:
         """Add one planned slide."""
-        layout = self.prs.slide_layouts[LAYOUTS[plan.layout]]
-        slide = self.add_slide(layout, number)
-        placeholders = _placeholders(sp_tree(slide))
-        fill(placeholders["0"], (Para(plan.title, plan.title_size, bullet=False),))
-        for i, idx in enumerate(self.body_order(layout)):
-            sp = placeholders.get(idx)
-            if sp is None:
-                continue
-            if i == 0 and plan.body:
+        slide = self.add_slide(self.layouts[plan.layout], number)
+        title, bodies = _placeholders(sp_tree(slide))
+        title_rect, frame = frames(plan, self.geo)
+        place(title, title_rect)
+        fill(title, (Para(plan.title, plan.title_size, bullet=False),))
+        for i, sp in enumerate(bodies):
+            if i == 0 and plan.body and frame is not None:
+                place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
                 fill(sp, plan.body)
             else:
                 sp.getparent().remove(sp)
@@ -370,12 +475,21 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
     return {}
 
 
-def render(glossary: Glossary, assets: Assets, settings: Settings) -> tuple[Any, int]:
-    """Return the deck as a python-pptx Presentation (not yet saved) and its number of slides."""
+def render(glossary: Glossary, assets: Assets, settings: Settings,
+           titles: dict[str, str] | None = None) -> tuple[Any, int]:
+    """Return the deck as a python-pptx Presentation (not yet saved) and its number of slides.
+
+    `titles`: every term's title, for a lecture that links terms of other sections.
+    """
     prs = open_template(settings.file("template"))
     drop_slides(prs)  # a template's own example slides are dropped
-    writer = Writer(prs, glossary.title)
-    plans = slide_plan(glossary, assets, settings.epoch, geometry_of(prs))
+    layouts = choose_layouts(prs)
+    if settings.verbose:
+        for line in describe_layouts(layouts):
+            print(line, file=sys.stderr)
+    geo = geometry_of(prs, layouts)
+    writer = Writer(prs, glossary.title, layouts, geo)
+    plans = slide_plan(glossary, assets, settings.epoch, geo, titles)
     for number, plan in enumerate(plans, 1):
         writer.add(plan, number)
     _properties(prs, glossary, settings.epoch)
@@ -383,8 +497,23 @@ def render(glossary: Glossary, assets: Assets, settings: Settings) -> tuple[Any,
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
-    """Write `out_dir/<name>.pptx` atomically; the same input gives the same bytes."""
-    prs, slides = render(glossary, assets, settings)
-    dest = out_dir / f"{glossary.name}.pptx"
-    write_zip(dest, members(prs), settings.epoch)
-    return BuildResult((dest,), {"slides": slides})
+    """Write `out_dir/<name>.pptx` (or one deck per lecture) atomically, then the PDFs `--pdf` asks for.
+
+    The same input gives the same .pptx bytes. Without LibreOffice, `--pdf` says so in one line and
+    the decks are still written.
+    """
+    titles = {t.id: t.title for t in glossary.terms}
+    paths, slides, notes = [], 0, []
+    for deck in lectures(glossary, settings):
+        prs, n = render(deck, assets, settings, titles)
+        dest = out_dir / f"{deck.name}.pptx"
+        write_zip(dest, members(prs), settings.epoch)
+        paths.append(dest)
+        slides += n
+    if settings.options.get("pdf"):
+        exe = handouts.soffice()
+        if exe is None:
+            notes.append(handouts.MISSING)
+        else:
+            paths += handouts.handouts(paths, out_dir, exe)
+    return BuildResult(tuple(paths), {"slides": slides}, tuple(notes))
