@@ -189,13 +189,16 @@ def run(command: str, opts: Options) -> None:
         if command == "diagrams":
             contact_sheet(assets, tmp / "contact-sheet.png")
         counts = {"terms": len(glossary.terms), "figures": len(assets.figures), "formulas": len(assets.formulas)}
+        said_notes: set[str] = set()
         for target in building:
             with stage(target.name) as said:
                 result = target.builder().build(glossary, assets, tmp, settings)
                 said(result.paths[0].name if result.paths else "nothing to write")
             counts.update(result.counts)
             for note in () if opts.quiet else result.notes:
-                print(note)
+                if note not in said_notes:  # two targets reading the same history say it once
+                    said_notes.add(note)
+                    print(note)
         if command == "all":
             outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
             manifest.write(tmp, key, settings.epoch, outputs, counts)
