@@ -751,3 +751,35 @@ def test_every_line_the_plan_accepts_fits_in_the_widest_substitute_font(font_pai
                     checked += 1
                     assert real_width(line, latin, hangul) * para.size / 1000 <= room, (name, line)
     assert checked > 500
+
+
+# ---- the default look -------------------------------------------------------------------------------------
+
+
+def run_colors(shape: Any) -> set[str]:
+    return {c.get("val") for r in shape._element.iter(qn("a:rPr")) for c in r.iter(qn("a:srgbClr"))}
+
+
+def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_the_footer(
+        prs: Any, long_glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path) -> None:
+    sections = {s.ko for s in long_glossary.sections}
+    kinds = {"section": 0, "framed": 0, "footer": 0}
+    for slide in prs.slides:
+        if slide.slide_layout.name == "Section Header":
+            kinds["section"] += 1
+            assert slide.slide_layout._element.find(f"{qn('p:cSld')}/{qn('p:bg')}") is not None
+            assert run_colors(slide.shapes.title) == {slides.ON_ACCENT}
+        for shape in slide.shapes:
+            if shape.shape_type == 13 and shape._element.spPr.find(qn("a:ln")) is not None:
+                kinds["framed"] += 1
+                assert shape._element.nvPicPr.cNvPr.get("descr") in {a.alt for a in deck[1].figures.values()}
+            if shape.is_placeholder and shape.placeholder_format.type == 15:  # footer
+                kinds["footer"] += any(f" · {s}" in shape.text_frame.text for s in sections)
+    assert kinds["section"] == len(long_glossary.sections) and kinds["framed"] >= 3 and kinds["footer"] >= 5
+    accents = [sp for sp in prs.slide_master.shapes if sp.name.startswith("Accent")]
+    assert accents and all(str(sp.fill.fore_color.rgb) == slides.ACCENT for sp in accents)
+    template = office_default(tmp_path, 12192000)  # the same layouts, but the user's: no look is added
+    built = slides.build(long_glossary, deck[1], tmp_path / "t", Settings(EPOCH, {"template": template})).paths[0]
+    theirs = Presentation(str(built))
+    assert not [sp for sp in theirs.slide_master.shapes if sp.name.startswith("Accent")]
+    assert all(slides.ON_ACCENT not in run_colors(s.shapes.title) for s in theirs.slides)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
 
@@ -77,7 +77,7 @@ SPACE_BEFORE = 0.4  # space before each paragraph after the first, / font size
 INDENT = {0: 342900, 1: 742950}  # marL per bullet level
 NUMBER_INDENT = 457200
 BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
-TITLE_SIZES = (36, 34, 32, 30, 28)
+TITLE_SIZES = (32, 30, 28)  # one title size on most slides; long titles step down
 COVER_SIZES = (44, 40, 36, 32)
 EMU_PER_INCH = 914400
 FORMULA_DPI, FORMULA_PT = 200, 22.0  # formula PNGs: mathtext at 22 pt, 200 dpi (diagrams.plots.formula)
@@ -117,6 +117,7 @@ class Picture:
     asset: Asset
     rect: Rect
     descr: str
+    framed: bool = False  # a figure (framed and captioned), not a formula
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ class SlidePlan:
     notes: str = ""
     footer: bool = True
     term_id: str = ""
+    section: str = ""  # the section's name, for the footer's progress hint
 
 
 @dataclass(frozen=True)
@@ -323,7 +325,7 @@ def place_figure(asset: Asset, area: Rect) -> tuple[Picture, TextBox]:
     cap_h = _box_height(paras, area)
     px, _, cx, cy = fit_picture(asset, (x, y, w, h - cap_h - GAP))
     top = y + (h - cy - GAP - cap_h) // 2
-    picture = Picture(asset, (px, top, cx, cy), asset.alt or asset.caption)
+    picture = Picture(asset, (px, top, cx, cy), asset.alt or asset.caption, framed=True)
     return picture, TextBox((x, top + cy + GAP, w, cap_h), paras)
 
 
@@ -597,11 +599,12 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
-        slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
+        part = [SlidePlan("section", "section", title, fit_title(title, geo.section_title), body)]
         for t in s.terms:
-            slides += term_slides(titles, t, assets, geo, scale)
+            part += term_slides(titles, t, assets, geo, scale)
         if s.terms:
-            slides += review_slides(s, geo)
+            part += review_slides(s, geo)
+        slides += [replace(p, section=s.ko) for p in part]
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
