@@ -30,7 +30,7 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "date": "{y}년 {m}월 {d}일",
     "formulas": "수식",
     "review": "복습 질문 — {section}",
-    "blank": "＿＿＿＿",
+    "blank": "________",  # ASCII: a renderer may break a line inside fullwidth ＿＿ (CJK rules), never inside this
     "which_term": "다음 설명에 해당하는 용어는? {summary}",
     "answers": "정답",
     "references": "참고 문헌",
@@ -75,7 +75,7 @@ WIDTH_SAFETY = 0.95  # the table is the widest measured font; 5% for Malgun Goth
 LINE = 1.2  # line height / font size; the renderer sets exactly this spacing
 SPACE_BEFORE = 0.4  # space before each paragraph after the first, / font size
 INDENT = {0: 342900, 1: 742950}  # marL per bullet level
-NUMBER_INDENT = 457200
+NUMBER_INDENT = 548640  # 0.6 in: room for "14." at 24 pt before the text
 BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
 TITLE_SIZES = (32, 30, 28)  # one title size on most slides; long titles step down
 COVER_SIZES = (44, 40, 36, 32)
