@@ -112,11 +112,35 @@ def seed_deck(seed_glossary: Glossary, tmp_path_factory: pytest.TempPathFactory)
     return slides.build(seed_glossary, assets, tmp / "out", Settings(epoch=EPOCH)).paths[0]
 
 
-def to_pdf(pptx: Path, tmp: Path) -> Path:
+WITHOUT_ARIAL_METRICS = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont>
+    <glob>*/liberation/*</glob><glob>*/liberation2/*</glob><glob>*Liberation*</glob>
+    <glob>*/urw-base35/*</glob><glob>*Nimbus*</glob>
+  </rejectfont></selectfont>
+</fontconfig>
+"""
+
+
+def dejavu_for_arial(tmp: Path) -> dict[str, str]:
+    """Return an environment whose fontconfig hides Arial's metric twins, so Arial falls back to DejaVu Sans."""
+    conf = tmp / "fonts.conf"
+    conf.write_text(WITHOUT_ARIAL_METRICS, encoding="utf-8")
+    env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+    family = subprocess.run(["fc-match", "-f", "%{family}", "Arial"], env=env, capture_output=True, text=True,
+                            check=False).stdout
+    if "DejaVu Sans" not in family:
+        pytest.skip(f"DejaVu Sans is not what Arial falls back to here ({family!r}): install fonts-dejavu")
+    return env
+
+
+def to_pdf(pptx: Path, tmp: Path, env: dict[str, str] | None = None) -> Path:
     """Convert with LibreOffice headless (own profile and HOME); fail if no PDF appears."""
     soffice = require_tool("soffice")
     out = tmp / "pdf"
-    env = {**os.environ, "HOME": str(tmp / "home")}
+    env = {**(env or os.environ), "HOME": str(tmp / "home")}
     subprocess.run([soffice, f"-env:UserInstallation=file://{tmp / 'profile'}", "--headless",
                     "--convert-to", "pdf", "--outdir", str(out), str(pptx)],
                    env=env, capture_output=True, timeout=300, check=False)
@@ -127,9 +151,17 @@ def to_pdf(pptx: Path, tmp: Path) -> Path:
 
 @pytest.fixture(scope="module", params=["fixture", "seed"])
 def rendered(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    """Render a deck with LibreOffice once, keep PNGs of its pages as test artifacts; return (pdf, deck)."""
+    """Render a deck with LibreOffice once, keep PNGs of its pages as test artifacts; return (pdf, deck).
+
+    The fixture deck renders with the machine's fonts (Arial → Liberation Sans); the seed deck with DejaVu
+    Sans as Arial's substitute, the wider font LibreOffice falls back to on a machine without Liberation.
+    """
     pptx = request.getfixturevalue("deck")[0] if request.param == "fixture" else request.getfixturevalue("seed_deck")
-    path = to_pdf(pptx, tmp_path_factory.mktemp("render"))
+    tmp = tmp_path_factory.mktemp("render")
+    path = to_pdf(pptx, tmp, dejavu_for_arial(tmp) if request.param == "seed" else None)
+    with pdfplumber.open(path) as doc:
+        latin = {c.fontname.split("+")[-1] for page in doc.pages for c in pdf_chars(page) if c.text.isascii()}
+    assert any(f.startswith("DejaVuSans" if request.param == "seed" else "LiberationSans") for f in latin), latin
     folder = artifacts_dir(f"slides-{request.param}", tmp_path_factory)
     for old in folder.glob("page-*.png"):
         old.unlink()
@@ -631,3 +663,123 @@ def test_cli_split_and_pdf_outputs_are_in_the_manifest(tmp_path: Path) -> None:
     assert again.returncode == 0 and "up to date" not in again.stdout
     listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
     assert [p for p in listed if p.endswith((".pptx", ".pdf"))] == ["테스트-용어집.pptx"]
+
+
+# ---- font-independent fit -------------------------------------------------------------------------------
+
+SUBSTITUTES = {  # fontconfig family → (file-name pattern for regular, bold); the fonts a viewer may draw with
+    "latin": ("Liberation Sans", "DejaVu Sans"),
+    "hangul": ("NanumGothic", "Noto Sans CJK KR"),
+}
+
+
+def installed_advances(family: str, bold: bool) -> dict[str, float] | None:
+    """Return {character: advance in 1/1000 em} of an installed font, read from its file, or None if absent."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    from dlexport.fonts import hangul_font
+
+    if family == "NanumGothic":
+        path, index = hangul_font(bold), 0
+    else:
+        out = subprocess.run(["fc-match", "-f", "%{family}\n%{file}\n%{index}",
+                              f"{family}:style={'Bold' if bold else 'Regular'}"],
+                             capture_output=True, text=True, check=False).stdout.split("\n")
+        if len(out) < 3 or family not in out[0].split(","):
+            return None
+        path, index = Path(out[1]), int(out[2])
+    font = TTCollection(str(path)).fonts[index] if path.suffix == ".ttc" else TTFont(str(path))
+    upem, hmtx = font["head"].unitsPerEm, font["hmtx"]
+    return {chr(cp): hmtx[name][0] * 1000 / upem for cp, name in font.getBestCmap().items()}
+
+
+def real_width(text: str, latin: dict[str, float], hangul: dict[str, float]) -> float:
+    """Return `text`'s width in 1/1000 em as a viewer draws it: Latin script in `latin`, the rest in `hangul`."""
+    def one(ch: str) -> float:
+        if ch in latin and ch < "\u1100":
+            return latin[ch]
+        return hangul.get(ch, latin.get(ch, 1000))
+    return sum(map(one, text))
+
+
+@pytest.fixture(scope="module")
+def font_pairs() -> list[tuple[str, dict[str, float], dict[str, float], bool]]:
+    """Every installed (Latin, Hangul) substitute pair, regular and bold; DejaVu and NanumGothic are required."""
+    pairs = []
+    for bold in (False, True):
+        fonts = {f: installed_advances(f, bold) for group in SUBSTITUTES.values() for f in group}
+        if fonts["DejaVu Sans"] is None:
+            pytest.skip("DejaVu Sans is not installed (fonts-dejavu)")
+        pairs += [(f"{la}+{ha}{' bold' if bold else ''}", lw, hw, bold)
+                  for la in SUBSTITUTES["latin"] if (lw := fonts[la]) is not None
+                  for ha in SUBSTITUTES["hangul"] if (hw := fonts[ha]) is not None]
+    return pairs
+
+
+def test_width_table_is_at_least_every_installed_substitute(font_pairs: list[Any], seed_glossary: Glossary) -> None:
+    """The committed table never measures a glossary character narrower than an installed substitute does."""
+    from dlexport.fonts import widest_advance
+
+    shown = (f"{t.title} {t.summary} {' '.join(t.key_points)}" for t in seed_glossary.terms)
+    text = "".join(sorted(set("".join(shown))))
+    for name, latin, hangul, bold in font_pairs:
+        narrow = [ch for ch in text if widest_advance(ch, bold) + 0.5 < real_width(ch, latin, hangul)]
+        assert not narrow, (name, "".join(narrow))
+
+
+def test_every_line_the_plan_accepts_fits_in_the_widest_substitute_font(font_pairs: list[Any],
+                                                                        seed_glossary: Glossary) -> None:
+    """Each wrapped line of the seed deck (titles, bullets, captions) fits its box in every installed font pair."""
+    from dlexport.targets.slide_plan import EMU_PER_PT, INSET_X, Para, _margin, frames, para_lines
+
+    picture = Asset(Path("figure.png"), 1600, 1000, "", "")
+    assets = Assets({f.id: picture for f in seed_glossary.figures()},
+                    {x.latex: dataclasses.replace(picture, width=900, height=120)
+                     for t in seed_glossary.terms for x in t.formulas})
+    placed = []
+    for plan in slide_plan(seed_glossary, assets, EPOCH):
+        title, frame = frames(plan, DEFAULT_GEOMETRY)
+        placed.append((Para(plan.title, plan.title_size, bullet=False, bold=True), title))
+        placed += [(p, frame) for p in plan.body if frame is not None]
+        placed += [(p, b.rect) for b in plan.boxes for p in b.paras]
+    checked = 0
+    for para, rect in placed:
+        room = (rect[2] - 2 * INSET_X - _margin(para)) / EMU_PER_PT  # points, no safety factor
+        for line in para_lines(para, rect):
+            for name, latin, hangul, bold in font_pairs:
+                if bold == para.bold and len(line) > 1:
+                    checked += 1
+                    assert real_width(line, latin, hangul) * para.size / 1000 <= room, (name, line)
+    assert checked > 500
+
+
+# ---- the default look -------------------------------------------------------------------------------------
+
+
+def run_colors(shape: Any) -> set[str]:
+    return {c.get("val") for r in shape._element.iter(qn("a:rPr")) for c in r.iter(qn("a:srgbClr"))}
+
+
+def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_the_footer(
+        prs: Any, long_glossary: Glossary, deck: tuple[Path, Assets], tmp_path: Path) -> None:
+    sections = {s.ko for s in long_glossary.sections}
+    kinds = {"section": 0, "framed": 0, "footer": 0}
+    for slide in prs.slides:
+        if slide.slide_layout.name == "Section Header":
+            kinds["section"] += 1
+            assert slide.slide_layout._element.find(f"{qn('p:cSld')}/{qn('p:bg')}") is not None
+            assert run_colors(slide.shapes.title) == {slides.ON_ACCENT}
+        for shape in slide.shapes:
+            if shape.shape_type == 13 and shape._element.spPr.find(qn("a:ln")) is not None:
+                kinds["framed"] += 1
+                assert shape._element.nvPicPr.cNvPr.get("descr") in {a.alt for a in deck[1].figures.values()}
+            if shape.is_placeholder and shape.placeholder_format.type == 15:  # footer
+                kinds["footer"] += any(f" · {s}" in shape.text_frame.text for s in sections)
+    assert kinds["section"] == len(long_glossary.sections) and kinds["framed"] >= 3 and kinds["footer"] >= 5
+    accents = [sp for sp in prs.slide_master.shapes if sp.name.startswith("Accent")]
+    assert accents and all(str(sp.fill.fore_color.rgb) == slides.ACCENT for sp in accents)
+    template = office_default(tmp_path, 12192000)  # the same layouts, but the user's: no look is added
+    built = slides.build(long_glossary, deck[1], tmp_path / "t", Settings(EPOCH, {"template": template})).paths[0]
+    theirs = Presentation(str(built))
+    assert not [sp for sp in theirs.slide_master.shapes if sp.name.startswith("Accent")]
+    assert all(slides.ON_ACCENT not in run_colors(s.shapes.title) for s in theirs.slides)

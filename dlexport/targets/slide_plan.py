@@ -1,6 +1,7 @@
 """Plan a lecture deck as plain data — slides, fitted text, placed pictures — without touching a file.
 
-Text is measured with the Hangul font the diagrams use (NanumGothic, via Pillow) and wrapped into
+Text is measured with the widest advance of the fonts a viewer may substitute (a committed width
+table, `dlexport.fonts.widest_advance`, so the plan is the same on every machine) and wrapped into
 its box; whatever does not fit at a readable size continues on a "(계속)" slide. Every fixed phrase
 of the deck is in `TEXT` and the speaker-notes templates below it.
 """
@@ -10,15 +11,14 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from types import MappingProxyType
 
 import jinja2
-from PIL import ImageFont
 
 from dlexport.errors import UsageError
-from dlexport.fonts import hangul_font
+from dlexport.fonts import widest_advance
 from dlexport.model import Asset, Assets, Glossary, Section, Term
 from dlexport.targets.math_speech import speak
 
@@ -30,7 +30,7 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "date": "{y}년 {m}월 {d}일",
     "formulas": "수식",
     "review": "복습 질문 — {section}",
-    "blank": "＿＿＿＿",
+    "blank": "________",  # ASCII: a renderer may break a line inside fullwidth ＿＿ (CJK rules), never inside this
     "which_term": "다음 설명에 해당하는 용어는? {summary}",
     "answers": "정답",
     "references": "참고 문헌",
@@ -71,13 +71,13 @@ REVIEW_PER_TERM = 2  # questions per term on the review slides
 EMU_PER_PT = 12700
 Rect = tuple[int, int, int, int]  # x, y, cx, cy in EMU
 INSET_X, INSET_Y = 91440, 45720  # python-pptx/PowerPoint default text-box insets
-WIDTH_SAFETY = 0.9  # viewers may use a font up to 10% wider than NanumGothic
+WIDTH_SAFETY = 0.95  # the table is the widest measured font; 5% for Malgun Gothic (not measured) and rounding
 LINE = 1.2  # line height / font size; the renderer sets exactly this spacing
 SPACE_BEFORE = 0.4  # space before each paragraph after the first, / font size
 INDENT = {0: 342900, 1: 742950}  # marL per bullet level
-NUMBER_INDENT = 457200
+NUMBER_INDENT = 548640  # 0.6 in: room for "14." at 24 pt before the text
 BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, references and captions
-TITLE_SIZES = (36, 34, 32, 30, 28)
+TITLE_SIZES = (32, 30, 28)  # one title size on most slides; long titles step down
 COVER_SIZES = (44, 40, 36, 32)
 EMU_PER_INCH = 914400
 FORMULA_DPI, FORMULA_PT = 200, 22.0  # formula PNGs: mathtext at 22 pt, 200 dpi (diagrams.plots.formula)
@@ -99,6 +99,7 @@ class Para:
     level: int = 0
     number: int = 0  # > 0: auto-numbered item with this number
     bullet: bool = True
+    bold: bool = False  # measured in the bold widths (titles: a template may set them bold)
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,7 @@ class Picture:
     asset: Asset
     rect: Rect
     descr: str
+    framed: bool = False  # a figure (framed and captioned), not a formula
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,7 @@ class SlidePlan:
     notes: str = ""
     footer: bool = True
     term_id: str = ""
+    section: str = ""  # the section's name, for the footer's progress hint
 
 
 @dataclass(frozen=True)
@@ -161,14 +164,9 @@ DEFAULT_GEOMETRY = Geometry(
 )
 
 
-@cache
-def _font(bold: bool) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(hangul_font(bold)), 1000)
-
-
 @lru_cache(maxsize=1 << 16)
 def _width_1000(text: str, bold: bool) -> float:
-    return float(_font(bold).getlength(text))
+    return float(widest_advance(text, bold))
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
@@ -176,32 +174,32 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return _width_1000(text, bold) * size / 1000
 
 
-def wrap(text: str, width: float, size: float) -> list[str]:
+def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
     """Return `text` broken into lines no wider than `width` points; overlong words break anywhere."""
-    return list(_wrap(text, width, size))
+    return list(_wrap(text, width, size, bold))
 
 
 @lru_cache(maxsize=1 << 14)
-def _wrap(text: str, width: float, size: float) -> tuple[str, ...]:
+def _wrap(text: str, width: float, size: float, bold: bool) -> tuple[str, ...]:
     """Greedy word wrap; a line's width is the sum of its words' and spaces' widths (each cached)."""
     limit = width * 1000 / size  # compare in units of the 1000-pt font
-    space = _width_1000(" ", False)
+    space = _width_1000(" ", bold)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         line, used = "", 0.0
         for word in paragraph.split(" "):
-            w = _width_1000(word, False)
+            w = _width_1000(word, bold)
             if line and used + space + w <= limit:
                 line, used = f"{line} {word}", used + space + w
                 continue
             if line or used:
                 lines.append(line)
             while w > limit:
-                n = max(1, max((k for k in range(1, len(word) + 1) if _width_1000(word[:k], False) <= limit),
+                n = max(1, max((k for k in range(1, len(word) + 1) if _width_1000(word[:k], bold) <= limit),
                                default=1))
                 lines.append(word[:n])
                 word = word[n:]
-                w = _width_1000(word, False)
+                w = _width_1000(word, bold)
             line, used = word, w
         lines.append(line)
     return tuple(lines)
@@ -220,7 +218,7 @@ def _margin(p: Para) -> int:
 
 def para_lines(p: Para, rect: Rect) -> list[str]:
     """Return the lines `p` takes in a box of `rect`'s width."""
-    return wrap(p.text, _usable(rect, _margin(p))[0], p.size)
+    return wrap(p.text, _usable(rect, _margin(p))[0], p.size, p.bold)
 
 
 def height(paras: Sequence[Para], rect: Rect) -> float:
@@ -281,10 +279,11 @@ def _join(pieces: Sequence[tuple[str, bool]]) -> str:
 def fit_title(text: str, rect: Rect, sizes: Sequence[int] = TITLE_SIZES) -> int:
     """Return the largest size in `sizes` at which `text` fits on one line, else the one where it wraps in."""
     for size in sizes:
-        if len(wrap(text, _usable(rect)[0], size)) == 1 and fits([Para(text, size, bullet=False)], rect):
+        if len(wrap(text, _usable(rect)[0], size, bold=True)) == 1 and fits([Para(text, size, bullet=False,
+                                                                                     bold=True)], rect):
             return size
     for size in range(sizes[-1], 11, -2):
-        if fits([Para(text, size, bullet=False)], rect):
+        if fits([Para(text, size, bullet=False, bold=True)], rect):
             return size
     return 12
 
@@ -326,7 +325,7 @@ def place_figure(asset: Asset, area: Rect) -> tuple[Picture, TextBox]:
     cap_h = _box_height(paras, area)
     px, _, cx, cy = fit_picture(asset, (x, y, w, h - cap_h - GAP))
     top = y + (h - cy - GAP - cap_h) // 2
-    picture = Picture(asset, (px, top, cx, cy), asset.alt or asset.caption)
+    picture = Picture(asset, (px, top, cx, cy), asset.alt or asset.caption, framed=True)
     return picture, TextBox((x, top + cy + GAP, w, cap_h), paras)
 
 
@@ -418,14 +417,20 @@ def _place(item: Asset | list[Formula] | None, area: Rect, scale: float) -> tupl
 
 
 def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para, ...]]:
-    """Return key-point pages: the first `beside` beside a picture (left column), the rest full width."""
+    """Return key-point pages: the first `beside` beside a picture (left column), the rest full width.
+
+    A page that would leave exactly one bullet for the next one gives it its own last bullet as company.
+    """
     pages: list[tuple[Para, ...]] = []
     rest = list(paras)
     while rest:
         rect = geo.left if len(pages) < beside else geo.body
         rest = list(_split_tall(rest, rect))
-        pages.append(paginate(rest, rect)[0])
-        rest = rest[len(pages[-1]):]
+        page = paginate(rest, rect)[0]
+        if len(rest) == len(page) + 1 and len(page) >= 3:
+            page = page[:-1]  # no lone bullet on a continuation slide: take one more with it
+        pages.append(page)
+        rest = rest[len(page):]
     return pages
 
 
@@ -594,11 +599,12 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
-        slides.append(SlidePlan("section", "section", title, fit_title(title, geo.section_title), body))
+        part = [SlidePlan("section", "section", title, fit_title(title, geo.section_title), body)]
         for t in s.terms:
-            slides += term_slides(titles, t, assets, geo, scale)
+            part += term_slides(titles, t, assets, geo, scale)
         if s.terms:
-            slides += review_slides(s, geo)
+            part += review_slides(s, geo)
+        slides += [replace(p, section=s.ko) for p in part]
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]

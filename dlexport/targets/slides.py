@@ -14,7 +14,9 @@ restyles the deck whatever order its layouts are in (LibreOffice's templates dif
 Text sizes and fonts are set on every run (the plan measures text at those sizes); placeholder
 positions are written out from the layouts (the plan checked them), colours and backgrounds come
 from the template, and so does the slide size. Without `--template`, python-pptx's default
-template is widened to 16:9.
+template is widened to 16:9 and given the default look (`design`): one accent colour, a bar beside
+every title, an accent band on the title slide, accent-filled section dividers; figures are framed,
+and the footer names the section the slide belongs to.
 """
 
 from __future__ import annotations
@@ -70,7 +72,8 @@ from dlexport.targets.slide_plan import (
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
-TITLE_COLOR = "1F4E79"  # dark blue titles in the default look
+ACCENT = "1F4E79"  # the default look's one accent colour (dark blue): titles, bars, section dividers
+ON_ACCENT, RULE, FRAME, CAPTION = "FFFFFF", "BFBFBF", "A6A6A6", "404040"  # on the accent, rules, frames, captions
 _SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
 _TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 
@@ -96,11 +99,75 @@ def open_template(template: Path | None) -> Any:
             return Presentation(str(template))
         except Exception as e:
             raise UsageError(f"--template {template}: not a PowerPoint file ({e})") from e
-    prs = widen(Presentation(), WIDE[0])
-    for color in prs.slide_master.element.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
+    return design(widen(Presentation(), WIDE[0]))
+
+
+def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
+    """Return a filled, unoutlined rectangle `p:sp` (a decoration: no text, drawn behind the slide's shapes)."""
+    sp = etree.Element(qn("p:sp"))
+    nv = _sub(sp, "p:nvSpPr")
+    _sub(nv, "p:cNvPr", id=shape_id, name=f"Accent {shape_id}")
+    _sub(nv, "p:cNvSpPr")
+    _sub(nv, "p:nvPr", userDrawn=1)
+    pr = _sub(sp, "p:spPr")
+    xfrm = _sub(pr, "a:xfrm")
+    _sub(xfrm, "a:off", x=rect[0], y=rect[1])
+    _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
+    _sub(_sub(pr, "a:prstGeom", prst="rect"), "a:avLst")
+    _sub(_sub(pr, "a:solidFill"), "a:srgbClr", val=color)
+    _sub(_sub(pr, "a:ln"), "a:noFill")
+    return sp
+
+
+def _decorate(part: Any, rects: list[tuple[Rect, str]]) -> None:
+    """Add decoration rectangles to a master's or layout's shape tree."""
+    tree = part.element.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
+    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(qn("p:cNvPr")))
+    for i, (rect, color) in enumerate(rects):
+        tree.append(_rect_xml(next_id + i, rect, color))
+
+
+def design(prs: Any) -> Any:
+    """Return the default template with the default look: accent titles, bars and bands, accent section dividers.
+
+    Decorations sit in the margins the placeholders leave free, so they never meet the plan's boxes.
+    """
+    master = prs.slide_master.element
+    for color in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
         color.tag = qn("a:srgbClr")
-        color.set("val", TITLE_COLOR)
+        color.set("val", ACCENT)
+    for ppr in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}"):
+        ppr.set("algn", "l")  # content titles start at the accent bar; cover and dividers align their own
+    w, h = int(prs.slide_width), int(prs.slide_height)
+    _decorate(prs.slide_master, [((0, h - 54864, w, 54864), ACCENT)])  # a thin band along the bottom
+    for layout in prs.slide_layouts:
+        shape = shape_of(layout)
+        if shape.title is None:
+            continue
+        x, y, cx, cy = shape.title
+        if "title slide" in layout.name.lower():
+            _decorate(layout, [((0, 0, 365760, h), ACCENT),
+                               ((w // 2 - 914400, y + cy + 91440, 1828800, 38100), ACCENT)])
+        elif "section" in layout.name.lower():
+            bg = etree.Element(qn("p:bg"))
+            _sub(_sub(_sub(bg, "p:bgPr"), "a:solidFill"), "a:srgbClr", val=ACCENT)
+            _sub(bg.find(qn("p:bgPr")), "a:effectLst")
+            layout.element.find(qn("p:cSld")).insert(0, bg)
+        elif x >= 365760 and cy < h // 3:  # a title across the top: an accent bar beside it, a rule under it
+            _decorate(layout, [((x - 228600, y + cy // 4, 91440, cy // 2), ACCENT),
+                               ((x, y + cy + 45720, cx, 12700), RULE)])
     return prs
+
+
+def recolor(sp: Any, color: str) -> None:
+    """Give every run of shape `sp` an explicit colour (solidFill goes first in a:rPr)."""
+    for tag in ("a:rPr", "a:endParaRPr"):
+        for rPr in sp.iter(_qn(tag)):
+            for old in rPr.findall(_qn("a:solidFill")):
+                rPr.remove(old)
+            fill_ = etree.Element(_qn("a:solidFill"))
+            _sub(fill_, "a:srgbClr", val=color)
+            rPr.insert(0, fill_)
 
 
 @dataclass(frozen=True)
@@ -356,9 +423,10 @@ class Writer:
     copied, and parts are named from the slide number.
     """
 
-    def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry) -> None:
+    def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry, designed: bool = False) -> None:
         self.prs = prs
         self.footer = footer
+        self.designed = designed  # the default look: recolour section dividers, centre the cover title
         self.layouts = layouts
         self.geo = geo
         self.images = Images(prs)
@@ -381,8 +449,8 @@ class Writer:
                 tree.append(copy.deepcopy(sp))
         return slide
 
-    def add_footer(self, slide: Any, number: int) -> None:
-        """Add the footer (glossary title) and slide number, copied from layout 1's placeholders."""
+    def add_footer(self, slide: Any, number: int, section: str = "", color: str = "") -> None:
+        """Add the footer (glossary title · section, the progress hint) and slide number from layout 1."""
         if self.footer_shapes is None:
             self.footer_shapes = self._footer_shapes(slide)
         tree = sp_tree(slide)
@@ -391,7 +459,23 @@ class Writer:
             sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(slide)))
             for t in sp.iter(qn("a:fld")):
                 t.find(qn("a:t")).text = str(number)
+            if section and next(sp.iter(qn("a:fld")), None) is None:
+                sp.find(f".//{qn('a:r')}/{qn('a:t')}").text = self.footer_text(section)
+            if color:
+                recolor(sp, color)
             tree.append(sp)
+
+    @cache  # noqa: B019 — one Writer per deck, a handful of sections
+    def footer_text(self, section: str) -> str:
+        """Return "glossary title · section" if it fits the footer, else the section name, shortened to fit."""
+        width = (self.geo.footer[2] - 2 * 91440) / EMU_PER_PT * 0.9
+        for text in (f"{self.footer} · {section}", section):
+            if text_width(text, FOOTER_SIZE) <= width:
+                return text
+        text = section
+        while text_width(text, FOOTER_SIZE) > width and len(text) > 1:
+            text = text[:-2] + "…"
+        return text
 
     def _footer_shapes(self, slide: Any) -> list[Any]:
         """Return the filled footer and slide-number shapes to copy onto every content slide."""
@@ -435,24 +519,35 @@ class Writer:
         title, bodies = _placeholders(sp_tree(slide))
         title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
-        fill(title, (Para(plan.title, plan.title_size, bullet=False),))
+        on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
+        fill(title, (Para(plan.title, plan.title_size, bullet=False),),
+             "ctr" if self.designed and plan.kind == "title" else None)
         for i, sp in enumerate(bodies):
             if i == 0 and plan.body and frame is not None:
                 place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
                 fill(sp, plan.body)
             else:
                 sp.getparent().remove(sp)
+        if on_accent:
+            for sp in (title, *bodies[:1]):
+                recolor(sp, on_accent)
         for pic in plan.pictures:
             part = self.images.part(pic.asset.path)
             rid = slide.part.relate_to(part, RT.IMAGE)
             shape_id = _shape_id(slide)  # the alt text is ours: add_picture would use the file name
             el = sp_tree(slide).add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
             el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
+            if pic.framed:
+                ln = _sub(el.spPr, "a:ln", w=9525)
+                _sub(_sub(ln, "a:solidFill"), "a:srgbClr", val=FRAME)
         for box in plan.boxes:
             shape_id = _shape_id(slide)
-            fill(sp_tree(slide).add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect), box.paras, "ctr")
+            box_sp = sp_tree(slide).add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
+            fill(box_sp, box.paras, "ctr")
+            if self.designed:
+                recolor(box_sp, CAPTION)
         if plan.footer:
-            self.add_footer(slide, number)
+            self.add_footer(slide, number, plan.section, on_accent)
         if plan.notes:
             self.add_notes(slide, number, tuple(Para(line, NOTES_SIZE, bullet=False)
                                                 for line in plan.notes.split("\n")))
@@ -488,7 +583,7 @@ def render(glossary: Glossary, assets: Assets, settings: Settings,
         for line in describe_layouts(layouts):
             print(line, file=sys.stderr)
     geo = geometry_of(prs, layouts)
-    writer = Writer(prs, glossary.title, layouts, geo)
+    writer = Writer(prs, glossary.title, layouts, geo, designed=settings.file("template") is None)
     plans = slide_plan(glossary, assets, settings.epoch, geo, titles)
     for number, plan in enumerate(plans, 1):
         writer.add(plan, number)
