@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from dlexport.cards import has_hidden
 from dlexport.diagrams import KINDS, FileProblem, Param, resolve_file
 from dlexport.errors import Problem, SourceError
 from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
@@ -343,7 +344,7 @@ class _Reader:
                 text, fid = (f.text(fm.get("text"), "`text`"), f.text(fm.get("id"), "`id`")) if fm else ("", "")
             else:
                 text, fid = f.text(n, "an item of `cloze`"), ""
-            if text and not re.search(r"\[\[.+?\]\]", text):
+            if text and not has_hidden(text):
                 f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
             elif text:
                 out.append((text, fid, n))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from dlexport import cards
 from dlexport.load import load
 from dlexport.model import Glossary, Settings
 from dlexport.render import render_assets
@@ -141,7 +142,7 @@ def test_meaning_card_masks_the_term(glossary: Glossary, tmp_path: Path, build: 
     meaning = next(c for c in col.get_note(nid).cards() if c.ord == 1)
     prompt = visible_text(meaning.question())
     assert "RBM" not in prompt and "Boltzmann" not in prompt and "볼츠만" not in prompt
-    assert prompt.count(anki.MASK) == 3
+    assert prompt.count(cards.MASK) == 3
     assert "RBM" in visible_text(meaning.answer())
 
 
@@ -329,9 +330,9 @@ def test_cloze_html_rejects_a_fact_without_a_hidden_part() -> None:
 
 def test_mask_and_paragraphs(glossary: Glossary) -> None:
     rbm = glossary.term("rbm-test")
-    assert anki.mask("RBMs와 제한된  볼츠만 머신, restricted boltzmann machine; RBMX", rbm) == \
+    assert cards.mask("RBMs와 제한된  볼츠만 머신, restricted boltzmann machine; RBMX", rbm) == \
         "＿＿와 ＿＿, ＿＿; RBMX"
-    assert anki.paragraphs("가\n나\n\n다\n") == ["가 나", "다"]
+    assert cards.paragraphs("가\n나\n\n다\n") == ["가 나", "다"]
 
 
 def _with(glossary: Glossary, term: object) -> Glossary:

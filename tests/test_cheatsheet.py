@@ -280,15 +280,16 @@ def test_cloze_front_hides_and_back_highlights(basic: Built) -> None:
     assert '<span class="cloze">선형</span>' in perceptron.back
 
 
-def test_template_renderer_reads_sections_and_never_content() -> None:
-    template = "{{#A}}<b>{{A}}</b>{{/A}}{{^A}}none{{/A}}{{#B}}[{{B}}]{{/B}}|{{cloze:C}}|{{FrontSide}}"
-    fields = {"A": "{{B}}", "B": "", "C": "x {{c1::y::hint}} {{c2::z}}"}
-    assert cheatsheet.render_card(template, fields, front_side="F") == "<b>{{B}}</b>|x " \
-        '<span class="cloze">[hint]</span> z|F'
-    assert cheatsheet.render_card(template, {**fields, "A": " "}, ordinal=2, answer=True) == \
-        'none|x y <span class="cloze">z</span>|'
-    with pytest.raises(ValueError, match="unclosed"):
-        cheatsheet.render_card("{{#A}}x", fields)
+def test_card_preview_fills_the_anki_templates_and_never_reads_content() -> None:
+    fields = {name: "" for name in anki.TERM_FIELDS} | {"Korean": "{{English}}", "English": "<b>e</b>",
+                                                        "Summary": "&nbsp;<br>"}
+    front = anki.card_html("term_front.html", fields)
+    assert "{{English}}" in front and "<b>e</b>" in front  # inserted as they are, never scanned
+    assert "abbr" not in front and "{{#" not in front  # an empty field's section is left out
+    assert '<p class="summary">' not in anki.card_html("term_back.html", fields)  # Anki's "empty" rule
+    assert "{{#Abbr}}" in anki.card_template("term_front.html")  # the same source makes the note type
+    cloze = anki.card_html("cloze_front.html", {n: "" for n in anki.CLOZE_FIELDS}, "x <i>[...]</i>")
+    assert "x <i>[...]</i>" in cloze
 
 
 # --- The page in a real browser ------------------------------------------------------------------------------
