@@ -24,12 +24,6 @@ EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3]"
 
 
-@pytest.fixture(scope="module")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a figure cache shared by this module's builds, so each figure is drawn once."""
-    return tmp_path_factory.mktemp("figure-cache")
-
-
 Builder = Callable[..., Path]
 
 

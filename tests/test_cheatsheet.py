@@ -99,12 +99,6 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a figure cache shared by this module's builds, so each figure is drawn once."""
-    return tmp_path_factory.mktemp("cache") / "figures"  # where `--cache DIR` keeps figures: DIR/figures
-
-
-@pytest.fixture(scope="module")
 def basic(glossary: Glossary, figure_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Return the cheatsheet of tests/roots/basic."""
     return build_into(glossary, tmp_path_factory.mktemp("basic"), figure_cache)
@@ -228,10 +222,9 @@ def test_build_is_reproducible(basic: Built, tmp_path: Path) -> None:
     assert again.with_suffix(".html").read_bytes() == basic.page.read_bytes()
 
 
-def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path, figure_cache: Path) -> None:
+def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path) -> None:
     out = tmp_path / "빌드"
-    result = run_cli("cheatsheet", "--sources", ROOT / "tests" / "roots" / "basic", "--out", out,
-                     "--cache", figure_cache.parent, "-q")
+    result = run_cli("cheatsheet", "--sources", ROOT / "tests" / "roots" / "basic", "--out", out, "-q")
     assert result.returncode == 0, result.stderr
     assert sorted(p.suffix for p in out.iterdir() if p.is_file()) == [".html", ".md"]
     page = (out / "테스트-용어집.html").read_text(encoding="utf-8")
