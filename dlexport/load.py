@@ -8,7 +8,6 @@ are all reported, with a "did you mean" for near misses.
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any, TypeVar
 
 import yaml
 
-from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
+from dlexport.cards import has_hidden
+from dlexport.diagrams import KINDS, FileProblem, Param, resolve_file
 from dlexport.errors import Problem, SourceError
 from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
 from dlexport.vocabulary import FILE as VOCABULARY_FILE
@@ -205,14 +205,6 @@ def _compose(path: Path, problems: list[Problem]) -> yaml.Node | None:
     return node
 
 
-def _inside(base: Path, relative: str) -> Path | None:
-    """Return `base/relative` resolved when it stays inside `base` (symlinks followed), else None."""
-    if Path(relative).is_absolute() or relative.startswith("~"):
-        return None
-    target = (base / relative).resolve()
-    return target if target.is_relative_to(base.resolve()) else None
-
-
 class _Reader:
     """Reads every source file of one sources/ tree into a Glossary."""
 
@@ -352,7 +344,7 @@ class _Reader:
                 text, fid = (f.text(fm.get("text"), "`text`"), f.text(fm.get("id"), "`id`")) if fm else ("", "")
             else:
                 text, fid = f.text(n, "an item of `cloze`"), ""
-            if text and not re.search(r"\[\[.+?\]\]", text):
+            if text and not has_hidden(text):
                 f.error(n, "a cloze fact has no hidden part", "mark the part to hide as [[like this]]")
             elif text:
                 out.append((text, fid, n))
@@ -403,61 +395,51 @@ class _Reader:
                       term_id=term_id, base_dir=self.root, line=node.start_mark.line + 1)
 
     def params(self, f: _File, node: yaml.Node | None, kind: str) -> dict[str, object]:
-        """Return a figure's parameters: the kind's defaults overridden by those given, type-checked."""
-        defaults = KINDS[kind].defaults
-        given = f.mapping(node, (), tuple(defaults), f"the parameters of `{kind}`") if node else {}
-        out = dict(defaults)
+        """Return a figure's parameters: the kind's defaults overridden by those given, checked against its Params."""
+        declared = KINDS[kind].params
+        given = f.mapping(node, (), tuple(declared), f"the parameters of `{kind}`") if node else {}
+        out: dict[str, object] = dict(KINDS[kind].defaults)
         for key, value_node in (given or {}).items():
-            default = defaults[key]
-            if isinstance(default, list):
-                kinds = {type(x) for x in default} or {str}
-                pairs = [(n, f.scalar(n, next(iter(kinds)), f"an item of `{key}`"))
-                         for n in f.items(value_node, f"`{key}`")]
-                if len(pairs) > MAX_LIST:
-                    f.error(value_node, f"`{key}` has {len(pairs)} items", f"give at most {MAX_LIST}")
+            param = declared[key]
+            if param.is_list:
+                pairs = [(n, f.scalar(n, param.type, f"an item of `{key}`")) for n in f.items(value_node, f"`{key}`")]
+                if param.max_items is not None and len(pairs) > param.max_items:
+                    f.error(value_node, f"`{key}` has {len(pairs)} items", f"give at most {param.max_items}")
                 for n, v in pairs:
-                    self.within(f, n, key, v)
+                    self.within(f, n, key, param, v)
                 out[key] = [v for _, v in pairs if v is not None]
             else:
-                value = f.scalar(value_node, type(default), f"`{key}`")
-                if value is not None and self.within(f, value_node, key, value):
+                value = f.scalar(value_node, param.type, f"`{key}`")
+                if value is not None and self.within(f, value_node, key, param, value):
                     out[key] = value
-        if kind != "image" and given and "image" in given:  # every kind with an `image` takes a sample image
-            self.sample_image(f, given["image"], str(out["image"]))
-        if kind == "image" and "path" in (given or {}):
-            path = str(out["path"])
-            target = _inside(self.root, path)
-            if target is None:
-                f.error(given["path"] if given else None, f"`{path}` points outside the sources directory",
-                        "use a path relative to sources/ with no `..`, `/` or links leading out")
-            elif not target.is_file():
-                f.error(given["path"] if given else None, f"`{path}` does not exist",
-                        "put the file under sources/ and give its path relative to sources/")
-        elif kind == "image":
-            f.error(node or None, "an `image` figure needs `params: {path: …}`",
-                    "give the picture's path relative to sources/")
+        given = given or {}
+        for key, param in declared.items():
+            if not param.file or (key not in given and param.default) or (key in given and not out[key]):
+                continue  # a default is a known file; a given value that is no text was reported
+            if key not in given:
+                f.error(node or None, f"this `{kind}` figure needs `params: {{{key}: …}}`",
+                        "give the picture's path relative to sources/")
+                continue
+            try:
+                resolve_file(param, str(out[key]), self.root)
+            except FileProblem as e:
+                f.error(given.get(key), e.message, e.fix)
         return out
 
     @staticmethod
-    def within(f: _File, node: yaml.Node, key: str, value: object) -> bool:
-        """Return whether a number is inside its parameter's limit (recording a problem if not)."""
-        limit = LIMITS.get(key)
-        if limit is None or not isinstance(value, int | float) or abs(value) <= limit:
+    def within(f: _File, node: yaml.Node, key: str, param: Param, value: object) -> bool:
+        """Return whether a number is inside its parameter's limits (recording a problem if not)."""
+        if not isinstance(value, int | float) or isinstance(value, bool):
             return True
-        f.error(node, f"`{key}` is {value}, more than the largest allowed, {limit:g}",
-                "use a smaller value (figures this large take minutes to draw and can't be read)")
-        return False
-
-    @staticmethod
-    def sample_image(f: _File, node: yaml.Node, name: str) -> None:
-        """Record a problem unless `name` is one of the sample images matplotlib ships."""
-        spec = importlib.util.find_spec("matplotlib")  # finds the folder without importing matplotlib
-        folder = Path(next(iter(spec.submodule_search_locations or []), "")) / "mpl-data" / "sample_data" \
-            if spec else Path()
-        names = sorted(p.name for p in folder.glob("*") if p.suffix in (".jpg", ".png"))
-        if name not in names:
-            f.error(node, f"`{name}` is not one of matplotlib's sample images",
-                    f"use one of: {', '.join(names)}")
+        if param.maximum is not None and value > param.maximum:
+            f.error(node, f"`{key}` is {value}, more than the largest allowed, {param.maximum:g}",
+                    "use a smaller value (figures this large take minutes to draw and can't be read)")
+            return False
+        if param.minimum is not None and value < param.minimum:
+            f.error(node, f"`{key}` is {value}, less than the smallest allowed, {param.minimum:g}",
+                    "use a larger value")
+            return False
+        return True
 
     def check_links(self, terms: list[tuple[Term, dict[str, yaml.Node]]], info: dict[str, Any] | None) \
             -> None:

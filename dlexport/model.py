@@ -11,7 +11,7 @@ from pathlib import Path
 from dlexport.errors import Problem
 
 _AROUND = {"Po", "Pi", "Pf", "Pd", "Zs"}  # stripped around an identity: . , ! ? ; : quotes dashes spaces
-_HIDDEN = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
+CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)  # a cloze fact's hidden part: the one definition
 
 
 def fact_key(text: str) -> str:
@@ -20,7 +20,7 @@ def fact_key(text: str) -> str:
     A fact's identity is its `id` when the author gives one, else its hidden `[[…]]` parts:
     `fact_key("[[ReLU]]!")`, `fact_key("relu")` and `fact_key(" ＲｅＬＵ ")` are all "relu".
     """
-    parts = _HIDDEN.findall(text) or [text]
+    parts = CLOZE_MARK.findall(text) or [text]
     keys = []
     for part in parts:
         s = " ".join(unicodedata.normalize("NFKC", part).casefold().split())

@@ -27,10 +27,11 @@ from dlexport import diagrams
 from dlexport.errors import SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
-from dlexport.model import Asset, Assets, Glossary
+from dlexport.model import Asset, Assets, Figure, Glossary
 
 RENDER_VERSION = "1"  # bump to invalidate every cache entry
 FORMULA = "formula"  # the kind (and file-name stem) of formula images
+FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
 NAMED = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.png$")
 
@@ -71,44 +72,43 @@ def _sha256(data: bytes) -> str:
 
 @cache
 def environment() -> str:
-    """Return a hash of everything besides a figure's params that changes its pixels.
+    """Return a hash of what changes every image's pixels: the Hangul font files, matplotlib, RENDER_VERSION.
 
-    That is the Hangul font files, the matplotlib version, the drawing code (every .py file in
-    dlexport/diagrams/), its data files (dlexport/diagrams/data/) and RENDER_VERSION.
+    What changes one kind's pixels (its drawing code and data files) is that kind's `cache_inputs`.
     """
     h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {version('matplotlib')}\n".encode())
     for bold in (False, True):
         with hangul_font(bold).open("rb") as f:
             h.update(hashlib.file_digest(f, "sha256").digest())
-    folder = Path(diagrams.__file__).parent
-    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
-        h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
 def cache_key(kind: str, params: Mapping[str, object], extra: str = "") -> str:
-    """Return the cache key of one image: kind, canonical JSON params, `extra` and the environment."""
-    blob = json.dumps({"kind": kind, "params": params, "extra": extra, "env": environment()},
+    """Return the cache key of one image: kind, canonical JSON params, `extra`, the kind's code and data
+    (`diagrams.cache_inputs`; the formula drawer's module for formulas) and the environment."""
+    inputs = diagrams.code_digest(FORMULA_DRAWER) if kind == FORMULA else diagrams.cache_inputs(diagrams.KINDS[kind])
+    blob = json.dumps({"kind": kind, "params": params, "extra": extra, "env": environment(), "code": inputs},
                       sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return _sha256(blob.encode())
 
 
+def _figure_job(fig: Figure) -> Job:
+    """Return the job of one figure; its key hashes the bytes of the files it names, not where they are."""
+    if fig.kind not in diagrams.KINDS:
+        raise ValueError(f"figure {fig.id!r}: unknown diagram kind {fig.kind!r}")
+    kind = diagrams.KINDS[fig.kind]
+    params = {**kind.defaults, **fig.params}
+    try:
+        arguments = diagrams.arguments(kind, params, fig.base_dir)
+    except diagrams.FileProblem as e:
+        raise ValueError(f"figure {fig.id!r}: {e.message}") from None
+    extra = "".join(_sha256(Path(str(arguments[name])).read_bytes()) for name in kind.files)
+    return Job(fig.id, fig.kind, arguments, cache_key(fig.kind, params, extra), fig.alt, fig.caption)
+
+
 def jobs_for(glossary: Glossary) -> list[Job]:
     """Return one job per figure (presentation order), then one per distinct formula (sorted)."""
-    out: list[Job] = []
-    for fig in glossary.figures():
-        if fig.kind not in diagrams.KINDS:
-            raise ValueError(f"figure {fig.id!r}: unknown diagram kind {fig.kind!r}")
-        params = {**diagrams.KINDS[fig.kind].defaults, **fig.params}
-        extra = ""
-        if fig.kind == "image":
-            file = (fig.base_dir / str(params["path"])).resolve()
-            extra = _sha256(file.read_bytes())  # the picture's bytes, not where the checkout lives
-            key = cache_key(fig.kind, params, extra)
-            params["path"] = str(file)
-        else:
-            key = cache_key(fig.kind, params, extra)
-        out.append(Job(fig.id, fig.kind, params, key, fig.alt, fig.caption))
+    out = [_figure_job(fig) for fig in glossary.figures()]
     for latex in sorted({f.latex for t in glossary.terms for f in t.formulas}):
         params = {"latex": latex}
         out.append(Job(FORMULA, FORMULA, params, cache_key(FORMULA, params), latex, ""))
@@ -117,10 +117,10 @@ def jobs_for(glossary: Glossary) -> list[Job]:
 
 def render_image(kind: str, params: Mapping[str, object]) -> bytes:
     """Draw one image (a diagram kind, or "formula") and return its PNG bytes; imports matplotlib."""
-    from dlexport.diagrams import plots, style  # the only path that loads matplotlib
+    from dlexport.diagrams import style  # the only path that loads matplotlib
 
     if kind == FORMULA:
-        return style.to_png(plots.formula(str(params["latex"])))
+        return style.to_png(importlib.import_module(FORMULA_DRAWER).formula(str(params["latex"])))
     module, _, name = diagrams.KINDS[kind].drawer.partition(":")
     draw = getattr(importlib.import_module(module), name)
     return style.to_png(draw(**params))

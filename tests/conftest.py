@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -52,9 +54,50 @@ def artifacts_dir(name: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) \
-        -> subprocess.CompletedProcess[str]:
-    """Run `python -m dlexport ARGS` in a subprocess, the way a user does."""
+_shared: list[Path] = []  # the session's figure cache, set by the `shared_figure_cache` fixture
+BUILDS = {"all", "diagrams", "anki", "slides", "cheatsheet"}  # the commands that draw figures
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Return one figure cache for the whole session: CLI builds draw each figure once (see `run_cli`)."""
+    folder = tmp_path_factory.mktemp("shared-figure-cache")
+    _shared.append(folder)
+    yield folder
+    _shared.remove(folder)
+
+
+@pytest.fixture(scope="session")
+def figure_cache(shared_figure_cache: Path) -> Path:
+    """Return the session's figure cache, for builds in the test process (`render_assets(cache_dir=…)`)."""
+    return shared_figure_cache
+
+
+def _share_figure_cache(args: tuple[str | Path, ...], cwd: Path) -> tuple[str | Path, ...]:
+    """Return the arguments of a build with `--cache` added: a cache folder kept for its OUT all session,
+    whose `figures` is a link to the session's figure cache.
+
+    Only the figures are shared: the up-to-date stamps stay each OUT's own, and nothing is created in OUT.
+    """
+    words = [str(a) for a in args]
+    if not _shared or not words or words[0] not in BUILDS or "--cache" in words or "--out" not in words:
+        return args
+    out = (cwd / words[words.index("--out") + 1]).resolve()
+    cache = _shared[0].parent / "caches" / hashlib.sha256(str(out).encode()).hexdigest()[:16]
+    if not cache.exists():
+        cache.mkdir(parents=True)
+        (cache / "figures").symlink_to(_shared[0], target_is_directory=True)
+    return (*args, "--cache", cache)
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
+            shared_cache: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `python -m dlexport ARGS` in a subprocess, the way a user does.
+
+    Builds share the session's figure cache unless `shared_cache` is False (a test of the cache itself).
+    """
+    if shared_cache:
+        args = _share_figure_cache(args, cwd or ROOT)
     full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
     return subprocess.run([sys.executable, "-m", "dlexport", *map(str, args)], cwd=cwd or ROOT,
                           capture_output=True, text=True, env=full_env, timeout=600)

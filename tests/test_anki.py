@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from dlexport import cards
 from dlexport.load import load
 from dlexport.model import Glossary, Settings
 from dlexport.render import render_assets
@@ -21,12 +22,6 @@ from dlexport.targets import anki, anki_history
 
 EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3]"
-
-
-@pytest.fixture(scope="module")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a figure cache shared by this module's builds, so each figure is drawn once."""
-    return tmp_path_factory.mktemp("figure-cache")
 
 
 Builder = Callable[..., Path]
@@ -141,7 +136,7 @@ def test_meaning_card_masks_the_term(glossary: Glossary, tmp_path: Path, build: 
     meaning = next(c for c in col.get_note(nid).cards() if c.ord == 1)
     prompt = visible_text(meaning.question())
     assert "RBM" not in prompt and "Boltzmann" not in prompt and "볼츠만" not in prompt
-    assert prompt.count(anki.MASK) == 3
+    assert prompt.count(cards.MASK) == 3
     assert "RBM" in visible_text(meaning.answer())
 
 
@@ -329,9 +324,9 @@ def test_cloze_html_rejects_a_fact_without_a_hidden_part() -> None:
 
 def test_mask_and_paragraphs(glossary: Glossary) -> None:
     rbm = glossary.term("rbm-test")
-    assert anki.mask("RBMs와 제한된  볼츠만 머신, restricted boltzmann machine; RBMX", rbm) == \
+    assert cards.mask("RBMs와 제한된  볼츠만 머신, restricted boltzmann machine; RBMX", rbm) == \
         "＿＿와 ＿＿, ＿＿; RBMX"
-    assert anki.paragraphs("가\n나\n\n다\n") == ["가 나", "다"]
+    assert cards.paragraphs("가\n나\n\n다\n") == ["가 나", "다"]
 
 
 def _with(glossary: Glossary, term: object) -> Glossary:

@@ -80,11 +80,6 @@ def repo(tmp_path: Path) -> Repo:
     return r
 
 
-@pytest.fixture(scope="module")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("figure-cache")
-
-
 @pytest.fixture
 def release(figure_cache: Path, tmp_path: Path) -> Callable[[Repo, int], Path]:
     """Return a function that builds the repository's HEAD as the release workflow does."""

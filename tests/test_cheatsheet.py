@@ -99,12 +99,6 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def figure_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Return a figure cache shared by this module's builds, so each figure is drawn once."""
-    return tmp_path_factory.mktemp("cache") / "figures"  # where `--cache DIR` keeps figures: DIR/figures
-
-
-@pytest.fixture(scope="module")
 def basic(glossary: Glossary, figure_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
     """Return the cheatsheet of tests/roots/basic."""
     return build_into(glossary, tmp_path_factory.mktemp("basic"), figure_cache)
@@ -228,10 +222,9 @@ def test_build_is_reproducible(basic: Built, tmp_path: Path) -> None:
     assert again.with_suffix(".html").read_bytes() == basic.page.read_bytes()
 
 
-def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path, figure_cache: Path) -> None:
+def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path) -> None:
     out = tmp_path / "빌드"
-    result = run_cli("cheatsheet", "--sources", ROOT / "tests" / "roots" / "basic", "--out", out,
-                     "--cache", figure_cache.parent, "-q")
+    result = run_cli("cheatsheet", "--sources", ROOT / "tests" / "roots" / "basic", "--out", out, "-q")
     assert result.returncode == 0, result.stderr
     assert sorted(p.suffix for p in out.iterdir() if p.is_file()) == [".html", ".md"]
     page = (out / "테스트-용어집.html").read_text(encoding="utf-8")
@@ -280,15 +273,16 @@ def test_cloze_front_hides_and_back_highlights(basic: Built) -> None:
     assert '<span class="cloze">선형</span>' in perceptron.back
 
 
-def test_template_renderer_reads_sections_and_never_content() -> None:
-    template = "{{#A}}<b>{{A}}</b>{{/A}}{{^A}}none{{/A}}{{#B}}[{{B}}]{{/B}}|{{cloze:C}}|{{FrontSide}}"
-    fields = {"A": "{{B}}", "B": "", "C": "x {{c1::y::hint}} {{c2::z}}"}
-    assert cheatsheet.render_card(template, fields, front_side="F") == "<b>{{B}}</b>|x " \
-        '<span class="cloze">[hint]</span> z|F'
-    assert cheatsheet.render_card(template, {**fields, "A": " "}, ordinal=2, answer=True) == \
-        'none|x y <span class="cloze">z</span>|'
-    with pytest.raises(ValueError, match="unclosed"):
-        cheatsheet.render_card("{{#A}}x", fields)
+def test_card_preview_fills_the_anki_templates_and_never_reads_content() -> None:
+    fields = {name: "" for name in anki.TERM_FIELDS} | {"Korean": "{{English}}", "English": "<b>e</b>",
+                                                        "Summary": "&nbsp;<br>"}
+    front = anki.card_html("term_front.html", fields)
+    assert "{{English}}" in front and "<b>e</b>" in front  # inserted as they are, never scanned
+    assert "abbr" not in front and "{{#" not in front  # an empty field's section is left out
+    assert '<p class="summary">' not in anki.card_html("term_back.html", fields)  # Anki's "empty" rule
+    assert "{{#Abbr}}" in anki.card_template("term_front.html")  # the same source makes the note type
+    cloze = anki.card_html("cloze_front.html", {n: "" for n in anki.CLOZE_FIELDS}, "x <i>[...]</i>")
+    assert "x <i>[...]</i>" in cloze
 
 
 # --- The page in a real browser ------------------------------------------------------------------------------

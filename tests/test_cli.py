@@ -66,13 +66,13 @@ def test_diagrams_writes_figures_and_a_contact_sheet_then_hits_the_cache(tmp_pat
     from .conftest import ROOTS
 
     out = tmp_path / "out"
-    first = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
+    first = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out, shared_cache=False)
     assert first.returncode == 0, first.stderr
     assert "figures    4 (0 cached)" in first.stdout
     assert (out / "contact-sheet.png").read_bytes()[:4] == b"\x89PNG"
     assert sorted(p.name.rsplit("-", 1)[0] for p in (out / "figures").iterdir()) == [
         "formula", "formula", "perceptron-net", "rbm-small"]
-    again = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out)
+    again = run_cli("diagrams", "--sources", ROOTS / "basic", "--out", out, shared_cache=False)
     assert "figures    4 (4 cached)" in again.stdout
 
 

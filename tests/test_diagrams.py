@@ -15,7 +15,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from dlexport.diagrams import KINDS
+from dlexport.diagrams import KINDS, arguments, sample_folder
 from dlexport.diagrams.blocks import feature_map_sizes
 from dlexport.diagrams.learned import load_grey, localisation, sample_patches, train_autoencoder
 from dlexport.diagrams.networks import dropped_units, gradient_magnitudes
@@ -44,10 +44,8 @@ def picture(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("kind", sorted(KINDS))
 def test_every_kind_renders_with_its_defaults(kind: str, picture: Path) -> None:
-    params = {**KINDS[kind].defaults}
-    if kind == "image":
-        params["path"] = str(picture)
-    data = to_png(drawer(kind)(**params))
+    params = {"path": picture.name} if kind == "image" else {}
+    data = to_png(drawer(kind)(**arguments(KINDS[kind], params, picture.parent)))
     width, height = png_size(data)
     assert 100 < width <= 1700 and 50 < height <= 1700
 
@@ -59,7 +57,7 @@ def test_every_seed_figure_renders(seed_glossary: Glossary) -> None:
                                          "autoencoder_features", "cnn", "rnn", "lstm_cell", "rbm"}
     for fig in figures:
         assert fig.kind != "image"  # would need base_dir resolution (tested in test_render)
-        width, _ = png_size(to_png(drawer(fig.kind)(**{**KINDS[fig.kind].defaults, **fig.params})))
+        width, _ = png_size(to_png(drawer(fig.kind)(**arguments(KINDS[fig.kind], fig.params, fig.base_dir))))
         assert width <= 1700, fig.id
 
 
@@ -120,7 +118,7 @@ def test_cnn_sizes_are_computed() -> None:
 
 
 def test_autoencoder_training_reduces_reconstruction_loss() -> None:
-    x = sample_patches(load_grey("grace_hopper.jpg")[::2, ::2], 6, 1500, seed=1)
+    x = sample_patches(load_grey(str(sample_folder() / "grace_hopper.jpg"))[::2, ::2], 6, 1500, seed=1)
     trained = train_autoencoder(x, 16, 8, seed=1)
     assert trained.weights.shape == (16, 36)
     assert trained.losses[-1] < 0.9 * trained.losses[0]
@@ -138,7 +136,7 @@ def test_autoencoder_filters_are_localised_edge_detectors() -> None:
     # weights almost never are (< 1%); edge and blob detectors are.
     rng = np.random.default_rng(0)
     assert (localisation(rng.normal(size=(1000, 64)), 8) > 0.6).mean() < 0.01
-    grey = load_grey("grace_hopper.jpg")[::2, ::2]
+    grey = load_grey(str(sample_folder() / "grace_hopper.jpg"))[::2, ::2]
     for seed in (0, 1):
         trained = train_autoencoder(sample_patches(grey, 8, 6000, seed), 36, 20, seed)
         local = localisation(trained.weights, 8)

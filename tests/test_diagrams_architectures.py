@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
-from dlexport.diagrams import KINDS
+from dlexport.diagrams import KINDS, arguments
 from dlexport.diagrams import architectures as arch
 from dlexport.diagrams.style import ACCENT, DPI, to_png
 from dlexport.model import Glossary
@@ -48,7 +49,7 @@ def draw(kind: str, **params: object) -> Figure:
     """Draw `kind` with its defaults overridden by `params`."""
     module, _, name = KINDS[kind].drawer.partition(":")
     fn: Callable[..., Figure] = getattr(importlib.import_module(module), name)
-    return fn(**{**KINDS[kind].defaults, **params})
+    return fn(**arguments(KINDS[kind], params, Path(".")))
 
 
 def texts(fig: Figure) -> list[Text]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from dlexport.diagrams import KINDS
+from dlexport.diagrams import KINDS, arguments, sample_folder
 from dlexport.diagrams import classic as cl
 from dlexport.diagrams import deepnets as dn
 from dlexport.diagrams import images as im
@@ -33,7 +34,7 @@ def draw(kind: str, **params: object) -> Figure:
     """Draw `kind` with its defaults overridden by `params`."""
     module, _, name = KINDS[kind].drawer.partition(":")
     fn: Callable[..., Figure] = getattr(importlib.import_module(module), name)
-    return fn(**{**KINDS[kind].defaults, **params})
+    return fn(**arguments(KINDS[kind], params, Path(".")))
 
 
 def texts(fig: Figure) -> list[Text]:
@@ -199,7 +200,7 @@ def test_conv_grid_output_size_matches_a_real_convolution(n: int, f: int, s: int
 
 
 def test_augmentations_are_seeded_and_change_the_picture() -> None:
-    rgb = sample_rgb("grace_hopper.jpg")[::8, ::8]
+    rgb = sample_rgb(str(sample_folder() / "grace_hopper.jpg"))[::8, ::8]
     first, again = im.augment(rgb, 0), im.augment(rgb, 0)
     assert [n for n, _ in first] == [n for n, _ in again]
     assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(first, again, strict=True))

@@ -1,220 +1,449 @@
-"""Diagram kinds: their parameters (checked by the loader) and where their drawing code lives.
+"""Diagram kinds: each declares its drawer, parameters (types, defaults, limits), files, labels and cache inputs.
 
 This module must stay light: it is imported by the loader, so it never imports matplotlib.
-Each kind's drawer is `module:function`, a pure function `(**params) -> matplotlib.figure.Figure`.
+Each kind's drawer is `module:function`, a pure function `(**params) -> matplotlib.figure.Figure` whose
+parameters are keyword-only and have no defaults: the renderer passes the kind's defaults merged with
+the figure's `params` (with file parameters resolved to absolute paths by `resolve_file`).
 """
 
 from __future__ import annotations
 
+import ast
+import builtins
+import hashlib
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+SOURCES = "sources"  # a file parameter naming a file inside sources/, relative to it
+SAMPLE = "sample"  # a file parameter naming one of the sample images matplotlib ships
+MAX_LIST = 12  # longest list any parameter takes unless its Param says less
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a kind: default (its type is `type`, or for a list its items' type) and limits.
+
+    Numbers (and numbers in a list) must lie in [minimum, maximum]: a typo such as `epochs: 30000` must
+    be a file:line error, not a build that never ends. `file` says the value names a file (SOURCES or SAMPLE).
+    """
+
+    default: object
+    type: builtins.type
+    minimum: float | None = None
+    maximum: float | None = None
+    max_items: int | None = None  # set for (and only for) list parameters
+    file: str = ""
+
+    @property
+    def is_list(self) -> bool:
+        """Return whether the parameter takes a list."""
+        return self.max_items is not None
+
+
+def num(default: float, maximum: float, minimum: float = 0) -> Param:
+    """Return a number parameter (int or float, as its default) between `minimum` and `maximum`."""
+    return Param(default, type(default), minimum, maximum)
+
+
+def flag(default: bool) -> Param:
+    """Return a true/false parameter."""
+    return Param(default, bool)
+
+
+def text(default: str) -> Param:
+    """Return a text parameter."""
+    return Param(default, str)
+
+
+def items(default: list[object], maximum: float | None = None, minimum: float | None = 0,
+          max_items: int = MAX_LIST) -> Param:
+    """Return a list parameter (of the type of its default's items), each item within the limits."""
+    return Param(default, type(default[0]), minimum if maximum is not None else None, maximum, max_items)
+
+
+def sample_image() -> Param:
+    """Return the `image` parameter of kinds drawn from a sample photo that ships with matplotlib."""
+    return Param("grace_hopper.jpg", str, file=SAMPLE)
 
 
 @dataclass(frozen=True)
 class Kind:
-    """A diagram kind: its drawer and its parameters with their defaults (the default's type is the type)."""
+    """A diagram kind: its drawer, its parameters, what it draws, its askable labels and its cache inputs.
+
+    `data` lists the files besides Python code that change the drawing (paths relative to the drawer
+    module's folder, globs allowed); the code hashed is the drawer's module and the dlexport modules it
+    imports (see `cache_inputs`).
+    """
 
     drawer: str
-    defaults: Mapping[str, object]
+    params: Mapping[str, Param]
     doc: str
+    labels: tuple[str, ...] = ()  # names of the parts a card may ask for (image occlusion)
+    data: tuple[str, ...] = ()
+
+    @property
+    def defaults(self) -> Mapping[str, object]:
+        """Return each parameter's default value."""
+        return MappingProxyType({name: p.default for name, p in self.params.items()})
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Return the names of the parameters that name files."""
+        return tuple(name for name, p in self.params.items() if p.file)
 
 
-# Largest value any number (or number in a list) may take, and longest list: a typo such as
-# `epochs: 30000` must be a file:line error, not a build that never ends.
-LIMITS: Mapping[str, float] = {"steps": 40, "epochs": 300, "hidden": 400, "visible": 40, "patch": 24,
-                               "layers": 40, "channels": 256, "input_size": 256, "kernel": 15, "pool": 8,
-                               "classes": 100, "weight": 100.0, "pre_activation": 100.0, "rate": 1.0,
-                               "x_min": 1000.0, "x_max": 1000.0, "seed": 2**31, "iterations": 300,
-                               "rates": 10.0, "degrees": 20, "points": 200, "noise": 5.0,
-                               "units": 512, "logits": 100.0, "temperatures": 100.0, "threshold": 100.0,
-                               "stride": 8, "padding": 8, "window": 6, "active": 400}
-MAX_LIST = 12
+def kind(drawer: str, doc: str, *, labels: tuple[str, ...] = (), data: tuple[str, ...] = (),
+         **params: Param) -> Kind:
+    """Return a Kind (a short spelling for the registry)."""
+    return Kind(drawer, MappingProxyType(params), doc, labels, data)
+
+
+class FileProblem(ValueError):
+    """A file parameter names no usable file: `message` and the author's `fix`."""
+
+    def __init__(self, message: str, fix: str) -> None:
+        super().__init__(message, fix)
+        self.message, self.fix = message, fix
+
+
+def sample_folder() -> Path:
+    """Return matplotlib's sample-data folder, found without importing matplotlib."""
+    spec = importlib.util.find_spec("matplotlib")
+    return Path(next(iter(spec.submodule_search_locations or []), "")) / "mpl-data" / "sample_data" \
+        if spec else Path()
+
+
+def resolve_file(param: Param, value: str, sources: Path) -> Path:
+    """Return the absolute file a file parameter names, or raise FileProblem: the one fence for figure files.
+
+    SOURCES: a path relative to `sources` that stays inside it (links followed). SAMPLE: the name of one
+    of matplotlib's sample images.
+    """
+    if param.file == SAMPLE:
+        names = sorted(p.name for p in sample_folder().glob("*") if p.suffix in (".jpg", ".png"))
+        if value not in names:
+            raise FileProblem(f"`{value}` is not one of matplotlib's sample images", f"use one of: {', '.join(names)}")
+        return sample_folder() / value
+    if not value:
+        raise FileProblem("the picture's path is missing", "give the picture's path relative to sources/")
+    target = (sources / value).resolve()
+    if Path(value).is_absolute() or value.startswith("~") or not target.is_relative_to(sources.resolve()):
+        raise FileProblem(f"`{value}` points outside the sources directory",
+                          "use a path relative to sources/ with no `..`, `/` or links leading out")
+    if not target.is_file():
+        raise FileProblem(f"`{value}` does not exist",
+                          "put the file under sources/ and give its path relative to sources/")
+    return target
+
+
+def _module_file(module: str) -> Path:
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise ValueError(f"cannot find the module {module!r}")
+    return Path(spec.origin)
+
+
+def dlexport_imports(module: str, source: str) -> set[str]:
+    """Return the dlexport modules that `source` (the code of `module`) imports."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("dlexport") \
+                and node.level == 0:
+            names.add(node.module)
+            if _is_package(node.module):  # `from dlexport.diagrams import kit`: kit may be a module
+                names.update(f"{node.module}.{a.name}" for a in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+    return {n for n in names if n.startswith("dlexport.") and _exists(n)} - {module}
+
+
+def _exists(module: str) -> bool:
+    parent = module.rpartition(".")[0]
+    return (not parent or _is_package(parent)) and importlib.util.find_spec(module) is not None
+
+
+def _is_package(module: str) -> bool:
+    """Return whether `module` is a package (found without importing anything but its parents)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except ModuleNotFoundError:
+        return False
+    return spec is not None and spec.submodule_search_locations is not None
+
+
+@cache
+def code_digest(module: str) -> str:
+    """Return a hash of a module's source and of every dlexport module it imports, transitively."""
+    seen: dict[str, bytes] = {}
+    todo = [module]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen[name] = _module_file(name).read_bytes()
+        todo.extend(dlexport_imports(name, seen[name].decode("utf-8")))
+    h = hashlib.sha256()
+    for name in sorted(seen):
+        h.update(name.encode() + b"\0" + seen[name] + b"\0")
+    return h.hexdigest()
+
+
+@cache
+def data_digest(module: str, data: tuple[str, ...]) -> str:
+    """Return a hash of the data files (globs relative to the module's folder) a drawer reads."""
+    folder = _module_file(module).parent
+    h = hashlib.sha256()
+    for pattern in data:
+        paths = sorted(folder.glob(pattern))
+        if not paths:
+            raise ValueError(f"{module}: no data file matches {pattern!r}")
+        for path in paths:
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def arguments(k: Kind, params: Mapping[str, object], sources: Path) -> dict[str, object]:
+    """Return the drawer's keyword arguments: the kind's defaults, then `params`, file parameters resolved.
+
+    Raises FileProblem when a file parameter names no usable file (the loader reports it first).
+    """
+    out = {**k.defaults, **params}
+    for name in k.files:
+        out[name] = str(resolve_file(k.params[name], str(out[name]), sources))
+    return out
+
+
+def cache_inputs(k: Kind) -> str:
+    """Return a hash of exactly what a kind's pixels depend on besides params: its code and its data files."""
+    module = k.drawer.partition(":")[0]
+    return code_digest(module) + data_digest(module, k.data)
+
 
 
 KINDS: dict[str, Kind] = {
-    "activation_functions": Kind(
+    "activation_functions": kind(
         "dlexport.diagrams.plots:activation_functions",
-        {"functions": ["sigmoid", "tanh", "relu", "softplus"], "x_min": -5.0, "x_max": 5.0,
-         "derivatives": True},
         "Activation functions and (optionally) their derivatives, plotted from their formulas.",
+        functions=items(["sigmoid", "tanh", "relu", "softplus"]), x_min=num(-5.0, 1000.0, -1000.0),
+        x_max=num(5.0, 1000.0, -1000.0), derivatives=flag(True),
     ),
-    "gradient_flow": Kind(
+    "gradient_flow": kind(
         "dlexport.diagrams.networks:gradient_flow",
-        {"steps": 6, "weight": 1.0, "activation": "sigmoid", "pre_activation": 0.5},
         "An unrolled RNN, each node shaded by the computed gradient reaching it from the first input.",
+        steps=num(6, 40), weight=num(1.0, 100.0, -100.0), activation=text("sigmoid"),
+        pre_activation=num(0.5, 100.0, -100.0),
     ),
-    "dropout": Kind(
+    "dropout": kind(
         "dlexport.diagrams.networks:dropout",
-        {"layers": [4, 6, 6, 2], "rate": 0.5, "seed": 3},
         "A fully connected net beside the same net with randomly dropped units.",
+        layers=items([4, 6, 6, 2], 40), rate=num(0.5, 1.0), seed=num(3, 2**31),
     ),
-    "feedforward": Kind(
+    "feedforward": kind(
         "dlexport.diagrams.networks:feedforward",
-        {"layers": [3, 5, 5, 2]},
         "A fully connected feed-forward network.",
+        layers=items([3, 5, 5, 2], 40),
     ),
-    "autoencoder": Kind(
+    "autoencoder": kind(
         "dlexport.diagrams.networks:autoencoder",
-        {"layers": [8, 5, 3, 5, 8]},
         "Encoder, bottleneck (code) and decoder; input and output layers of equal size.",
+        layers=items([8, 5, 3, 5, 8], 40),
     ),
-    "autoencoder_features": Kind(
+    "autoencoder_features": kind(
         "dlexport.diagrams.learned:autoencoder_features",
-        {"hidden": 36, "patch": 8, "epochs": 20, "seed": 0, "image": "grace_hopper.jpg", "active": 3},
         "Weights of a small k-sparse autoencoder actually trained with numpy on whitened image patches.",
+        hidden=num(36, 400), patch=num(8, 24), epochs=num(20, 300), seed=num(0, 2**31), image=sample_image(),
+        active=num(3, 400),
     ),
-    "cnn": Kind(
+    "cnn": kind(
         "dlexport.diagrams.networks:cnn",
-        {"input_size": 32, "channels": [6, 16], "kernel": 5, "pool": 2, "hidden": 120, "classes": 10},
         "Input -> convolution -> pooling -> convolution -> pooling -> fully connected -> output.",
+        input_size=num(32, 256), channels=items([6, 16], 256), kernel=num(5, 15), pool=num(2, 8),
+        hidden=num(120, 400), classes=num(10, 100),
     ),
-    "rnn": Kind(
+    "rnn": kind(
         "dlexport.diagrams.networks:rnn",
-        {"steps": 3, "unrolled": True},
         "A recurrent layer with its self-connection, and optionally the unrolled view.",
+        steps=num(3, 40), unrolled=flag(True),
     ),
-    "lstm_cell": Kind(
+    "lstm_cell": kind(
         "dlexport.diagrams.networks:lstm_cell",
-        {"peepholes": False},
         "The LSTM memory block: input, forget and output gates, the cell and its self-loop.",
+        peepholes=flag(False),
     ),
-    "rbm": Kind(
+    "rbm": kind(
         "dlexport.diagrams.networks:rbm",
-        {"visible": 5, "hidden": 3},
         "The bipartite graph of visible and hidden units with biases.",
+        visible=num(5, 40), hidden=num(3, 400),
     ),
-    "optimizer_paths": Kind(
+    "optimizer_paths": kind(
         "dlexport.diagrams.training:optimizer_paths",
-        {"iterations": 40, "named": True},
         "Gradient descent, momentum, RMSProp and Adam run on one elongated 2-D bowl (names or A–D in the legend).",
+        iterations=num(40, 300), named=flag(True),
     ),
-    "learning_rates": Kind(
+    "learning_rates": kind(
         "dlexport.diagrams.training:learning_rates",
-        {"rates": [0.05, 0.3, 1.05], "steps": 8},
         "Gradient steps on the loss w² with a too small, a good and a too large learning rate.",
+        rates=items([0.05, 0.3, 1.05], 10.0), steps=num(8, 40),
     ),
-    "fitting": Kind(
+    "fitting": kind(
         "dlexport.diagrams.training:fitting",
-        {"degrees": [1, 3, 9], "points": 12, "noise": 0.25, "seed": 0},
         "Polynomial fits of three degrees to seeded noisy points, and training/validation error by degree.",
+        degrees=items([1, 3, 9], 20), points=num(12, 200), noise=num(0.25, 5.0), seed=num(0, 2**31),
     ),
-    "early_stopping": Kind(
+    "early_stopping": kind(
         "dlexport.diagrams.training:early_stopping",
-        {"epochs": 300, "seed": 0},
         "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
+        epochs=num(300, 300), seed=num(0, 2**31),
     ),
-    "init_statistics": Kind(
+    "init_statistics": kind(
         "dlexport.diagrams.deepnets:init_statistics",
-        {"layers": 10, "units": 256, "activation": "relu", "seed": 0},
         "Each layer's output spread in a deep net under small-random, Xavier and He initial weights (relu or tanh).",
+        layers=num(10, 40), units=num(256, 512), activation=text("relu"), seed=num(0, 2**31),
     ),
-    "batchnorm_statistics": Kind(
+    "batchnorm_statistics": kind(
         "dlexport.diagrams.deepnets:batchnorm_statistics",
-        {"layers": 10, "units": 256, "activation": "tanh", "scheme": "small", "seed": 0},
         "The same deep net's pre-activation distributions layer by layer, without and with batch normalisation.",
+        layers=num(10, 40), units=num(256, 512), activation=text("tanh"), scheme=text("small"), seed=num(0, 2**31),
     ),
-    "residual_gradients": Kind(
+    "residual_gradients": kind(
         "dlexport.diagrams.deepnets:residual_gradients",
-        {"layers": 20, "units": 64, "seed": 0},
         "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
+        layers=num(20, 40), units=num(64, 512), seed=num(0, 2**31),
     ),
-    "perceptron_xor": Kind(
+    "perceptron_xor": kind(
         "dlexport.diagrams.classic:perceptron_xor",
-        {"epochs": 20, "hidden": 4, "seed": 1},
         "Decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP (backprop) on XOR.",
+        epochs=num(20, 300), hidden=num(4, 400), seed=num(1, 2**31),
     ),
-    "softmax_temperature": Kind(
+    "softmax_temperature": kind(
         "dlexport.diagrams.classic:softmax_temperature",
-        {"logits": [2.0, 1.0, 0.5, -1.0], "temperatures": [0.5, 1.0, 4.0]},
         "Softmax probabilities of a set of logits at several temperatures (grouped bars).",
+        logits=items([2.0, 1.0, 0.5, -1.0], 100.0, minimum=-100.0), temperatures=items([0.5, 1.0, 4.0], 100.0),
     ),
-    "loss_curves": Kind(
+    "loss_curves": kind(
         "dlexport.diagrams.classic:loss_curves",
-        {},
         "Squared error and cross-entropy against the predicted probability, and their gradients at the logit.",
     ),
-    "attention_weights": Kind(
+    "attention_weights": kind(
         "dlexport.diagrams.classic:attention_weights",
-        {"scaled": True},
         "Heat map of softmax(QK^T/sqrt(d)) for stated 4-d vectors of Korean queries and English keys.",
+        scaled=flag(True),
     ),
-    "gradient_clipping": Kind(
+    "gradient_clipping": kind(
         "dlexport.diagrams.classic:gradient_clipping",
-        {"threshold": 1.0, "steps": 30, "weight": 1.3, "seed": 0},
         "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
+        threshold=num(1.0, 100.0), steps=num(30, 40), weight=num(1.3, 100.0, -100.0), seed=num(0, 2**31),
     ),
-    "convolution_pooling": Kind(
+    "convolution_pooling": kind(
         "dlexport.diagrams.images:convolution_pooling",
-        {"kernel": "vertical", "pool": 2, "image": "grace_hopper.jpg"},
         "A 3x3 kernel (vertical, horizontal, laplacian, blur) applied to a sample photo, then max pooling.",
+        kernel=text("vertical"), pool=num(2, 8), image=sample_image(),
     ),
-    "conv_grid": Kind(
+    "conv_grid": kind(
         "dlexport.diagrams.images:conv_grid",
-        {"input_size": 5, "kernel": 3, "stride": 2, "padding": 1},
         "Kernel, stride and zero padding on a small grid, with the output size floor((N-F+2P)/S)+1 computed.",
+        input_size=num(5, 256), kernel=num(3, 15), stride=num(2, 8), padding=num(1, 8),
     ),
-    "augmentation": Kind(
+    "augmentation": kind(
         "dlexport.diagrams.images:augmentation",
-        {"seed": 0, "image": "grace_hopper.jpg"},
         "A sample photo flipped, cropped, rotated, colour-jittered and all together (seeded).",
+        seed=num(0, 2**31), image=sample_image(),
     ),
-    "word_vectors": Kind(
+    "word_vectors": kind(
         "dlexport.diagrams.words:word_vectors",
-        {"words": ["king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana", "car", "train", "seoul",
-                   "paris"], "window": 3},
         "Word vectors from co-occurrence counts (PPMI, SVD) of the corpus in dlexport/diagrams/data, in 2-D.",
+        data=("data/*",),
+        words=items(["king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana", "car", "train", "seoul",
+                     "paris"]),
+        window=num(3, 6),
     ),
-    "image": Kind(
+    "image": kind(
         "dlexport.diagrams.plots:image",
-        {"path": ""},
         "A picture file from inside sources/ (path relative to sources/), shown as is.",
+        path=Param("", str, file=SOURCES),
     ),
-    # Hand-laid architecture diagrams (dlexport/diagrams/architectures.py): they name parts, never the term.
-    "gru_cell": Kind(
+    "gru_cell": kind(
         "dlexport.diagrams.architectures:gru_cell",
-        {},
         "A gated recurrent cell: reset and update gates, the candidate state, the mix of old state and candidate.",
     ),
-    "dbn": Kind(
+    "dbn": kind(
         "dlexport.diagrams.architectures:dbn",
-        {"layers": [6, 5, 4, 3]},
         "A stack of RBMs (3 to 5 layers, visible first) with the greedy layer-wise pre-training order.",
+        layers=items([6, 5, 4, 3], 40),
     ),
-    "bptt": Kind(
+    "bptt": kind(
         "dlexport.diagrams.architectures:bptt",
-        {"steps": 4},
         "An RNN unrolled over 2 to 6 time steps: forward arrows and the gradient's path back through time.",
+        steps=num(4, 40),
     ),
-    "bidirectional_rnn": Kind(
+    "bidirectional_rnn": kind(
         "dlexport.diagrams.architectures:bidirectional_rnn",
-        {"steps": 4},
         "Forward and backward recurrent layers over the same 2 to 6 inputs, both feeding each output.",
+        steps=num(4, 40),
     ),
-    "seq2seq": Kind(
+    "seq2seq": kind(
         "dlexport.diagrams.architectures:seq2seq",
-        {"source": ["나는", "학생이다"], "target": ["I", "am", "a", "student"]},
         "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
+        source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
     ),
-    "transformer_block": Kind(
+    "transformer_block": kind(
         "dlexport.diagrams.architectures:transformer_block",
-        {"decoder": False},
         "Embedding + positional encoding, self-attention, add & norm, feed-forward, add & norm (x N); "
         "optionally the decoder layer with masked and encoder-decoder attention.",
+        decoder=flag(False),
     ),
-    "vae": Kind(
+    "vae": kind(
         "dlexport.diagrams.architectures:vae",
-        {},
         "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
     ),
-    "gan": Kind(
+    "gan": kind(
         "dlexport.diagrams.architectures:gan",
-        {"seed": 0},
         "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
+        seed=num(0, 2**31),
     ),
-    "denoising_autoencoder": Kind(
+    "denoising_autoencoder": kind(
         "dlexport.diagrams.architectures:denoising_autoencoder",
-        {"corruption": "mask", "rate": 0.4, "seed": 0},
         "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
         "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
+        corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
     ),
 }
+
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1000:
+        return str(int(value))
+    return str(value)
+
+
+def describe(name: str, param: Param) -> str:
+    """Return one parameter as the README's kind table shows it: name, default and limits."""
+    if param.file == SOURCES:
+        return f"`{name}` (required): a picture file inside `sources/`, relative to it"
+    limits = ""
+    if param.minimum is not None and param.maximum is not None:
+        limits = f"{_shown(param.minimum)}–{_shown(param.maximum)}"
+    if param.is_list:
+        limits = f"≤ {param.max_items} items" + (f", each {limits}" if limits else "")
+    if param.file == SAMPLE:
+        limits = "a matplotlib sample image"
+    return f"`{name}` {_shown(param.default)}" + (f" ({limits})" if limits else "")
+
+
+def kind_table() -> str:
+    """Return the README's table of diagram kinds, generated from KINDS."""
+    rows = ["| kind | parameters: default (limits) | draws |", "|---|---|---|"]
+    for name, k in KINDS.items():
+        params = ", ".join(describe(p, param) for p, param in k.params.items()) or "none"
+        doc = k.doc.replace("|", "\\|")
+        rows.append(f"| `{name}` | {params} | {doc} |")
+    return "\n".join(rows) + "\n"

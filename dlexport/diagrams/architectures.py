@@ -150,7 +150,7 @@ def _row(y: float, size: int, gap: float = 0.9, shown: int = 7) -> list[Point]:
 
 
 @drawer
-def dbn(layers: Sequence[int] = (6, 5, 4, 3)) -> Figure:
+def dbn(*, layers: Sequence[int]) -> Figure:
     """Draw a stack of RBMs trained greedily from the bottom up; the top pair undirected, the rest top-down."""
     sizes = [int(n) for n in layers]
     if not 3 <= len(sizes) <= 5 or min(sizes) < 1:
@@ -197,7 +197,7 @@ def _check_steps(steps: int, most: int = 6) -> None:
 
 
 @drawer
-def bptt(steps: int = 4) -> Figure:
+def bptt(*, steps: int) -> Figure:
     """Draw an RNN unrolled over `steps` time steps: forward arrows, and the gradient flowing back through time."""
     _check_steps(steps)
     fig = new_figure(4.0, WIDTH)
@@ -232,7 +232,7 @@ def bptt(steps: int = 4) -> Figure:
 
 
 @drawer
-def bidirectional_rnn(steps: int = 4) -> Figure:
+def bidirectional_rnn(*, steps: int) -> Figure:
     """Draw a forward and a backward recurrent layer over the same inputs, their states joined at each output."""
     _check_steps(steps)
     fig = new_figure(4.0, WIDTH)
@@ -267,8 +267,7 @@ def bidirectional_rnn(steps: int = 4) -> Figure:
 
 
 @drawer
-def seq2seq(source: Sequence[str] = ("나는", "학생이다"),
-            target: Sequence[str] = ("I", "am", "a", "student")) -> Figure:
+def seq2seq(*, source: Sequence[str], target: Sequence[str]) -> Figure:
     """Draw an encoder RNN reading the source, its last state as the context, and a decoder RNN emitting
     the target token by token, each fed back as the next input, up to <EOS>."""
     src, tgt = [str(w) for w in source], [str(w) for w in target]
@@ -342,7 +341,7 @@ def _embedding(ax: Axes, x: float, side: float) -> None:
 
 
 @drawer
-def transformer_block(decoder: bool = False) -> Figure:
+def transformer_block(*, decoder: bool) -> Figure:
     """Draw the encoder layer (self-attention, add & norm, feed-forward, add & norm) over embeddings plus
     positional encodings, and optionally the decoder layer beside it, reading the encoder's output."""
     fig = new_figure(4.0, WIDTH)
@@ -459,7 +458,7 @@ def _thumbs(ax: Axes, pictures: Sequence[np.ndarray], at: Point, size: float = 0
 
 
 @drawer
-def gan(seed: int = 0) -> Figure:
+def gan(*, seed: int) -> Figure:
     """Draw noise -> generator -> fake samples and real samples -> discriminator -> real or fake, with what
     each network learns to do."""
     fig = new_figure(4.0, WIDTH)
@@ -500,7 +499,7 @@ def corrupt(clean: np.ndarray, kind: str, rate: float, seed: int) -> np.ndarray:
 
 
 @drawer
-def denoising_autoencoder(corruption: str = "mask", rate: float = 0.4, seed: int = 0) -> Figure:
+def denoising_autoencoder(*, corruption: str, rate: float, seed: int) -> Figure:
     """Draw clean input -> corruption -> encoder -> code -> decoder -> reconstruction, the loss comparing the
     reconstruction with the clean input."""
     if not 0.0 < rate < 1.0:

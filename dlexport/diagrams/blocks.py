@@ -47,8 +47,7 @@ def feature_map_sizes(input_size: int, channels: Sequence[int], kernel: int, poo
 
 
 @drawer
-def cnn(input_size: int = 32, channels: Sequence[int] = (6, 16), kernel: int = 5, pool: int = 2,
-        hidden: int = 120, classes: int = 10) -> Figure:
+def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hidden: int, classes: int) -> Figure:
     """Draw input -> (convolution -> pooling)* -> fully connected -> output as stacks of feature maps."""
     stages = feature_map_sizes(input_size, channels, kernel, pool)
     if hidden < 1 or classes < 1:
@@ -112,7 +111,7 @@ def _fan_in(ax: Axes, at: Point, direction: Point) -> None:
 
 
 @drawer
-def lstm_cell(peepholes: bool = False) -> Figure:
+def lstm_cell(*, peepholes: bool) -> Figure:
     """Draw the LSTM memory block: gates, cell with its self-loop (the CEC) and the multiplications."""
     fig = new_figure(6.6, 6.2)
     ax = _canvas(fig)

@@ -71,7 +71,7 @@ def _regions(ax: Axes, decide: Array, targets: Array, title: str) -> None:
 
 
 @drawer
-def perceptron_xor(epochs: int = 20, hidden: int = 4, seed: int = 1) -> Figure:
+def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
     """Draw decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP trained on XOR."""
     positive("epochs", epochs, 300)
     positive("hidden", hidden, 16)
@@ -92,8 +92,7 @@ def perceptron_xor(epochs: int = 20, hidden: int = 4, seed: int = 1) -> Figure:
 
 
 @drawer
-def softmax_temperature(logits: Sequence[float] = (2.0, 1.0, 0.5, -1.0),
-                        temperatures: Sequence[float] = (0.5, 1.0, 4.0)) -> Figure:
+def softmax_temperature(*, logits: Sequence[float], temperatures: Sequence[float]) -> Figure:
     """Draw the probabilities exp(z/T)/Σ exp(z/T) of a set of logits at several temperatures as grouped bars."""
     if not 2 <= len(logits) <= 8 or not 1 <= len(temperatures) <= 4:
         raise ValueError("give 2 to 8 logits and 1 to 4 temperatures")
@@ -149,7 +148,7 @@ def attention(queries: Array, keys: Array, scaled: bool = True) -> Array:
 
 
 @drawer
-def attention_weights(scaled: bool = True) -> Figure:
+def attention_weights(*, scaled: bool) -> Figure:
     """Draw the weights softmax(QK^T/√d) of three Korean query words over four English key words as a heat map."""
     q, k = np.array(list(QUERIES.values())), np.array(list(KEYS.values()))
     weights = attention(q, k, scaled)
@@ -186,7 +185,7 @@ def rnn_gradient_norms(steps: int, weight: float, seed: int) -> Array:
 
 
 @drawer
-def gradient_clipping(threshold: float = 1.0, steps: int = 30, weight: float = 1.3, seed: int = 0) -> Figure:
+def gradient_clipping(*, threshold: float, steps: int, weight: float, seed: int) -> Figure:
     """Draw seeded 2-D gradients before and after norm clipping, and per-step gradient norms of a recurrence."""
     positive("threshold", threshold, 100.0)
     positive("steps", steps, 40)

@@ -54,7 +54,7 @@ def forward(scheme: str, activation: str, layers: int, units: int, seed: int,
 
 
 @drawer
-def init_statistics(layers: int = 10, units: int = 256, activation: str = "relu", seed: int = 0) -> Figure:
+def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> Figure:
     """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
     stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
     fig = new_figure(5.6, WIDTH)
@@ -81,8 +81,7 @@ def init_statistics(layers: int = 10, units: int = 256, activation: str = "relu"
 
 
 @drawer
-def batchnorm_statistics(layers: int = 10, units: int = 256, activation: str = "tanh", scheme: str = "small",
-                         seed: int = 0) -> Figure:
+def batchnorm_statistics(*, layers: int, units: int, activation: str, scheme: str, seed: int) -> Figure:
     """Draw each layer's pre-activation distribution without and with batch normalisation."""
     shown = sorted({1, max(1, layers // 3), max(1, 2 * layers // 3), layers})
     fig = new_figure(4.6, WIDTH)
@@ -133,7 +132,7 @@ def gradient_norms(layers: int, units: int, residual: bool, seed: int) -> Array:
 
 
 @drawer
-def residual_gradients(layers: int = 20, units: int = 64, seed: int = 0) -> Figure:
+def residual_gradients(*, layers: int, units: int, seed: int) -> Figure:
     """Draw each layer's weight-gradient norm in a deep plain net and in the same net with skip connections."""
     plain = gradient_norms(layers, units, False, seed)
     skip = gradient_norms(layers, units, True, seed)

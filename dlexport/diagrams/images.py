@@ -50,7 +50,7 @@ def _kernel_table(ax: Axes, kernel: Array, title: str) -> None:
 
 
 @drawer
-def convolution_pooling(kernel: str = "vertical", pool: int = 2, image: str = "grace_hopper.jpg") -> Figure:
+def convolution_pooling(*, kernel: str, pool: int, image: str) -> Figure:
     """Apply a 3x3 kernel to the sample photo, then max-pool the feature map; show all four stages."""
     choice("kernel", kernel, tuple(KERNELS))
     positive("pool", pool, 8)
@@ -84,7 +84,7 @@ def _grid(ax: Axes, x0: float, cells: int, shaded: int = 0, label: str = "") -> 
 
 
 @drawer
-def conv_grid(input_size: int = 5, kernel: int = 3, stride: int = 2, padding: int = 1) -> Figure:
+def conv_grid(*, input_size: int, kernel: int, stride: int, padding: int) -> Figure:
     """Draw a padded input grid with two kernel positions one stride apart and the output grid they fill."""
     positive("input_size", input_size, 9)
     positive("kernel", kernel, 7)
@@ -157,7 +157,7 @@ def augment(rgb: Array, seed: int) -> list[tuple[str, Array]]:
 
 
 @drawer
-def augmentation(seed: int = 0, image: str = "grace_hopper.jpg") -> Figure:
+def augmentation(*, seed: int, image: str) -> Figure:
     """Show the sample photo and five seeded random transformations of it."""
     rgb = sample_rgb(image)[::4, ::4]
     fig = new_figure(5.0, WIDTH)

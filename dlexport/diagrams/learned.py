@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from matplotlib import cbook
 from matplotlib.figure import Figure
 from matplotlib.image import imread
 from numpy.lib.stride_tricks import sliding_window_view
@@ -114,22 +113,21 @@ def localisation(weights: Array, patch: int) -> Array:
     return out
 
 
-def sample_rgb(name: str) -> Array:
-    """Return one of matplotlib's sample images as RGB levels in [0, 1] (height x width x 3)."""
+def sample_rgb(path: str) -> Array:
+    """Return a picture (an absolute path, resolved by `diagrams.arguments`) as RGB levels in [0, 1] (h x w x 3)."""
     try:
-        path = Path(str(cbook.get_sample_data(name, asfileobj=False)))
-        pixels = np.asarray(imread(path), dtype=np.float64)
+        pixels = np.asarray(imread(Path(path)), dtype=np.float64)
     except (OSError, SyntaxError, ValueError) as e:
-        raise ValueError(f"cannot read matplotlib's sample image {name!r}: {e}") from None
+        raise ValueError(f"cannot read the sample image {Path(path).name!r}: {e}") from None
     if pixels.max() > 1.0:
         pixels = pixels / 255.0
     rgb: Array = pixels[..., :3] if pixels.ndim == 3 else np.repeat(pixels[..., None], 3, axis=2)
     return rgb
 
 
-def load_grey(name: str) -> Array:
-    """Return one of matplotlib's sample images as grey levels in [0, 1]."""
-    grey: Array = sample_rgb(name).mean(axis=2)
+def load_grey(path: str) -> Array:
+    """Return a picture (an absolute path) as grey levels in [0, 1]."""
+    grey: Array = sample_rgb(path).mean(axis=2)
     return grey
 
 
@@ -149,8 +147,7 @@ def tile(weights: Array, patch: int, gap: int = 1) -> Array:
 
 
 @drawer
-def autoencoder_features(hidden: int = 36, patch: int = 8, epochs: int = 20, seed: int = 0,
-                         image: str = "grace_hopper.jpg", active: int = 3) -> Figure:
+def autoencoder_features(*, hidden: int, patch: int, epochs: int, seed: int, image: str, active: int) -> Figure:
     """Train a sparse autoencoder on whitened patches of a sample image and show each hidden node's weights."""
     grey = load_grey(image)[::2, ::2]  # half size: more structure per patch
     x = sample_patches(grey, patch, 6000, seed)

@@ -105,7 +105,7 @@ def _frame(ax: Axes, cols: list[list[Point]], label_y: float | None = None) -> N
 
 
 @drawer
-def feedforward(layers: Sequence[int] = (3, 5, 5, 2)) -> Figure:
+def feedforward(*, layers: Sequence[int]) -> Figure:
     """Draw a fully connected feed-forward network, one labelled column per layer."""
     sizes = _check_layers(layers)
     fig = new_figure(4.2, min(8.0, 2.0 + 1.6 * len(sizes)))
@@ -123,7 +123,7 @@ def feedforward(layers: Sequence[int] = (3, 5, 5, 2)) -> Figure:
 
 
 @drawer
-def autoencoder(layers: Sequence[int] = (8, 5, 3, 5, 8)) -> Figure:
+def autoencoder(*, layers: Sequence[int]) -> Figure:
     """Draw an autoencoder: input, encoder, code (bottleneck), decoder and reconstructed output."""
     sizes = _check_layers(layers, minimum=3)
     if sizes[0] != sizes[-1]:
@@ -175,7 +175,7 @@ def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[in
 
 
 @drawer
-def dropout(layers: Sequence[int] = (4, 6, 6, 2), rate: float = 0.5, seed: int = 3) -> Figure:
+def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
     """Draw a standard net beside the same net with randomly dropped units crossed out."""
     sizes = _check_layers(layers)
     dropped = dropped_units(sizes, rate, seed)
@@ -194,7 +194,7 @@ def dropout(layers: Sequence[int] = (4, 6, 6, 2), rate: float = 0.5, seed: int =
 
 
 @drawer
-def rbm(visible: int = 5, hidden: int = 3) -> Figure:
+def rbm(*, visible: int, hidden: int) -> Figure:
     """Draw a restricted Boltzmann machine: visible and hidden layers, biases, no intra-layer edges."""
     if visible < 1 or hidden < 1:
         raise ValueError(f"visible and hidden must be positive, got {visible} and {hidden}")
@@ -238,7 +238,7 @@ def _rolled(ax: Axes, x: float) -> None:
 
 
 @drawer
-def rnn(steps: int = 3, unrolled: bool = True) -> Figure:
+def rnn(*, steps: int, unrolled: bool) -> Figure:
     """Draw a recurrent layer with its self-connection and, optionally, the same layer unrolled in time."""
     if steps < 1:
         raise ValueError(f"steps must be positive, got {steps}")
@@ -278,8 +278,7 @@ def gradient_magnitudes(steps: int, weight: float, activation: str, pre_activati
 
 
 @drawer
-def gradient_flow(steps: int = 6, weight: float = 1.0, activation: str = "sigmoid",
-                  pre_activation: float = 0.5) -> Figure:
+def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation: float) -> Figure:
     """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
     grads = gradient_magnitudes(steps, weight, activation, pre_activation)
     rel = [max(g / grads[0], 1e-12) if grads[0] else 1e-12 for g in grads]

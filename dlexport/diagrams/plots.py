@@ -42,8 +42,7 @@ def activation_derivative(name: str, x: float) -> float:
 
 
 @drawer
-def activation_functions(functions: Sequence[str] = ("sigmoid", "tanh", "relu", "softplus"),
-                         x_min: float = -5.0, x_max: float = 5.0, derivatives: bool = True) -> Figure:
+def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float, derivatives: bool) -> Figure:
     """Plot each named activation function and, on a second panel, its derivative."""
     unknown = [f for f in functions if f not in ACTIVATIONS]
     if unknown or not functions:
@@ -76,7 +75,7 @@ def activation_functions(functions: Sequence[str] = ("sigmoid", "tanh", "relu", 
 
 
 @drawer
-def image(path: str = "") -> Figure:
+def image(*, path: str) -> Figure:
     """Show a picture file (an absolute path, resolved by the renderer) without axes."""
     file = Path(path)
     if not path or not file.is_absolute():

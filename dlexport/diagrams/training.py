@@ -50,7 +50,7 @@ def optimizer_path(name: str, iterations: int) -> Array:
 
 
 @drawer
-def optimizer_paths(iterations: int = 40, named: bool = True) -> Figure:
+def optimizer_paths(*, iterations: int, named: bool) -> Figure:
     """Run four optimisers on one elongated bowl and draw their paths over its contours."""
     positive("iterations", iterations, 300)
     fig = new_figure(4.2, WIDTH)
@@ -73,7 +73,7 @@ def optimizer_paths(iterations: int = 40, named: bool = True) -> Figure:
 
 
 @drawer
-def learning_rates(rates: Sequence[float] = (0.05, 0.3, 1.05), steps: int = 8) -> Figure:
+def learning_rates(*, rates: Sequence[float], steps: int) -> Figure:
     """Run gradient steps on the loss w² with each rate and draw where each step lands."""
     if not rates or len(rates) > 4:
         raise ValueError(f"give one to four rates, got {list(rates)}")
@@ -145,7 +145,7 @@ def fit_errors(points: int, noise: float, seed: int, max_degree: int) -> Fits:
 
 
 @drawer
-def fitting(degrees: Sequence[int] = (1, 3, 9), points: int = 12, noise: float = 0.25, seed: int = 0) -> Figure:
+def fitting(*, degrees: Sequence[int], points: int, noise: float, seed: int) -> Figure:
     """Fit polynomials of rising degree to noisy points; draw three fits and the error against degree."""
     if len(degrees) != 3 or any(not 0 <= d < points for d in degrees):
         raise ValueError(f"give three degrees, each from 0 to points - 1 = {points - 1}, got {list(degrees)}")
@@ -201,7 +201,7 @@ def early_stopping_curves(epochs: int, seed: int, points: int = 15, degree: int 
 
 
 @drawer
-def early_stopping(epochs: int = 300, seed: int = 0) -> Figure:
+def early_stopping(*, epochs: int, seed: int) -> Figure:
     """Draw the training and validation loss of a model that overfits, with the best epoch marked."""
     positive("epochs", epochs, 300)
     curves = early_stopping_curves(epochs, seed)

@@ -101,8 +101,7 @@ def label_places(words: list[str], at: Array,
 
 
 @drawer
-def word_vectors(words: Sequence[str] = ("king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana",
-                                         "car", "train", "seoul", "paris"), window: int = 3) -> Figure:
+def word_vectors(*, words: Sequence[str], window: int) -> Figure:
     """Compute PPMI-SVD word vectors from the shipped corpus and plot the chosen words in 2-D."""
     if not 3 <= len(words) <= 12 or len(set(words)) != len(words):
         raise ValueError(f"give 3 to 12 different words, got {list(words)}")

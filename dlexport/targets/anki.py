@@ -7,9 +7,8 @@ import itertools
 import json
 import re
 import sqlite3
-import string
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from dlexport import cards
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
 from dlexport.targets import BuildResult
@@ -36,10 +36,8 @@ TERM_FIELDS = ("Term", "Korean", "English", "Abbr", "Summary", "Clue", "Definiti
 CLOZE_FIELDS = ("Text", "Source", "Extra", "Fact", "Sort")  # Source: the term's title; Fact: "<term id> · <fact id>"
 RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
 RETIRED_DECK = "폐기됨"  # and their subdeck, where a new learner's copies go
-TERM_CARDS = (("용어 → 뜻", "term"), ("뜻 → 용어", "meaning"), ("그림 → 용어", "figure"))
-CLOZE_CARDS = (("빈칸", "cloze"),)
-
-MASK = "＿＿"
+TERM_CARDS = tuple((c.name, c.stem) for c in cards.TERM_CARDS)  # (template name, file stem): see dlexport.cards
+CLOZE_CARDS = tuple((c.name, c.stem) for c in cards.CLOZE_CARDS)
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
 
 # Fields are written in the form Anki's editor stores (the browser's innerHTML): NFC text, only
@@ -57,7 +55,6 @@ _ATTR = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;", "\
 _SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])|\\(?=[()\[\]])")
 _ATTR_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")
 _LATEX_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")  # in math mode a space changes nothing
-_CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -109,15 +106,43 @@ def _field_macros() -> Any:
 
 
 @cache
-def card_template(name: str) -> str:
-    """Return one card template (Anki `{{Field}}` syntax, jinja `{% include %}` only)."""
-    env = jinja2.Environment(
+def _card_environment() -> jinja2.Environment:
+    """Return the environment of the card templates: `[= field("X") =]`, `{% call section("X") %}…{% endcall %}`
+    (shown when field X is not empty) and `[= cloze("X") =]`, rendered to Anki syntax or to a filled-in card."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=False,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
         variable_start_string="[=", variable_end_string="=]",
         comment_start_string="<!--#", comment_end_string="#-->",
     )
-    return env.get_template(name).render().strip()
+
+
+@cache
+def card_template(name: str) -> str:
+    """Return one card template in Anki's `{{Field}}` syntax, as the note type stores it."""
+    def section(field: str, caller: Callable[[], str]) -> str:
+        return "{{#" + field + "}}" + caller() + "{{/" + field + "}}"
+
+    return _card_environment().get_template(name).render(
+        field=lambda f: "{{" + f + "}}", cloze=lambda f: "{{cloze:" + f + "}}", section=section).strip()
+
+
+def filled(value: str) -> bool:
+    """Return whether Anki counts a field as filled (not only white space, `<br>` and `&nbsp;`)."""
+    return bool(re.sub(r"<br\s*/?>|&nbsp;", "", value).strip())
+
+
+def card_html(name: str, fields: Mapping[str, str], cloze: str = "") -> str:
+    """Return one card template filled in with `fields` (HTML, inserted as they are): the card as Anki shows it.
+
+    `cloze` is what `{{cloze:…}}` shows on this side (see `cloze_html`'s `hide`). The same template source
+    makes `card_template`, so the preview cannot drift from the note type.
+    """
+    def section(field: str, caller: Callable[[], str]) -> str:
+        return caller() if filled(fields[field]) else ""
+
+    return _card_environment().get_template(name).render(
+        field=lambda f: fields[f], cloze=lambda f: cloze, section=section).strip()
 
 
 def default_css() -> str:
@@ -125,70 +150,19 @@ def default_css() -> str:
     return (TEMPLATE_DIR / "style.css").read_text(encoding="utf-8")
 
 
-def paragraphs(value: str) -> list[str]:
-    """Split text into paragraphs at blank lines, joining the lines inside each paragraph."""
-    blocks = re.split(r"\n\s*\n", value.strip())
-    return [" ".join(line.strip() for line in b.splitlines() if line.strip()) for b in blocks if b.strip()]
+def cloze_html(fact: str, hide: Callable[[str], str] = lambda hidden: "{{c1::" + hidden + "}}") -> str:
+    """Return a cloze fact as escaped HTML, each `[[hidden]]` part (escaped, then) wrapped by `hide`.
 
-
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every index
-
-
-def _word_char(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and text[i].isascii() and text[i].isalnum()
-
-
-def mask(value: str, term: Term) -> str:
-    """Return `value` with the term's Korean and English names and abbreviation replaced by a blank.
-
-    English names match in any case, as whole words, with a plural "s"/"es"; white space inside a
-    name matches any run of white space. (A plain scan: a regex per term, compiled 1,000 times for
-    1,000 terms, cost more than writing the whole deck.)
+    The default makes Anki's `{{c1::hidden}}`: all hidden parts of one fact belong to one card (c1).
+    Content is escaped first, so braces, colons and brackets from the source can never open or end a cloze.
     """
-    text = " ".join(value.split())
-    folded = text.translate(_ASCII_LOWER)
-    spans: list[tuple[int, int]] = []
-    for name in sorted({term.ko, term.en, term.abbr} - {""}, key=len, reverse=True):
-        needle, english = " ".join(name.split()), name.isascii()
-        hay = folded if english else text
-        needle = needle.translate(_ASCII_LOWER) if english else needle
-        start = 0
-        while (i := hay.find(needle, start)) >= 0:
-            start, end = i + 1, i + len(needle)
-            if english:  # a whole word, perhaps plural
-                suffix = next((x for x in ("es", "s", "") if hay.startswith(x, end)
-                               and not _word_char(hay, end + len(x))), None)
-                if suffix is None or _word_char(hay, i - 1):
-                    continue
-                end += len(suffix)
-            if all(end <= a or i >= b for a, b in spans):
-                spans.append((i, end))
-    for i, end in sorted(spans, reverse=True):
-        text = text[:i] + MASK + text[end:]
-    return text
-
-
-def cloze_html(fact: str) -> str:
-    """Return a cloze fact as escaped HTML, each `[[hidden]]` part turned into `{{c1::hidden}}`.
-
-    All hidden parts of one fact belong to one card (c1). Content is escaped first, so braces,
-    colons and brackets from the source can never open or end a cloze.
-    """
-    if not _CLOZE_MARK.search(fact):
-        raise ValueError(f"cloze fact has no [[hidden]] part: {fact!r}")
     out: list[str] = []
-    for i, part in enumerate(_CLOZE_MARK.split(fact)):
-        if i % 2:  # "::" would start a hint, and a last "}" would close the cloze early
-            hidden = re.sub(r":(?=:)|\}$", lambda m: m[0] + SPLIT, str(text(part)))
-            out.append("{{c1::" + hidden + "}}")
+    for part, hidden in cards.cloze_parts(fact):
+        if hidden:  # "::" would start a hint, and a last "}" would close the cloze early
+            out.append(hide(re.sub(r":(?=:)|\}$", lambda m: m[0] + SPLIT, str(text(part)))))
         else:
             out.append(str(text(part)))
     return "".join(out)
-
-
-def cloze_label(fact: str) -> str:
-    """Return a cloze fact as plain text with its hidden parts in [brackets]."""
-    return " ".join(_CLOZE_MARK.sub(r"[\1]", fact).split())
 
 
 def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[str, ...]:
@@ -203,8 +177,8 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[
         "English": text(term.en),
         "Abbr": text(term.abbr),
         "Summary": text(term.summary),
-        "Clue": text(mask(term.summary or " ".join(paragraphs(term.definition)), term)),
-        "Definition": m.paragraphs(paragraphs(term.definition)),
+        "Clue": text(cards.clue(term)),
+        "Definition": m.paragraphs(cards.paragraphs(term.definition)),
         "KeyPoints": m.key_points(term.key_points) if term.key_points else "",
         "Formula": m.formulas([{"label": f.label, "latex": math(f.latex)} for f in term.formulas])
         if term.formulas else "",
@@ -214,6 +188,14 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[
         "References": m.references(term.references) if term.references else "",
     }
     return tuple(str(values[name]) for name in TERM_FIELDS)
+
+
+def cloze_fields(card: cards.Card, hide: Callable[[str], str] | None = None) -> tuple[str, ...]:
+    """Return the HTML of a cloze card's note fields, in CLOZE_FIELDS order (`hide`: see `cloze_html`)."""
+    term = card.term
+    fact = cloze_html(card.fact) if hide is None else cloze_html(card.fact, hide)
+    return (fact, str(text(term.title)), str(text(term.summary)), str(text(f"{term.id} · {card.key}")),
+            str(text(sort_key(term, card.key))))
 
 
 def sort_key(term: Term, fact: str | None = None) -> str:
@@ -261,12 +243,10 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
             note_tags = tags(glossary, section, term)
             plans.append(NotePlan("term", guid(glossary.id, term.id, "term"), deck,
                                   term_fields(term, titles, assets), note_tags, index, term.title, term.id))
-            extra = str(text(term.summary))
-            for fact, key in zip(term.cloze, term.fact_ids(), strict=True):
-                fields = (cloze_html(fact), str(text(term.title)), extra, str(text(f"{term.id} · {key}")),
-                          str(text(sort_key(term, key))))
-                plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", key), deck, fields, note_tags,
-                                      index, f"{term.title} — {cloze_label(fact)}", term.id))
+            for card in cards.cloze_cards(term):
+                plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", card.key), deck,
+                                      cloze_fields(card), note_tags, index,
+                                      f"{term.title} — {cards.cloze_label(card.fact)}", term.id))
             index += 1
     return plans
 
@@ -281,21 +261,19 @@ def guid(*keys: str) -> str:
 def counts(glossary: Glossary) -> dict[str, int]:
     """Return how many notes and cards the package will hold, without rendering anything."""
     terms = glossary.terms
-    facts = sum(len(t.cloze) for t in terms)
-    with_figure = sum(1 for t in terms if t.figures)
-    return {"notes": len(terms) + facts, "cards": 2 * len(terms) + with_figure + facts}
+    return {"notes": len(terms) + sum(len(t.cloze) for t in terms), "cards": sum(len(cards.of(t)) for t in terms)}
 
 
 def _models(genanki: Any, css: str) -> tuple[Any, Any]:
     """Return the genanki term and cloze note types."""
-    def cards(specs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
+    def templates(specs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"name": name, "qfmt": card_template(f"{stem}_front.html"),
                  "afmt": card_template(f"{stem}_back.html")} for name, stem in specs]
 
     term = genanki.Model(TERM_MODEL_ID, "dlexport 용어", fields=[{"name": f} for f in TERM_FIELDS],
-                         templates=cards(TERM_CARDS), css=css, sort_field_index=TERM_FIELDS.index("Sort"))
+                         templates=templates(TERM_CARDS), css=css, sort_field_index=TERM_FIELDS.index("Sort"))
     cloze = genanki.Model(CLOZE_MODEL_ID, "dlexport 빈칸", fields=[{"name": f} for f in CLOZE_FIELDS],
-                          templates=cards(CLOZE_CARDS), css=css, sort_field_index=CLOZE_FIELDS.index("Sort"),
+                          templates=templates(CLOZE_CARDS), css=css, sort_field_index=CLOZE_FIELDS.index("Sort"),
                           model_type=genanki.Model.CLOZE)
     return term, cloze
 

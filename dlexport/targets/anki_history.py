@@ -22,9 +22,9 @@ from dlexport.model import Asset, Assets, Glossary
 from dlexport.targets.anki import RETIRED_DECK, RETIRED_SECTION, NotePlan, notes, text
 
 # The files (under the dlexport package) that decide a note's fields, and a note type's templates.
-NOTE_CODE = ("targets/anki.py", "templates/anki/fields.html.j2", "model.py", "load.py", "render.py",
+NOTE_CODE = ("targets/anki.py", "cards.py", "templates/anki/fields.html.j2", "model.py", "load.py", "render.py",
              "diagrams/*.py")
-TYPE_CODE = ("targets/anki.py", "templates/anki/*")
+TYPE_CODE = ("targets/anki.py", "cards.py", "templates/anki/*")
 NOTICE = "이 카드는 용어집에서 빠졌습니다. 지워도 됩니다. 빠진 카드는 tag:{tag} 로 검색하면 모두 나옵니다."
 KINDS = {"term": "용어", "cloze": "빈칸"}
 

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from dlexport import cards
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.model import Asset, Assets, Glossary, Section, Settings, Term
 from dlexport.targets import BuildResult, anki
@@ -31,9 +32,6 @@ _MD_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#|[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#>+\-=])")
 _MD_MATH_UNSAFE = re.compile(r"\\[!-/:-@\[-`{-~]|[`*_<>&\[\]|~$]")
 
-# Anki's template syntax, as our card templates use it.
-_TAG = re.compile(r"\{\{\s*([#^/]?)\s*([^{}]+?)\s*\}\}")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
 _MATH = re.compile(r'<span class="math">\\\((.*?)\\\)</span>', re.DOTALL)
 _MEDIA = re.compile(r'<img src="(?![a-z]+:|/)')
 
@@ -100,53 +98,6 @@ class CardView:
     back: Markup
 
 
-def render_card(template: str, fields: Mapping[str, str], *, ordinal: int = 1, answer: bool = False,
-                front_side: str = "") -> str:
-    """Render an Anki card template the way Anki does, for the constructs our templates use.
-
-    `{{Field}}`, `{{#Field}}…{{/Field}}`, `{{^Field}}…{{/Field}}`, `{{FrontSide}}` and
-    `{{cloze:Field}}` (card `ordinal`: a blank `[...]` on the question, the text highlighted on
-    the answer). Field values are inserted as they are (they are already escaped HTML) and are
-    never scanned for template syntax.
-    """
-    out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open sections: name, whether output is on
-    pos = 0
-    for m in _TAG.finditer(template):
-        on = all(shown for _, shown in stack)
-        if on:
-            out.append(template[pos:m.start()])
-        pos = m.end()
-        sigil, name = m.group(1), m.group(2)
-        if sigil in ("#", "^"):
-            filled = bool(re.sub(r"<br\s*/?>|&nbsp;", "", fields.get(name, "")).strip())
-            stack.append((name, filled if sigil == "#" else not filled))
-        elif sigil == "/":
-            if not stack or stack.pop()[0] != name:
-                raise ValueError(f"unbalanced {{{{/{name}}}}} in card template")
-        elif on:
-            out.append(_field(name, fields, ordinal, answer, front_side))
-    if stack:
-        raise ValueError(f"unclosed {{{{#{stack[-1][0]}}}}} in card template")
-    out.append(template[pos:])
-    return "".join(out)
-
-
-def _field(name: str, fields: Mapping[str, str], ordinal: int, answer: bool, front_side: str) -> str:
-    """Return what one `{{…}}` tag becomes."""
-    if name == "FrontSide":
-        return front_side
-    if name.startswith("cloze:"):
-        def blank(m: re.Match[str]) -> str:
-            if int(m.group(1)) != ordinal:
-                return m.group(2)
-            if answer:
-                return f'<span class="cloze">{m.group(2)}</span>'
-            return f'<span class="cloze">[{m.group(3) or "..."}]</span>'
-        return _CLOZE.sub(blank, fields[name.removeprefix("cloze:")])
-    return fields[name]
-
-
 def _page_field(name: str, value: str, assets: Assets) -> str:
     """Return a field value as the study page shows it: media under figures/, formulas as PNG images."""
     if name == "Formula":
@@ -162,23 +113,26 @@ def _page_field(name: str, value: str, assets: Assets) -> str:
 
 
 def card_views(glossary: Glossary, assets: Assets) -> list[CardView]:
-    """Return every card of the .apkg (same templates, same field values), in deck order."""
+    """Return every card of the .apkg in deck order: the cards `dlexport.cards` says a term yields, each
+    side the Anki target's own card template filled in with the same field values."""
     views: list[CardView] = []
-    for plan in anki.notes(glossary, assets):
-        names, specs = ((anki.TERM_FIELDS, anki.TERM_CARDS) if plan.kind == "term"
-                        else (anki.CLOZE_FIELDS, anki.CLOZE_CARDS))
-        fields = {n: _page_field(n, v, assets) for n, v in zip(names, plan.fields, strict=True)}
-        ordinals = sorted({int(o) for o in re.findall(r"\{\{c(\d+)::", fields.get("Text", ""))}) or [1]
-        for card_name, stem in specs:
-            for ordinal in ordinals if plan.kind == "cloze" else [1]:
-                front = render_card(anki.card_template(f"{stem}_front.html"), fields, ordinal=ordinal)
-                if not re.sub(r"<[^>]*>", "", front).strip() and "<img" not in front:
-                    continue  # Anki makes no card whose question is empty
-                back = render_card(anki.card_template(f"{stem}_back.html"), fields, ordinal=ordinal,
-                                   answer=True, front_side=front)
-                # Anki's `<hr id=answer>` would repeat one id 50 times in one page: make it a class.
-                back = back.replace('<hr id="answer">', '<hr class="answer">')
-                views.append(CardView(plan.term, card_name, Markup(front), Markup(back)))
+    titles = {t.id: t.title for t in glossary.terms}
+    for term in (t for s in glossary.sections for t in s.terms):
+        term_fields = dict(zip(anki.TERM_FIELDS, anki.term_fields(term, titles, assets), strict=True))
+        for card in cards.of(term):
+            sides = ("", "")
+            if card.type.note == "term":
+                raw = term_fields
+            else:
+                raw = dict(zip(anki.CLOZE_FIELDS, anki.cloze_fields(card), strict=True))
+                sides = (anki.cloze_html(card.fact, lambda _hidden: '<span class="cloze">[...]</span>'),
+                         anki.cloze_html(card.fact, lambda hidden: f'<span class="cloze">{hidden}</span>'))
+            fields = {n: _page_field(n, v, assets) for n, v in raw.items()}
+            front = anki.card_html(f"{card.type.stem}_front.html", fields, sides[0])
+            back = anki.card_html(f"{card.type.stem}_back.html", fields, sides[1])
+            # Anki's `<hr id=answer>` would repeat one id 50 times in one page: make it a class.
+            back = back.replace('<hr id="answer">', '<hr class="answer">')
+            views.append(CardView(term.id, card.type.name, Markup(front), Markup(back)))
     return views
 
 
@@ -232,7 +186,7 @@ def _environment(kind: str) -> jinja2.Environment:
         env.filters.update(math=md_math, raw=Raw)
     else:
         env = jinja2.Environment(loader=loader, autoescape=True, **common)
-    env.filters["paragraphs"] = anki.paragraphs
+    env.filters["paragraphs"] = cards.paragraphs
     return env
 
 

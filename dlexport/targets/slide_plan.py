@@ -8,7 +8,6 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +16,7 @@ from types import MappingProxyType
 
 import jinja2
 
+from dlexport import cards
 from dlexport.errors import UsageError
 from dlexport.fonts import widest_advance
 from dlexport.model import Asset, Assets, Glossary, Section, Term
@@ -397,8 +397,7 @@ def _continued(title: str, i: int) -> str:
 
 def _plain(text: str) -> str:
     """Return source text with single line breaks joined: blank lines stay paragraph breaks."""
-    paragraphs = [" ".join(line.strip() for line in block.splitlines()) for block in text.split("\n\n")]
-    return "\n".join(p for p in paragraphs if p)
+    return "\n".join(cards.paragraphs(text))
 
 
 def term_notes(titles: Mapping[str, str], term: Term) -> str:
@@ -488,7 +487,6 @@ def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
             for i, page in enumerate(pages)]
 
 
-_HIDDEN = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)  # a cloze fact's hidden part, as the Anki target reads it
 
 
 def review_items(term: Term) -> list[tuple[str, str]]:
@@ -500,7 +498,7 @@ def review_items(term: Term) -> list[tuple[str, str]]:
     if not facts:
         summary = " ".join(term.summary.split()).replace(term.ko, TEXT["blank"])
         return [(TEXT["which_term"].format(summary=summary), term.title)]
-    return [(_HIDDEN.sub(TEXT["blank"], f), " / ".join(_HIDDEN.findall(f))) for f in facts]
+    return [(cards.blanked(f, TEXT["blank"]), " / ".join(cards.hidden_parts(f))) for f in facts]
 
 
 def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
