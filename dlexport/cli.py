@@ -9,8 +9,9 @@ import traceback
 from pathlib import Path
 
 from dlexport import __version__, targets
-from dlexport.errors import SourceError, UsageError, shown
+from dlexport.errors import Problem, SourceError, UsageError, shown
 from dlexport.pipeline import Options, chosen, run
+from dlexport.report import FORMATS, render
 
 # The commands that are not targets; every target in the registry adds its own.
 COMMANDS = {
@@ -48,7 +49,11 @@ def parser() -> argparse.ArgumentParser:
                        help="processes for rendering figures (default: number of cores)")
         if name in ("check", "all"):
             c.add_argument("--strict", action="store_true",
-                           help="treat vocabulary warnings (sources/vocabulary.yaml) as errors")
+                           help="treat warnings (avoided words) as errors")
+        if name == "check":
+            c.add_argument("--format", choices=FORMATS, default="human",
+                           help="human: file:line:col lines (default); github: workflow annotations; "
+                                "json: a list of {file, line, col, severity, message, fix} on stdout")
         for option in targets.options(chosen(name)):
             if option.is_flag:
                 c.add_argument(option.flag, dest=option.dest, action="store_true", help=option.help)
@@ -62,9 +67,30 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def report(sources: Path, strict: bool, form: str) -> int:
+    """Run `check --format github|json`: every problem in that form on stdout; exit 1 when any is an error."""
+    from dlexport.load import load
+
+    errors: tuple[Problem, ...] = ()
+    try:
+        warnings = load(sources).warnings
+    except SourceError as e:
+        errors, warnings = e.problems, ()
+    if strict:
+        errors, warnings = errors + warnings, ()
+    text = render(errors, warnings, form)
+    if text or form == "json":
+        print(text)
+    print(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+          f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}", file=sys.stderr)
+    return 1 if errors else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = parser().parse_args(argv)
+    if args.command == "check" and args.format != "human":
+        return report(args.sources, args.strict, args.format)
     try:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")
