@@ -49,7 +49,7 @@ def parser() -> argparse.ArgumentParser:
                        help="processes for rendering figures (default: number of cores)")
         if name in ("check", "all"):
             c.add_argument("--strict", action="store_true",
-                           help="treat warnings (avoided words) as errors")
+                           help="treat warnings (avoided words, TODO text) as errors")
         if name == "check":
             c.add_argument("--format", choices=FORMATS, default="human",
                            help="human: file:line:col lines (default); github: workflow annotations; "
@@ -64,8 +64,20 @@ def parser() -> argparse.ArgumentParser:
         loud.add_argument("--quiet", "-q", action="store_true", help="print only errors")
         loud.add_argument("--verbose", "-v", action="store_true",
                           help="say which slide layouts were chosen; add a traceback to file-system errors")
+    authoring(sub)
     return p
 
+
+def authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the commands that help write sources (they build nothing themselves)."""
+    text = "새 용어 파일 — write sources/terms/NN-ID.yaml with every key and TODO text to replace"
+    c = sub.add_parser("new", help=text, description=text)
+    c.add_argument("term_id", metavar="TERM-ID", help="the new term's id, e.g. `weight-decay`")
+    c.add_argument("--section", required=True, metavar="ID", help="a section id from glossary.yaml")
+    c.add_argument("--ko", default=None, help="the Korean name (default: TODO text)")
+    c.add_argument("--en", default=None, help="the English name (default: TODO text)")
+    c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
+                   help="source folder (default: sources/)")
 
 def report(sources: Path, strict: bool, form: str) -> int:
     """Run `check --format github|json`: every problem in that form on stdout; exit 1 when any is an error."""
@@ -91,6 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check" and args.format != "human":
         return report(args.sources, args.strict, args.format)
+    if args.command == "new":
+        from dlexport.scaffold import create
+        try:
+            print(shown(create(args.sources, args.term_id, args.section, args.ko, args.en)))
+        except UsageError as e:
+            print(f"dlexport: {e}", file=sys.stderr)
+            return 2
+        return 0
     try:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")

@@ -29,6 +29,7 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # no output format can hold these
 MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name limit
 MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
+TODO = re.compile(r"\bTODO\b")  # what `dlexport new` leaves where content belongs; a warning
 TEXT_KEYS = {"ko", "en", "abbr", "summary", "definition", "key_points", "label", "caption", "alt", "cloze"}
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
@@ -245,7 +246,8 @@ class _Reader:
         sections = tuple(Section(s["id"], s["ko"], s["en"],
                                  tuple(t for t, _ in terms if t.section == s["id"]))
                          for s in info.pop("sections"))
-        warnings = tuple(w for t, m in terms for w in _vocabulary_problems(t.source, m, words))
+        warnings = tuple(w for t, m in terms for w in sorted((*_todo_problems(t.source, m),
+                                                             *_vocabulary_problems(t.source, m, words))))
         return Glossary(sections=sections, warnings=warnings, **info)
 
     def read_vocabulary(self) -> tuple[Word, ...]:
@@ -530,6 +532,17 @@ def _text_nodes(node: yaml.Node, key: str = "") -> Iterator[yaml.ScalarNode]:
             yield from _text_nodes(item, key)
     elif isinstance(node, yaml.ScalarNode) and key in TEXT_KEYS and node.tag == _STR:
         yield node
+
+
+def _todo_problems(path: Path, m: dict[str, yaml.Node]) -> Iterator[Problem]:
+    """Yield a warning at every text of a term that still holds `TODO` (as `dlexport new` writes it)."""
+    hits = [(key, node) for key, value in m.items() for node in _text_nodes(value, key) if TODO.search(node.value)]
+    source = path.read_bytes().decode("utf-8-sig") if hits else ""
+    for key, node in hits:
+        found = TODO.search(source, node.start_mark.index, node.end_mark.index)  # in a block, the word's own line
+        index = found.start() if found else node.start_mark.index
+        line, column = source.count("\n", 0, index) + 1, index - (source.rfind("\n", 0, index) + 1) + 1
+        yield Problem(path, line, column, f"`{key}` still holds TODO text", "replace it with the real content")
 
 
 def _vocabulary_problems(path: Path, m: dict[str, yaml.Node], words: tuple[Word, ...]) -> Iterator[Problem]:
