@@ -78,6 +78,11 @@ def authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--en", default=None, help="the English name (default: TODO text)")
     c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
                    help="source folder (default: sources/)")
+    text = "편집기용 JSON Schema — write sources/schema/*.schema.json (completion and checks as you type)"
+    c = sub.add_parser("schema", help=text, description=text)
+    c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
+                   help="source folder (default: sources/)")
+
 
 def report(sources: Path, strict: bool, form: str) -> int:
     """Run `check --format github|json`: every problem in that form on stdout; exit 1 when any is an error."""
@@ -103,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check" and args.format != "human":
         return report(args.sources, args.strict, args.format)
+    if args.command == "schema":
+        from dlexport.schema import write
+        for path in write(args.sources):
+            print(shown(path))
+        return 0
     if args.command == "new":
         from dlexport.scaffold import create
         try:

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from dlexport import shapes
 from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
 from dlexport.errors import Problem, SourceError
 from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
@@ -25,9 +26,9 @@ from dlexport.vocabulary import Word, scan
 
 GLOSSARY_FILE = "glossary.yaml"
 TERMS_DIR = "terms"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(shapes.SLUG)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # no output format can hold these
-MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name limit
+MAX_ID = shapes.MAX_ID
 MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
 TODO = re.compile(r"\bTODO\b")  # what `dlexport new` leaves where content belongs; a warning
 TEXT_KEYS = {"ko", "en", "abbr", "summary", "definition", "key_points", "label", "caption", "alt", "cloze"}
@@ -74,6 +75,11 @@ class _File:
             if key not in out and key not in misspelt:  # "did you mean" already said it
                 self.error(node, f"{what} is missing the required key `{key}`", f"add `{key}: …`")
         return out
+
+    def record(self, node: yaml.Node, name: str) -> dict[str, yaml.Node] | None:
+        """Return the values by key of the record `name` in shapes.RECORDS (see `mapping`)."""
+        record = shapes.RECORDS[name]
+        return self.mapping(node, *record.keys, record.what)
 
     def scalar(self, node: yaml.Node, kind: type[T], what: str) -> T | None:
         """Return a scalar of type `kind` (str, int, float or bool), or record why it isn't one."""
@@ -256,7 +262,7 @@ class _Reader:
         if not path.exists() or not self.inside(path) or (node := _compose(path, self.problems)) is None:
             return ()
         f = _File(path, self.problems)
-        m = f.mapping(node, ("words",), (), "the vocabulary file")
+        m = f.record(node, "vocabulary")
         return f.records(m.get("words") if m else None, "`words`", lambda n: _word(f, n))
 
     def inside(self, path: Path) -> bool:
@@ -277,9 +283,8 @@ class _Reader:
         node = _compose(path, self.problems)
         if node is None:
             return None
-        keys = ("id", "name", "title", "subtitle", "author", "version", "language", "tag_prefix",
-                "sections")
-        m = f.mapping(node, keys, ("credit",), "the glossary file")
+        keys = shapes.RECORDS["glossary"].keys[0]
+        m = f.record(node, "glossary")
         if m is None:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
@@ -294,7 +299,7 @@ class _Reader:
         sections = []
         seen: set[str] = set()
         for s in f.items(m.get("sections"), "`sections`"):
-            sm = f.mapping(s, ("id", "ko", "en"), (), "a section")
+            sm = f.record(s, "section")
             if sm is None:
                 continue
             sid = f.slug(sm.get("id"), "section `id`")
@@ -319,8 +324,7 @@ class _Reader:
         if node is None:
             return None
         f = _File(path, self.problems)
-        m = f.mapping(node, ("id", "section", "ko", "en", "summary", "definition", "key_points"),
-                      ("abbr", "formulas", "figures", "related", "references", "cloze"), "a term")
+        m = f.record(node, "term")
         if m is None:
             return None
         tid = f.slug(m.get("id"), "`id`")
@@ -350,7 +354,7 @@ class _Reader:
         out = []
         for n in f.items(node, "`cloze`"):
             if isinstance(n, yaml.MappingNode):
-                fm = f.mapping(n, ("text",), ("id",), "a cloze fact")
+                fm = f.record(n, "cloze_fact")
                 text, fid = (f.text(fm.get("text"), "`text`"), f.text(fm.get("id"), "`id`")) if fm else ("", "")
             else:
                 text, fid = f.text(n, "an item of `cloze`"), ""
@@ -373,7 +377,7 @@ class _Reader:
 
     def formula(self, f: _File, node: yaml.Node) -> Formula | None:
         """Return one formula {latex, label}."""
-        m = f.mapping(node, ("latex",), ("label",), "a formula")
+        m = f.record(node, "formula")
         if m is None:
             return None
         return Formula(f.text(m.get("latex"), "`latex`"), f.text(m.get("label"), "`label`"),
@@ -381,7 +385,7 @@ class _Reader:
 
     def reference(self, f: _File, node: yaml.Node) -> Reference | None:
         """Return one reference {authors, year, title, venue}."""
-        m = f.mapping(node, ("authors", "year", "title"), ("venue",), "a reference")
+        m = f.record(node, "reference")
         if m is None:
             return None
         year = f.scalar(m["year"], int, "`year`") if "year" in m else None
@@ -390,7 +394,7 @@ class _Reader:
 
     def figure(self, f: _File, node: yaml.Node, term_id: str, index: int) -> Figure:
         """Return one figure, with its kind and parameters checked against the diagram registry."""
-        m = f.mapping(node, ("kind", "caption", "alt"), ("id", "params"), "a figure") or {}
+        m = f.record(node, "figure") or {}
         kind = f.text(m.get("kind"), "`kind`")
         params: dict[str, object] = {}
         if kind and kind not in KINDS:
@@ -502,7 +506,7 @@ class _Reader:
 
 def _credit(f: _File, node: yaml.Node) -> Credit | None:
     """Return the glossary's `credit` {title, author, url, note}: the work it grew from."""
-    m = f.mapping(node, ("title", "author", "url"), ("note",), "`credit`")
+    m = f.record(node, "credit")
     if m is None:
         return None
     url = f.text(m.get("url"), "`url`")
@@ -514,7 +518,7 @@ def _credit(f: _File, node: yaml.Node) -> Credit | None:
 
 def _word(f: _File, node: yaml.Node) -> Word | None:
     """Return one vocabulary entry {ko, en, avoid, except, note}."""
-    m = f.mapping(node, ("ko",), ("en", "avoid", "except", "note"), "a vocabulary word")
+    m = f.record(node, "word")
     if m is None:
         return None
     return Word(ko=f.text(m.get("ko"), "`ko`"), en=f.optional_text(m.get("en"), "`en`"),
