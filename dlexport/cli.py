@@ -78,6 +78,15 @@ def authoring(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     c.add_argument("--en", default=None, help="the English name (default: TODO text)")
     c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
                    help="source folder (default: sources/)")
+    text = "미리보기 — build the study page, serve it on 127.0.0.1, rebuild and reload on every save"
+    c = sub.add_parser("serve", help=text, description=text)
+    c.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
+    c.add_argument("--open", action="store_true", help="open the page in the default browser")
+    c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
+                   help="source folder (default: sources/)")
+    c.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)")
+    c.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="figure cache (default: OUT/.cache; safe to delete)")
     text = "편집기용 JSON Schema — write sources/schema/*.schema.json (completion and checks as you type)"
     c = sub.add_parser("schema", help=text, description=text)
     c.add_argument("--sources", type=Path, default=Path("sources"), metavar="DIR",
@@ -108,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "check" and args.format != "human":
         return report(args.sources, args.strict, args.format)
+    if args.command == "serve":
+        from dlexport.serve import serve
+        return serve(Options(sources=args.sources, out=args.out, cache=args.cache, quiet=True), args.port,
+                     args.open)
     if args.command == "schema":
         from dlexport.schema import write
         for path in write(args.sources):
