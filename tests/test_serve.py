@@ -1,4 +1,4 @@
-"""`dlexport serve` in a real Chromium: a save shows on the open page, broken sources show an overlay, no path escapes."""
+"""`dlexport serve` in a real Chromium: a save shows on the open page, broken sources an overlay; no path escapes."""
 
 from __future__ import annotations
 
@@ -125,8 +125,9 @@ def test_save_reload_overlay_fix(browser: Any, server: Server, tmp_path_factory:
     page.close()
 
 
-@pytest.mark.parametrize("path", ["/../serve.log", "/%2e%2e/serve.log", "/%2E%2E/%EC%9A%A9%EC%96%B4/sources/glossary.yaml",
-                                  "/figures/..%2f..%2fserve.log", "//etc/passwd", "/%2Fetc%2Fpasswd",
+@pytest.mark.parametrize("path", ["/../serve.log", "/%2e%2e/serve.log",
+                                  "/%2E%2E/%EC%9A%A9%EC%96%B4/sources/glossary.yaml", "/figures/..%2f..%2fserve.log",
+                                  "//etc/passwd", "/%2Fetc%2Fpasswd",
                                   "/..\\serve.log", "/.cache/", "/nothing.html"])
 def test_nothing_outside_the_build_folder(server: Server, path: str) -> None:
     status, body = get(server.port, path)
