@@ -112,28 +112,33 @@ def report(sources: Path, strict: bool, form: str) -> int:
     return 1 if errors else 0
 
 
+def writing(args: argparse.Namespace) -> int:
+    """Run a command that helps write sources: serve, schema, new, or check in another form; return its exit code."""
+    if args.command == "check":
+        return report(args.sources, args.strict, args.format)
+    try:
+        if args.command == "serve":
+            from dlexport.serve import serve
+            return serve(Options(sources=args.sources, out=args.out, cache=args.cache, quiet=True), args.port,
+                         args.open)
+        if args.command == "schema":
+            from dlexport.schema import write
+            for path in write(args.sources):
+                print(shown(path))
+        else:
+            from dlexport.scaffold import create
+            print(shown(create(args.sources, args.term_id, args.section, args.ko, args.en)))
+    except UsageError as e:
+        print(f"dlexport: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code."""
     args = parser().parse_args(argv)
-    if args.command == "check" and args.format != "human":
-        return report(args.sources, args.strict, args.format)
-    if args.command == "serve":
-        from dlexport.serve import serve
-        return serve(Options(sources=args.sources, out=args.out, cache=args.cache, quiet=True), args.port,
-                     args.open)
-    if args.command == "schema":
-        from dlexport.schema import write
-        for path in write(args.sources):
-            print(shown(path))
-        return 0
-    if args.command == "new":
-        from dlexport.scaffold import create
-        try:
-            print(shown(create(args.sources, args.term_id, args.section, args.ko, args.en)))
-        except UsageError as e:
-            print(f"dlexport: {e}", file=sys.stderr)
-            return 2
-        return 0
+    if args.command in ("serve", "schema", "new") or (args.command == "check" and args.format != "human"):
+        return writing(args)
     try:
         if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be 1 or more")

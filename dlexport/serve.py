@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from dlexport.errors import SourceError
+from dlexport.errors import SourceError, UsageError
 from dlexport.pipeline import Options, run
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -199,7 +199,10 @@ def changes(folders: tuple[Path, ...], stop: threading.Event) -> Iterator[None]:
 
 
 def serve(opts: Options, port: int = 8000, open_browser: bool = False, stop: threading.Event | None = None) -> int:
-    """Build, serve opts.out on 127.0.0.1:`port`, rebuild on changes until Ctrl-C (or `stop`); return 0."""
+    """Build, serve opts.out on 127.0.0.1:`port`, rebuild on changes until Ctrl-C (or `stop`); return 0.
+
+    Raises UsageError when the port can't be had.
+    """
     stop = stop or threading.Event()
     builds = Builds()
 
@@ -207,7 +210,10 @@ def serve(opts: Options, port: int = 8000, open_browser: bool = False, stop: thr
         print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
     opts.out.mkdir(parents=True, exist_ok=True)
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler(opts.out, builds))
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), handler(opts.out, builds))
+    except OSError as e:  # the port is taken, or below 1024
+        raise UsageError(f"can't serve on 127.0.0.1:{port} ({e.strerror or e}); try another --port") from e
     server.daemon_threads = True
     url = f"http://127.0.0.1:{server.server_address[1]}/"
     serving = threading.Thread(target=server.serve_forever, name="dlexport-serve", daemon=True)

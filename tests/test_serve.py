@@ -151,6 +151,15 @@ def test_ctrl_c_stops_cleanly(server: Server) -> None:
         get(server.port, "/", timeout=2)
 
 
+def test_a_taken_port_is_one_clear_line(server: Server, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "dlexport", "serve", "--port", str(server.port), "--sources",
+                             str(server.sources), "--out", str(tmp_path / "other")], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"dlexport: can't serve on 127.0.0.1:{server.port} ("), result.stderr
+    assert result.stderr.rstrip().endswith("try another --port") and result.stderr.count("\n") == 1
+
+
 def test_served_file_keeps_to_its_folder(tmp_path: Path) -> None:
     (tmp_path / "out" / "figures").mkdir(parents=True)
     (tmp_path / "out" / "page.html").write_text("x", encoding="utf-8")
