@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dlexport.diagrams import KINDS, LIMITS, MAX_LIST
-from dlexport.shapes import RECORDS, TEXT, Record
+from dlexport.shapes import HELP, RECORDS, TEXT, Record
 
 FOLDER = "schema"  # inside sources/
 # file name -> the record at its top
@@ -54,8 +54,12 @@ def _record(record: Record) -> dict[str, Any]:
 
 
 def definitions() -> dict[str, dict[str, Any]]:
-    """Return every record's schema by name; a figure's carries the diagram kinds."""
+    """Return every record's schema by name, keys described (shapes.HELP); a figure's carries the diagram kinds."""
     out = {name: _record(r) for name, r in RECORDS.items()}
+    for name, keys in HELP.items():
+        properties = out[name]["properties"]
+        for key, text in keys.items():
+            properties[key] = {**properties[key], "description": text}
     kinds = figure_kinds()
     out["figure"]["properties"] = {**out["figure"]["properties"], **kinds["properties"]}
     out["figure"]["allOf"] = kinds["allOf"]

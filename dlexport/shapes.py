@@ -73,3 +73,30 @@ RECORDS: dict[str, Record] = {
     "word": Record("a vocabulary word", {"ko": TEXT},
                    {"en": MAYBE_TEXT, "avoid": texts(), "except": texts(), "note": MAYBE_TEXT}),
 }
+
+# What an editor shows when the cursor is on a key (yaml-language-server hovers and completion).
+HELP: dict[str, dict[str, str]] = {
+    "term": {
+        "id": "Stable slug: the Anki note's identity and what `related:` names. Never change it.",
+        "section": "A section id from glossary.yaml.",
+        "ko": "The Korean name: the card's front and the slide title.",
+        "en": "The English name.",
+        "abbr": "Optional abbreviation, e.g. CNN (\"\" for none).",
+        "summary": "One sentence: the card's front and the table of contents.",
+        "definition": "The explanation, in paragraphs separated by a blank line.",
+        "key_points": "Short bullets for the slides and the card's back (at most ~45 characters each).",
+        "formulas": "LaTeX math as matplotlib's mathtext understands it, each with a label.",
+        "figures": "Figures drawn by code: a kind from the README's Diagram kinds, its params, caption and alt.",
+        "related": "Ids of other terms.",
+        "references": "The original papers: authors, year, title, venue.",
+        "cloze": "Facts for cloze cards; the hidden part in [[double brackets]]; `{id: …, text: …}` keeps a card.",
+    },
+    "glossary": {
+        "id": "Slug of the glossary; part of every Anki note's identity.",
+        "name": "Output file stem (build/<name>.apkg).",
+        "tag_prefix": "First part of every Anki tag (dl::theory, dl::term::relu).",
+        "sections": "The sections {id, ko, en}, in presentation order.",
+        "credit": "The work the glossary grew from {title, author, url, note}, named in every output.",
+    },
+}
+
