@@ -12,6 +12,7 @@ import mimetypes
 import sys
 import threading
 import time
+import traceback
 import webbrowser
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
@@ -179,6 +180,9 @@ def build(opts: Options, builds: Builds, say: Callable[[str], None]) -> None:
         problems = tuple(str(p) for p in e.problems)
     except OSError as e:
         problems = (f"{e.filename or opts.out}: {e.strerror or e}",)
+    except Exception as e:  # a bug in a drawer or a target: say it, keep serving the last good build
+        traceback.print_exc()
+        problems = (f"the build failed: {type(e).__name__}: {e} (traceback in the terminal)",)
     else:
         problems = ()
     builds.publish(problems)

@@ -17,6 +17,8 @@ from typing import Any, NamedTuple
 
 import pytest
 
+from dlexport import serve
+from dlexport.pipeline import Options
 from dlexport.serve import served_file
 
 from .conftest import ROOT, ROOTS, artifacts_dir, require_tool
@@ -170,3 +172,19 @@ def test_served_file_keeps_to_its_folder(tmp_path: Path) -> None:
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/figures/link.png", str(tmp_path / "secret.txt"),
                  "/figures/..%5c..%5csecret.txt", "/C:/x"):
         assert served_file(out, path) is None, path
+
+
+def test_a_crashing_build_is_shown_and_the_next_one_clears_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    builds, said = serve.Builds(), []
+
+    def crash(command: str, opts: Options) -> None:
+        raise ValueError("a drawer's bug")
+    monkeypatch.setattr(serve, "run", crash)
+    serve.build(Options(tmp_path, tmp_path / "out"), builds, said.append)
+    assert builds.state.generation == 1
+    assert builds.state.problems == ("the build failed: ValueError: a drawer's bug (traceback in the terminal)",)
+    assert "Traceback" in capsys.readouterr().err
+    monkeypatch.setattr(serve, "run", lambda command, opts: None)
+    serve.build(Options(tmp_path, tmp_path / "out"), builds, said.append)
+    assert builds.after(1, timeout=0) == serve.State(2, ()) and said[-1].startswith("built in ")
