@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import yaml
 
+from dlexport import shapes
 from dlexport.cards import has_hidden
 from dlexport.diagrams import KINDS, FileProblem, Param, resolve_file
 from dlexport.errors import Problem, SourceError
@@ -25,10 +26,11 @@ from dlexport.vocabulary import Word, scan
 
 GLOSSARY_FILE = "glossary.yaml"
 TERMS_DIR = "terms"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = re.compile(shapes.SLUG)
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")  # no output format can hold these
-MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name limit
+MAX_ID = shapes.MAX_ID
 MAX_NAME = 100  # bytes of UTF-8 in `name`, the output files' stem
+TODO = re.compile(r"\bTODO\b")  # what `dlexport new` leaves where content belongs; a warning
 TEXT_KEYS = {"ko", "en", "abbr", "summary", "definition", "key_points", "label", "caption", "alt", "cloze"}
 _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
@@ -73,6 +75,11 @@ class _File:
             if key not in out and key not in misspelt:  # "did you mean" already said it
                 self.error(node, f"{what} is missing the required key `{key}`", f"add `{key}: …`")
         return out
+
+    def record(self, node: yaml.Node, name: str) -> dict[str, yaml.Node] | None:
+        """Return the values by key of the record `name` in shapes.RECORDS (see `mapping`)."""
+        record = shapes.RECORDS[name]
+        return self.mapping(node, *record.keys, record.what)
 
     def scalar(self, node: yaml.Node, kind: type[T], what: str) -> T | None:
         """Return a scalar of type `kind` (str, int, float or bool), or record why it isn't one."""
@@ -237,7 +244,8 @@ class _Reader:
         sections = tuple(Section(s["id"], s["ko"], s["en"],
                                  tuple(t for t, _ in terms if t.section == s["id"]))
                          for s in info.pop("sections"))
-        warnings = tuple(w for t, m in terms for w in _vocabulary_problems(t.source, m, words))
+        warnings = tuple(w for t, m in terms for w in sorted((*_todo_problems(t.source, m),
+                                                             *_vocabulary_problems(t.source, m, words))))
         return Glossary(sections=sections, warnings=warnings, **info)
 
     def read_vocabulary(self) -> tuple[Word, ...]:
@@ -246,7 +254,7 @@ class _Reader:
         if not path.exists() or not self.inside(path) or (node := _compose(path, self.problems)) is None:
             return ()
         f = _File(path, self.problems)
-        m = f.mapping(node, ("words",), (), "the vocabulary file")
+        m = f.record(node, "vocabulary")
         return f.records(m.get("words") if m else None, "`words`", lambda n: _word(f, n))
 
     def inside(self, path: Path) -> bool:
@@ -267,9 +275,8 @@ class _Reader:
         node = _compose(path, self.problems)
         if node is None:
             return None
-        keys = ("id", "name", "title", "subtitle", "author", "version", "language", "tag_prefix",
-                "sections")
-        m = f.mapping(node, keys, ("credit",), "the glossary file")
+        keys = shapes.RECORDS["glossary"].keys[0]
+        m = f.record(node, "glossary")
         if m is None:
             return None
         info: dict[str, Any] = {k: f.text(m.get(k), f"`{k}`") for k in keys[2:-1]}
@@ -284,7 +291,7 @@ class _Reader:
         sections = []
         seen: set[str] = set()
         for s in f.items(m.get("sections"), "`sections`"):
-            sm = f.mapping(s, ("id", "ko", "en"), (), "a section")
+            sm = f.record(s, "section")
             if sm is None:
                 continue
             sid = f.slug(sm.get("id"), "section `id`")
@@ -309,8 +316,7 @@ class _Reader:
         if node is None:
             return None
         f = _File(path, self.problems)
-        m = f.mapping(node, ("id", "section", "ko", "en", "summary", "definition", "key_points"),
-                      ("abbr", "formulas", "figures", "related", "references", "cloze"), "a term")
+        m = f.record(node, "term")
         if m is None:
             return None
         tid = f.slug(m.get("id"), "`id`")
@@ -340,7 +346,7 @@ class _Reader:
         out = []
         for n in f.items(node, "`cloze`"):
             if isinstance(n, yaml.MappingNode):
-                fm = f.mapping(n, ("text",), ("id",), "a cloze fact")
+                fm = f.record(n, "cloze_fact")
                 text, fid = (f.text(fm.get("text"), "`text`"), f.text(fm.get("id"), "`id`")) if fm else ("", "")
             else:
                 text, fid = f.text(n, "an item of `cloze`"), ""
@@ -363,7 +369,7 @@ class _Reader:
 
     def formula(self, f: _File, node: yaml.Node) -> Formula | None:
         """Return one formula {latex, label}."""
-        m = f.mapping(node, ("latex",), ("label",), "a formula")
+        m = f.record(node, "formula")
         if m is None:
             return None
         return Formula(f.text(m.get("latex"), "`latex`"), f.text(m.get("label"), "`label`"),
@@ -371,7 +377,7 @@ class _Reader:
 
     def reference(self, f: _File, node: yaml.Node) -> Reference | None:
         """Return one reference {authors, year, title, venue}."""
-        m = f.mapping(node, ("authors", "year", "title"), ("venue",), "a reference")
+        m = f.record(node, "reference")
         if m is None:
             return None
         year = f.scalar(m["year"], int, "`year`") if "year" in m else None
@@ -380,7 +386,7 @@ class _Reader:
 
     def figure(self, f: _File, node: yaml.Node, term_id: str, index: int) -> Figure:
         """Return one figure, with its kind and parameters checked against the diagram registry."""
-        m = f.mapping(node, ("kind", "caption", "alt"), ("id", "params"), "a figure") or {}
+        m = f.record(node, "figure") or {}
         kind = f.text(m.get("kind"), "`kind`")
         params: dict[str, object] = {}
         if kind and kind not in KINDS:
@@ -482,7 +488,7 @@ class _Reader:
 
 def _credit(f: _File, node: yaml.Node) -> Credit | None:
     """Return the glossary's `credit` {title, author, url, note}: the work it grew from."""
-    m = f.mapping(node, ("title", "author", "url"), ("note",), "`credit`")
+    m = f.record(node, "credit")
     if m is None:
         return None
     url = f.text(m.get("url"), "`url`")
@@ -494,7 +500,7 @@ def _credit(f: _File, node: yaml.Node) -> Credit | None:
 
 def _word(f: _File, node: yaml.Node) -> Word | None:
     """Return one vocabulary entry {ko, en, avoid, except, note}."""
-    m = f.mapping(node, ("ko",), ("en", "avoid", "except", "note"), "a vocabulary word")
+    m = f.record(node, "word")
     if m is None:
         return None
     return Word(ko=f.text(m.get("ko"), "`ko`"), en=f.optional_text(m.get("en"), "`en`"),
@@ -512,6 +518,17 @@ def _text_nodes(node: yaml.Node, key: str = "") -> Iterator[yaml.ScalarNode]:
             yield from _text_nodes(item, key)
     elif isinstance(node, yaml.ScalarNode) and key in TEXT_KEYS and node.tag == _STR:
         yield node
+
+
+def _todo_problems(path: Path, m: dict[str, yaml.Node]) -> Iterator[Problem]:
+    """Yield a warning at every text of a term that still holds `TODO` (as `dlexport new` writes it)."""
+    hits = [(key, node) for key, value in m.items() for node in _text_nodes(value, key) if TODO.search(node.value)]
+    source = path.read_bytes().decode("utf-8-sig") if hits else ""
+    for key, node in hits:
+        found = TODO.search(source, node.start_mark.index, node.end_mark.index)  # in a block, the word's own line
+        index = found.start() if found else node.start_mark.index
+        line, column = source.count("\n", 0, index) + 1, index - (source.rfind("\n", 0, index) + 1) + 1
+        yield Problem(path, line, column, f"`{key}` still holds TODO text", "replace it with the real content")
 
 
 def _vocabulary_problems(path: Path, m: dict[str, yaml.Node], words: tuple[Word, ...]) -> Iterator[Problem]:

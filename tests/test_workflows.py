@@ -69,6 +69,14 @@ def test_workflows_test_in_debian_with_ci_run_then_build(path: Path) -> None:
     assert any(step.get("with", {}).get("fetch-depth") == 0 for step in job["steps"])  # build time from git
 
 
+def test_pull_requests_get_source_problems_as_annotations() -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "build.yml").read_text(encoding="utf-8"))
+    assert "pull_request" in workflow[True]  # PyYAML reads the key `on` as true
+    lines = run_lines(jobs(ROOT / ".github" / "workflows" / "build.yml")["build"])
+    check = lines.index(".venv/bin/python -m dlexport check --strict --format github")
+    assert lines.index("bash .ci/run") < check < lines.index(".venv/bin/python -m dlexport all")
+
+
 def test_ci_run_runs_exactly_the_readme_test_command(tmp_path: Path) -> None:
     script = CI_RUN.read_text(encoding="utf-8")
     (awk,) = re.findall(r"cmd=\$\(awk '([^']+)' README.md\)", script)
