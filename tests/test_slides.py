@@ -399,10 +399,10 @@ def test_a_formula_too_wide_even_at_the_floor_is_a_clear_error(tmp_path: Path) -
     wide = Asset(tmp_path / "f.png", 40_000, 100, r"a + b + \cdots", "")
     with pytest.raises(UsageError, match=r"too wide .* two formulas"):
         deck_scale(Assets({}, {wide.alt: wide}), DEFAULT_GEOMETRY)
-    shrunk = Asset(tmp_path / "g.png", 2600, 100, "a", "")  # fits the body only below 24 pt
+    shrunk = Asset(tmp_path / "g.png", 5600, 200, "a", "")  # fits the body only below 24 pt (48 pt images)
     scale = deck_scale(Assets({}, {"a": shrunk}), DEFAULT_GEOMETRY)
     assert MATH_FLOOR <= FORMULA_PT * scale / (914400 / FORMULA_DPI) < 24
-    assert 2600 * scale <= DEFAULT_GEOMETRY.body[2]
+    assert 5600 * scale <= DEFAULT_GEOMETRY.body[2]
 
 
 @settings(max_examples=60, deadline=None)

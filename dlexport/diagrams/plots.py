@@ -94,7 +94,7 @@ def image(*, path: str) -> Figure:
 
 
 @drawer
-def formula(latex: str, fontsize: float = 22.0) -> Figure:
+def formula(latex: str, fontsize: float = 48.0) -> Figure:
     """Typeset one LaTeX formula (mathtext subset) on a white figure that the encoder crops tightly."""
     try:
         MathTextParser("path").parse(f"${latex}$", dpi=DPI)

@@ -23,7 +23,7 @@ from dlexport.targets import BuildResult, anki
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cheatsheet"
 FIGURES = FIGURES_DIR  # where the pipeline writes the PNGs, relative to the outputs
 FIGURE_SCALE = 0.5  # figures are drawn at 200 dpi: show them at about 100 CSS px per inch
-FORMULA_SCALE = 0.36  # formulas are typeset at 22 pt and 200 dpi: about 1.3 times the body text
+FORMULA_SCALE = 0.165  # formulas are typeset at 48 pt and 200 dpi: shown at about 1.3 times the body text
 
 # Markdown: ASCII punctuation that is syntax anywhere in a line (CommonMark, GFM tables and
 # strikethrough, GitHub math), things that open HTML or an entity, and what is syntax at a line start.

@@ -80,7 +80,8 @@ BODY_SIZE, SUB_SIZE, SMALL_SIZE = 24, 20, 18  # bullets, agenda terms, reference
 TITLE_SIZES = (32, 30, 28)  # one title size on most slides; long titles step down
 COVER_SIZES = (44, 40, 36, 32)
 EMU_PER_INCH = 914400
-FORMULA_DPI, FORMULA_PT = 200, 22.0  # formula PNGs: mathtext at 22 pt, 200 dpi (diagrams.plots.formula)
+FORMULA_DPI, FORMULA_PT = 200, 48.0  # formula PNGs: mathtext at 48 pt, 200 dpi (diagrams.plots.formula):
+# placed at about half that size (≈ 24 pt), so a formula carries twice the resolution it is shown at
 MATH_SIZE, MATH_FLOOR = BODY_SIZE, 18  # formulas are set like body text, never below 18 pt
 
 
