@@ -131,8 +131,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 # Slow tests: they start LibreOffice, Chromium or the Anki desktop app, or build thousands of terms.
 # `pytest -m "not slow"` is the quick loop while editing; CI and the README's command run everything.
-SLOW_FIXTURES = {"rendered", "browser", "open_page"}
-SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing"}
+SLOW_FIXTURES = {"rendered", "browser", "open_page", "converted", "server"}
+SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing",
+              # LibreOffice renders and PDF handouts
+              "test_other_templates_build_and_render_inside_their_boxes",
+              "test_pdf_writes_the_lecture_and_a_notes_handout", "test_cli_split_and_pdf_outputs_are_in_the_manifest",
+              # whole builds or checks of the real 40-term sources (the fixture tests cover the same code)
+              "test_no_note_is_a_duplicate", "test_every_seed_figure_renders",
+              "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
