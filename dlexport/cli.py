@@ -145,8 +145,9 @@ def main(argv: list[str] | None = None) -> int:
         given = {o.dest: getattr(args, o.dest) for o in targets.options(chosen(args.command))
                  if getattr(args, o.dest) not in (None, False)}
         for option in targets.options(chosen(args.command)):
-            if option.is_file and option.dest in given and not Path(str(given[option.dest])).is_file():
-                raise UsageError(f"{option.flag} {given[option.dest]}: no such file")
+            value = given.get(option.dest)
+            if option.is_file and isinstance(value, Path) and not value.is_file():
+                raise UsageError(f"{option.flag} {value}: no such file")
         opts = Options(sources=args.sources, out=args.out, cache=args.cache, jobs=args.jobs,
                        options=given, quiet=args.quiet, strict=getattr(args, "strict", False),
                        verbose=args.verbose)

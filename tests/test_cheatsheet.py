@@ -22,14 +22,10 @@ from dlexport.model import Assets, Glossary, Settings
 from dlexport.render import render_assets
 from dlexport.targets import anki, cheatsheet
 
-from .conftest import ROOT, artifacts_dir, require_tool, run_cli
+from .conftest import ROOT, artifacts_dir, run_cli
 
 EPOCH = 1_700_000_000
 HOSTILE = "<script>alert(1)</script> {{Front}} {{c1::x}} &amp; [sound:x.mp3] *a* _b_ [x](y) | `c` $d$ \\e ~~f~~ #g"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
-
-
 @dataclasses.dataclass(frozen=True)
 class Built:
     """One cheatsheet build: the glossary, its assets and the two files."""
@@ -286,18 +282,6 @@ def test_card_preview_fills_the_anki_templates_and_never_reads_content() -> None
 
 
 # --- The page in a real browser ------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Yield Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    require_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
 
 @dataclasses.dataclass
 class Loaded:

@@ -21,8 +21,7 @@ from dlexport import serve
 from dlexport.pipeline import Options
 from dlexport.serve import served_file
 
-from .conftest import ROOT, ROOTS, artifacts_dir, require_tool
-from .test_cheatsheet import CHROMIUM_ARGS
+from .conftest import ROOT, ROOTS, artifacts_dir
 
 SUMMARY = "summary: 뉴런의 출력을 비선형으로 바꾸는 함수."
 ACT = "terms/20-activation.yaml"
@@ -83,18 +82,6 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-@pytest.fixture
-def browser() -> Iterator[Any]:
-    """Yield Debian's Chromium driven by Playwright (never a downloaded browser)."""
-    require_tool("chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_save_reload_overlay_fix(browser: Any, server: Server, tmp_path_factory: pytest.TempPathFactory) -> None:
