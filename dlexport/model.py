@@ -158,14 +158,39 @@ class Glossary:
 
 
 @dataclass(frozen=True)
+class Placed:
+    """One text the drawing code placed in a figure, as the saved image shows it.
+
+    `box` is (left, top, right, bottom) in the saved PNG's pixels, y downwards, taken from matplotlib's own
+    text extent after layout. `label` is the name of an askable label (see `style.ask`), else "".
+    """
+
+    text: str
+    points: float  # font size in points, at the image's DPI
+    box: tuple[int, int, int, int]
+    label: str = ""
+
+
+@dataclass(frozen=True)
 class Asset:
-    """A rendered image file, ready for a target to embed."""
+    """A rendered image file, ready for a target to embed, with the texts its drawing placed (none for files)."""
 
     path: Path
     width: int  # pixels
     height: int
     alt: str
     caption: str
+    texts: tuple[Placed, ...] = ()
+
+    def labels(self) -> dict[str, tuple[int, int, int, int]]:
+        """Return each askable label's box (the union of its texts' boxes), in drawing order."""
+        boxes: dict[str, tuple[int, int, int, int]] = {}
+        for t in self.texts:
+            if t.label:
+                old = boxes.get(t.label, t.box)
+                boxes[t.label] = (min(old[0], t.box[0]), min(old[1], t.box[1]),
+                                  max(old[2], t.box[2]), max(old[3], t.box[3]))
+        return boxes
 
 
 @dataclass(frozen=True)

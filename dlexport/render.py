@@ -27,9 +27,9 @@ from dlexport import diagrams
 from dlexport.errors import SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
-from dlexport.model import Asset, Assets, Figure, Glossary
+from dlexport.model import Asset, Assets, Figure, Glossary, Placed
 
-RENDER_VERSION = "1"  # bump to invalidate every cache entry
+RENDER_VERSION = "2"  # bump to invalidate every cache entry
 FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
@@ -115,15 +115,28 @@ def jobs_for(glossary: Glossary) -> list[Job]:
     return out
 
 
-def render_image(kind: str, params: Mapping[str, object]) -> bytes:
-    """Draw one image (a diagram kind, or "formula") and return its PNG bytes; imports matplotlib."""
+@dataclass(frozen=True)
+class Image:
+    """A drawn image: PNG bytes, size in pixels, and the texts the drawing placed (see `model.Placed`)."""
+
+    png: bytes
+    width: int
+    height: int
+    texts: tuple[Placed, ...]
+
+
+def render_image(kind: str, params: Mapping[str, object], hide: tuple[str, ...] = ()) -> Image:
+    """Draw one image (a diagram kind, or "formula"), its askable labels in `hide` shown as "?";
+    imports matplotlib."""
     from dlexport.diagrams import style  # the only path that loads matplotlib
 
     if kind == FORMULA:
-        return style.to_png(importlib.import_module(FORMULA_DRAWER).formula(str(params["latex"])))
-    module, _, name = diagrams.KINDS[kind].drawer.partition(":")
-    draw = getattr(importlib.import_module(module), name)
-    return style.to_png(draw(**params))
+        fig = importlib.import_module(FORMULA_DRAWER).formula(str(params["latex"]))
+    else:
+        module, _, name = diagrams.KINDS[kind].drawer.partition(":")
+        fig = getattr(importlib.import_module(module), name)(**params)
+    drawing = style.draw(fig, hide)
+    return Image(drawing.png, *png_size(drawing.png), drawing.texts)
 
 
 class DrawError(ValueError):
@@ -154,32 +167,33 @@ def draw_errors(glossary: Glossary) -> Iterator[None]:
         raise
 
 
-def _render_job(job: Job) -> bytes:
+def _render_job(job: Job) -> Image:
     try:
         return render_image(job.kind, job.params)
     except ValueError as e:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
-def read_cache(cache_dir: Path, key: str) -> tuple[bytes, int, int] | None:
-    """Return a cached PNG with its size, or None if missing or not matching its recorded sha256."""
+def read_cache(cache_dir: Path, key: str) -> Image | None:
+    """Return a cached image, or None if missing or not matching its recorded sha256."""
     try:
         info = json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
         data = (cache_dir / f"{key}.png").read_bytes()
         if _sha256(data) != info["sha256"]:
             return None
-        return data, int(info["width"]), int(info["height"])
+        texts = tuple(Placed(str(t["text"]), float(t["points"]), tuple(int(v) for v in t["box"]), str(t["label"]))
+                      for t in info["texts"])
+        return Image(data, int(info["width"]), int(info["height"]), texts)  # type: ignore[arg-type]
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def write_cache(cache_dir: Path, key: str, data: bytes) -> tuple[int, int]:
-    """Store a PNG and its metadata under `key`; return its size."""
-    width, height = png_size(data)
-    write_bytes(cache_dir / f"{key}.png", data)
-    meta = {"sha256": _sha256(data), "width": width, "height": height}
-    write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True).encode())
-    return width, height
+def write_cache(cache_dir: Path, key: str, image: Image) -> None:
+    """Store an image's PNG and its metadata (size, sha256, placed texts) under `key`."""
+    write_bytes(cache_dir / f"{key}.png", image.png)
+    texts = [{"text": t.text, "points": t.points, "box": list(t.box), "label": t.label} for t in image.texts]
+    meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts}
+    write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
 
 
 def _publish(figures_dir: Path, stem: str, data: bytes) -> Path:
@@ -195,8 +209,8 @@ def _ignore_ctrl_c() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, bytes]]:
-    """Yield (job, PNG bytes) for each miss, in a process pool when there are several."""
+def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, Image]]:
+    """Yield (job, image) for each miss, in a process pool when there are several."""
     if len(misses) < PARALLEL_MIN or jobs < 2:
         for job in misses:
             yield job, _render_job(job)
@@ -242,18 +256,16 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
         if hit is None:
             misses.append(job)
             continue
-        data, width, height = hit
-        results[i] = Asset(_publish(figures_dir, job.stem, data), width, height, job.alt, job.caption)
+        results[i] = _asset(figures_dir, job, hit)
         say(f"cached   {job.stem if job.kind != FORMULA else job.alt}")
     same_key: dict[str, list[Job]] = {}
     for job in misses:
         same_key.setdefault(job.key, []).append(job)
     unique = [group[0] for group in same_key.values()]
-    for first, data in _rendered(unique, jobs or os.cpu_count() or 1):
-        width, height = write_cache(cache_dir, first.key, data)
+    for first, image in _rendered(unique, jobs or os.cpu_count() or 1):
+        write_cache(cache_dir, first.key, image)
         for job in same_key[first.key]:
-            results[index[id(job)]] = Asset(_publish(figures_dir, job.stem, data), width, height,
-                                            job.alt, job.caption)
+            results[index[id(job)]] = _asset(figures_dir, job, image)
             say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
     _remove_stale(figures_dir, (a.path.name for a in results.values()))
     ordered = [(todo[i], results[i]) for i in range(len(todo))]
@@ -262,6 +274,11 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     stats = RenderStats(total=len(todo), cached=len(todo) - len(misses), rendered=len(misses),
                         seconds=time.perf_counter() - start)
     return assets, stats
+
+
+def _asset(figures_dir: Path, job: Job, image: Image) -> Asset:
+    path = _publish(figures_dir, job.stem, image.png)
+    return Asset(path, image.width, image.height, job.alt, job.caption, image.texts)
 
 
 def _remove_stale(figures_dir: Path, keep: Iterable[str]) -> None:

@@ -133,3 +133,43 @@ def test_contact_sheet_shows_every_figure(tmp_path: Path) -> None:
     width, height = png_size((tmp_path / "sheet.png").read_bytes())
     assert width > 1000 and height > 500
     assert os.path.getsize(tmp_path / "sheet.png") > 20_000
+
+
+def _ink(png: bytes) -> "np.ndarray":
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L")).astype(int)
+
+
+def test_label_boxes_hold_exactly_the_ink_of_their_text() -> None:
+    """Each askable label's recorded box contains every pixel that drawing the label changes, and nothing
+    drawn elsewhere moves when it is hidden: checked by rendering the figure again with one label as "?"."""
+    import numpy as np
+
+    from dlexport.render import render_image
+
+    full = render_image("lstm_cell", {"peepholes": False})
+    boxes = {t.label: t.box for t in full.texts if t.label}
+    assert set(boxes) == {"input_gate", "output_gate", "forget_gate", "cell", "cec", "cell_input",
+                          "cell_output", "memory_block"}
+    base = _ink(full.png)
+    for name, (x0, y0, x1, y1) in boxes.items():
+        hidden = render_image("lstm_cell", {"peepholes": False}, hide=(name,))
+        changed = np.abs(_ink(hidden.png) - base) > 0
+        ys, xs = np.nonzero(changed)
+        assert len(xs), name
+        assert x0 <= xs.min() and xs.max() < x1 and y0 <= ys.min() and ys.max() < y1, name
+        assert "?" in [t.text for t in hidden.texts if t.label == name]
+
+
+def test_cached_assets_keep_the_placed_texts(tmp_path: Path) -> None:
+    cold, _ = render_assets(synthetic(1), tmp_path, jobs=1)
+    warm, stats = render_assets(synthetic(1), tmp_path, jobs=1)
+    assert stats.rendered == 0
+    assert cold.figures["fig-0"].texts and warm.figures["fig-0"].texts == cold.figures["fig-0"].texts
+    width, height = cold.figures["fig-0"].width, cold.figures["fig-0"].height
+    assert all(0 <= t.box[0] < t.box[2] <= width and 0 <= t.box[1] < t.box[3] <= height
+               for t in cold.figures["fig-0"].texts)

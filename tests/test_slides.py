@@ -78,7 +78,7 @@ def make_assets(glossary: Glossary, folder: Path) -> Assets:
         figures[f.id] = Asset(folder / f"{f.id}.png", w, h, f.alt, f.caption)
     for j, formula in enumerate(x for t in glossary.terms for x in t.formulas):
         path = folder / f"formula-{j}.png"
-        path.write_bytes(render_image(FORMULA, {"latex": formula.latex}))  # as the pipeline draws them
+        path.write_bytes(render_image(FORMULA, {"latex": formula.latex}).png)  # as the pipeline draws them
         with Image.open(path) as image:
             formulas[formula.latex] = Asset(path, image.width, image.height, formula.latex, formula.label)
     return Assets(figures, formulas)

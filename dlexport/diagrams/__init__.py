@@ -272,6 +272,8 @@ KINDS: dict[str, Kind] = {
     "lstm_cell": kind(
         "dlexport.diagrams.networks:lstm_cell",
         "The LSTM memory block: input, forget and output gates, the cell and its self-loop.",
+        labels=("input_gate", "output_gate", "forget_gate", "cell", "cec", "cell_input", "cell_output",
+                "memory_block"),
         peepholes=flag(False),
     ),
     "rbm": kind(

@@ -9,7 +9,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from dlexport.diagrams.style import ACCENT, INK, PALE, WARM, bold, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, PALE, WARM, ask, bold, drawer, new_figure
 
 Point = tuple[float, float]
 
@@ -124,7 +124,7 @@ def lstm_cell(*, peepholes: bool) -> Figure:
     for at in (mul_in, mul_f, mul_out):
         _product(ax, at)
     ax.add_patch(Circle(cell, 0.62, facecolor="white", edgecolor=INK, lw=3.2, zorder=3))
-    ax.text(*cell, "셀\nCell", ha="center", va="center", fontproperties=bold(10.5), zorder=4)
+    ask(ax.text(*cell, "셀\nCell", ha="center", va="center", fontproperties=bold(10.5), zorder=4), "cell")
     _fan_in(ax, (g[0], g[1] - 0.42), (0.0, -1.0))
     _fan_in(ax, (in_gate[0] - 0.42, in_gate[1]), (-1.0, 0.0))
     _fan_in(ax, (out_gate[0] - 0.42, out_gate[1]), (-1.0, 0.0))
@@ -144,15 +144,17 @@ def lstm_cell(*, peepholes: bool) -> Figure:
         for gate in (in_gate, out_gate, f_gate):
             _arrow(ax, cell, gate, rad=0.15 if gate == f_gate else 0.0, ls="--", lw=1.0,
                    shrink_a=25, shrink_b=17, color="#555555")
-    ax.text(in_gate[0] - 0.05, in_gate[1] - 0.6, "입력 게이트\n(input gate)", ha="center", va="top", fontsize=9)
-    ax.text(out_gate[0] - 0.05, out_gate[1] - 0.6, "출력 게이트\n(output gate)", ha="center", va="top",
-            fontsize=9)
-    ax.text(f_gate[0] - 0.2, f_gate[1] + 0.6, "망각 게이트\n(forget gate)", ha="center", va="bottom", fontsize=9)
-    ax.text(mul_f[0] - 0.25, cell[1] - 1.25, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
-            fontsize=8, color=ACCENT)
-    ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=8.5)
-    ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=8.5)
-    ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=9)
+    ask(ax.text(in_gate[0] - 0.05, in_gate[1] - 0.6, "입력 게이트\n(input gate)", ha="center", va="top",
+                fontsize=9), "input_gate")
+    ask(ax.text(out_gate[0] - 0.05, out_gate[1] - 0.6, "출력 게이트\n(output gate)", ha="center", va="top",
+                fontsize=9), "output_gate")
+    ask(ax.text(f_gate[0] - 0.2, f_gate[1] + 0.6, "망각 게이트\n(forget gate)", ha="center", va="bottom",
+                fontsize=9), "forget_gate")
+    ask(ax.text(mul_f[0] - 0.25, cell[1] - 1.25, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
+                fontsize=8, color=ACCENT), "cec")
+    ask(ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=8.5), "cell_input")
+    ask(ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=8.5), "cell_output")
+    ask(ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=9), "memory_block")
     ax.add_patch(Circle((0.45, -0.85), 0.12, facecolor=INK))
     ax.text(0.7, -0.85, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=8.5)
     ax.set_xlim(-1.4, 7.3)

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache, wraps
 from typing import ParamSpec
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.artist import Artist
+from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from dlexport.fonts import hangul_font
+from dlexport.model import Placed
 
 DPI = 200  # 8 in wide -> 1600 px: sharp on a projector and on a phone
 WIDTH = 8.0  # inches
@@ -21,6 +27,10 @@ ACCENT = "#1f77b4"
 PALE = "#dbe9f6"
 WARM = "#f2a541"
 MUTED = "#9a9a9a"
+
+PAD = 0.08  # inches of white around the tight bounding box
+ASK = "ask:"  # gid prefix of an askable label's text
+HIDDEN = "?"  # what a hidden label shows
 
 P = ParamSpec("P")
 
@@ -81,11 +91,71 @@ def new_figure(height: float, width: float = WIDTH) -> Figure:
     return Figure(figsize=(width, height), dpi=DPI, facecolor="white")
 
 
+def ask(artist: Text, name: str) -> Text:
+    """Mark a text as the askable label `name` (snake_case: "forget_gate"): a card may hide and ask for it.
+
+    Mark the parts of a picture (gate, layer and block names), never axis ticks or captions. Two texts
+    may share a name: the label is then both of them.
+    """
+    artist.set_gid(ASK + name)
+    return artist
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A figure as saved: its PNG bytes and every text it shows, where it shows it."""
+
+    png: bytes
+    texts: tuple[Placed, ...]
+
+
+@contextmanager
+def _spying(drawn: list[Text]) -> Iterator[None]:
+    """Record every Text that draws itself (not the ticks outside the view, not invisible or empty ones)."""
+    original = Text.draw
+
+    def spy(self: Text, renderer: RendererBase) -> None:
+        if self.get_visible() and self.get_text():
+            drawn.append(self)
+        original(self, renderer)
+
+    Text.draw = spy  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Text.draw = original  # type: ignore[method-assign]
+
+
+def _label(artist: Artist) -> str:
+    gid = artist.get_gid() or ""
+    return gid[len(ASK):] if gid.startswith(ASK) else ""
+
+
+def draw(fig: Figure, hide: Collection[str] = ()) -> Drawing:
+    """Lay out and encode a figure as PNG bytes (identical for identical figures: no timestamps, no version),
+    with the box of every text it placed; the askable labels named in `hide` show HIDDEN instead.
+    """
+    with styled():
+        for t in fig.findobj(Text):
+            if _label(t) in hide and _label(t):
+                t.set_text(HIDDEN)
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        drawn: list[Text] = []
+        with _spying(drawn):
+            fig.draw(renderer)
+        bbox = fig.get_tightbbox(renderer).padded(PAD)  # inches, as savefig's bbox_inches="tight" takes it
+        left, top = bbox.x0 * DPI, bbox.y1 * DPI
+        texts = []
+        for t in drawn:
+            e = t.get_window_extent(renderer)
+            box = (int(e.x0 - left), int(top - e.y1), int(e.x1 - left + 0.999), int(top - e.y0 + 0.999))
+            texts.append(Placed(t.get_text(), float(t.get_fontsize()), box, _label(t)))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white", bbox_inches=bbox)
+    return Drawing(buf.getvalue(), tuple(texts))
+
+
 def to_png(fig: Figure) -> bytes:
     """Encode a figure as PNG bytes, identical for identical figures (no timestamps, no version)."""
-    buf = io.BytesIO()
-    with styled():
-        fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white",
-                    bbox_inches="tight", pad_inches=0.08)
-    return buf.getvalue()
+    return draw(fig).png
 
