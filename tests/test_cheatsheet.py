@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -164,6 +164,7 @@ def test_every_link_resolves_and_every_image_exists(which: str, request: pytest.
 
 
 @given(st.text(alphabet=st.sampled_from([*string.printable[:95], "가", "힣", "\n"]), max_size=40))
+@example("0 #")  # a heading would drop a trailing " #" as its closing sequence
 @settings(max_examples=300, deadline=None)
 def test_escaped_markdown_shows_exactly_the_text(value: str) -> None:
     expected = " ".join(value.split())

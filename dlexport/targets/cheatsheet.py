@@ -30,6 +30,7 @@ FORMULA_SCALE = 0.165  # formulas are typeset at 48 pt and 200 dpi: shown at abo
 _MD_ANYWHERE = re.compile(r"([\\`*_\[\]|~$])")
 _MD_HTML = re.compile(r"<(?=[A-Za-z/!?])|&(?=#|[A-Za-z0-9]+;)")
 _MD_LINE_START = re.compile(r"^(\d+)([.)])|^([#>+\-=])")
+_MD_HEADING_END = re.compile(r"(?<= )#+$")  # in a heading, a closing sequence that would be dropped
 _MD_MATH_UNSAFE = re.compile(r"\\[!-/:-@\[-`{-~]|[`*_<>&\[\]|~$]")
 
 _MATH = re.compile(r'<span class="math">\\\((.*?)\\\)</span>', re.DOTALL)
@@ -47,6 +48,7 @@ def md_text(value: object) -> str:
     s = " ".join(str(value).split())
     s = _MD_ANYWHERE.sub(r"\\\1", s)
     s = _MD_HTML.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", s)
+    s = _MD_HEADING_END.sub(lambda m: "\\" + m[0], s)
     return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", s, count=1)
 
 
