@@ -52,7 +52,7 @@ def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float
     x = np.linspace(x_min, x_max, 801)
     fig = new_figure(3.6 if derivatives else 4.0, WIDTH if derivatives else 5.5)
     panels = fig.subplots(1, 2 if derivatives else 1, squeeze=False)[0]
-    titles = ["활성화 함수 $f(x)$", "도함수 $f'(x)$ — 역전파 때 기울기에 곱해지는 값"]
+    titles = ["함수 $f(x)$", "도함수 $f'(x)$ — 역전파 때 기울기에 곱해지는 값"]
     for i, ax in enumerate(panels):
         for name in functions:
             label, f, df = ACTIVATIONS[name]
