@@ -23,7 +23,7 @@ from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from dlexport import cards, diagrams
+from dlexport import cards, diagrams, legibility
 from dlexport.errors import Problem, SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
@@ -262,7 +262,7 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     quiz_done, quiz_missed = _produce(list(quiz.values()), cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
     for fid, asset in zip(quiz, quiz_done, strict=True):
         figures[fid] = replace(figures[fid], quiz=asset)
-    check_quiz(glossary, figures)
+    check_figures(glossary, figures)
     _remove_stale(figures_dir, (a.path.name for a in [*done, *quiz_done]))
     assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
     total = len(todo) + len(quiz)
@@ -311,10 +311,16 @@ def quiz_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str,
     return out
 
 
-def check_quiz(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
-    """Raise SourceError at each asked figure whose quiz side still shows a text naming its term."""
+def check_figures(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
+    """Raise SourceError at each figure a card can't show legibly (see `legibility`) and at each asked figure
+    whose quiz side still shows a text naming its term."""
     problems = []
     for term in glossary.terms:
+        for fig in term.figures:
+            if why := legibility.card_problem(figures[fig.id]):
+                problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read: {why}",
+                                        "give it fewer items (params), or draw its texts larger or the figure "
+                                        "less wide or tall (sizes: dlexport/diagrams/kit.py)"))
         for fig in cards.quiz_figures(term):
             shown = figures[fig.id].quiz or figures[fig.id]
             for text in cards.leaks(shown.texts, term):

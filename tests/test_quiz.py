@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dlexport import cards
+from dlexport import cards, legibility
 from dlexport.errors import SourceError
 from dlexport.load import load
 from dlexport.model import Assets, Glossary, Placed, Term
@@ -110,3 +110,4 @@ def test_no_figure_card_of_the_real_glossary_names_its_term(seed_glossary: Gloss
             asked += 1
     assert asked >= 30
     assert sum(f.quiz is not None for f in assets.figures.values()) >= 8  # the hidden labels are really drawn
+    assert not [f for f, a in assets.figures.items() if legibility.card_problem(a)]  # and all are legible
