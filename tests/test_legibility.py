@@ -71,3 +71,12 @@ def test_a_figure_too_small_to_read_on_a_card_is_an_error_at_its_line(
     assets, _ = render_assets(load(basic_copy), tmp_path, cache_dir=figure_cache, jobs=1)
     assert legibility.card_problem(assets.figures["words"]) == ""
 
+
+def test_night_mode_dims_figures_instead_of_inverting_them() -> None:
+    """Both night classes (Anki desktop's .nightMode, AnkiDroid's .night_mode) dim every card image."""
+    css = anki.default_css()
+    rules = re.findall(r"([^{}]+)\{([^}]*)\}", css)
+    dimmed = [sel for sel, body in rules if (m := re.search(r"filter:\s*brightness\(([0-9.]+)\)", body))
+              and 0.6 <= float(m[1]) <= 0.85]
+    assert len(dimmed) == 1 and ".nightMode .card img" in dimmed[0] and ".night_mode .card img" in dimmed[0]
+    assert "invert(" not in css
