@@ -65,6 +65,8 @@ class Figure:
     term_id: str
     base_dir: Path = field(default=Path("."), compare=False)  # sources/ root, for the `image` kind
     line: int = field(default=1, compare=False)  # where it stands in its term's source file
+    hide: tuple[str, ...] = ()  # askable labels the figure -> term card hides besides those naming the term
+    quiz: bool = True  # False: the figure is not asked on the figure -> term card (see cards.quiz_figures)
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ class Asset:
     alt: str
     caption: str
     texts: tuple[Placed, ...] = ()
+    quiz: Asset | None = None  # the figure -> term card's variant, its revealing labels hidden (if it has any)
 
     def labels(self) -> dict[str, tuple[int, int, int, int]]:
         """Return each askable label's box (the union of its texts' boxes), in drawing order."""

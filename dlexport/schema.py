@@ -44,7 +44,8 @@ def figure_kinds() -> dict[str, Any]:
     for name, kind in sorted(KINDS.items()):
         params = {"type": "object", "additionalProperties": False, "description": kind.doc,
                   "properties": {k: param(p) for k, p in kind.params.items()}}
-        then: dict[str, Any] = {"properties": {"params": params}}
+        hide = {"type": "array", "items": {"enum": list(kind.labels)}} if kind.labels else {"maxItems": 0}
+        then: dict[str, Any] = {"properties": {"params": params, "hide": hide}}
         required = [k for k, p in kind.params.items() if p.file == SOURCES]  # a picture's path must be given
         if required:
             params["required"] = required

@@ -15,6 +15,7 @@ MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name
 TEXT: dict[str, Any] = {"type": "string", "pattern": r"\S"}  # not empty, not only spaces
 MAYBE_TEXT: dict[str, Any] = {"type": ["string", "null"]}  # may be absent, "" or empty
 ID: dict[str, Any] = {"type": "string", "pattern": SLUG, "maxLength": MAX_ID}
+ID_LABEL: dict[str, Any] = {"type": "string", "pattern": r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"}  # an askable label
 CLOZE_TEXT: dict[str, Any] = {"type": "string", "pattern": r"\[\[.+?\]\]"}  # a hidden part, [[like this]]
 
 
@@ -68,7 +69,8 @@ RECORDS: dict[str, Record] = {
     "reference": Record("a reference", {"authors": TEXT, "year": {"type": "integer"}, "title": TEXT},
                         {"venue": TEXT}),
     "figure": Record("a figure", {"kind": TEXT, "caption": TEXT, "alt": TEXT},
-                     {"id": ID, "params": {"type": "object"}}),
+                     {"id": ID, "params": {"type": "object"}, "hide": {"type": "array", "items": ID_LABEL},
+                      "quiz": {"type": "boolean"}}),
     "vocabulary": Record("the vocabulary file", {"words": records("word")}),
     "word": Record("a vocabulary word", {"ko": TEXT},
                    {"en": MAYBE_TEXT, "avoid": texts(), "except": texts(), "note": MAYBE_TEXT}),
@@ -90,6 +92,12 @@ HELP: dict[str, dict[str, str]] = {
         "related": "Ids of other terms.",
         "references": "The original papers: authors, year, title, venue.",
         "cloze": "Facts for cloze cards; the hidden part in [[double brackets]]; `{id: …, text: …}` keeps a card.",
+    },
+    "figure": {
+        "hide": "Askable labels (the kind's `labels`) the figure → term card shows as \"?\", besides those "
+                "naming the term, which it always hides.",
+        "quiz": "false: leave the figure off the figure → term card (nothing left to ask once its names are "
+                "hidden); a term with no figure to ask gets no such card.",
     },
     "glossary": {
         "id": "Slug of the glossary; part of every Anki note's identity.",

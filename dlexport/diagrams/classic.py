@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, bare, log_axis, positive, softmax, tidy
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, bare, log_axis, positive, softmax, tidy
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -62,7 +62,7 @@ def train_mlp(targets: Array, hidden: int, seed: int, steps: int = 3000, rate: f
 def _regions(ax: Axes, decide: Array, targets: Array, title: str) -> None:
     grid = np.linspace(-0.5, 1.5, 201)
     ax.imshow(decide.reshape(len(grid), len(grid)), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5),
-              cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest")
+              cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest", aspect="auto")
     for x, t in zip(INPUTS, targets, strict=True):
         ax.plot(*x, "o" if t else "X", color=COLORS[0] if t else COLORS[1], ms=11, mec="white")
     ax.set_xticks([0, 1])
@@ -77,7 +77,7 @@ def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
     positive("hidden", hidden, 16)
     xs, ys = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
     grid = np.column_stack([xs.ravel(), ys.ravel()])
-    fig = new_figure(6.4, WIDTH)
+    fig = new_figure(4.4, WIDTH)  # panels wider than tall: the figure fits a card's height (legibility.py)
     axes = fig.subplots(2, 2).ravel()
     for ax, (name, targets) in zip(axes, GATES.items(), strict=False):
         w, b = perceptron(targets, epochs)
@@ -87,7 +87,7 @@ def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
     mlp = train_mlp(GATES["XOR"], hidden, seed)
     right = int(((mlp(INPUTS) > 0.5) == GATES["XOR"]).sum())
     _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4 맞춤")
-    fig.subplots_adjust(hspace=0.35, wspace=0.25, left=0.08, right=0.97, top=0.93, bottom=0.06)
+    fig.subplots_adjust(hspace=0.5, wspace=0.2, left=0.08, right=0.97, top=0.92, bottom=0.07)
     return fig
 
 
@@ -124,13 +124,14 @@ def loss_curves() -> Figure:
     left.plot(p, -np.log(p), color=COLORS[1], lw=2, label="교차 엔트로피")
     left.set_ylim(0, 4)
     tidy(left, "(a) $(1-p)^2$ 와 $-\\ln p$", "정답 클래스의 예측 확률 $p$")
-    left.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    ask_legend(left.legend(fontsize=SMALL, frameon=False, loc="upper right"), ("squared_error", "cross_entropy"))
     right.plot(p, 2 * (1 - p) * p * (1 - p), color=COLORS[0], lw=2, label="$2p(1-p)^2$: 틀려도 작다")
     right.plot(p, 1 - p, color=COLORS[1], lw=2, label="$1-p$: 틀릴수록 크다")
     right.set_ylim(0, 1.55)
     right.set_yticks([0, 0.5, 1])
     tidy(right, "(b) 로짓에 대한 기울기의 크기", "$p$ (시그모이드 출력)")
-    right.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper right"),
+               ("squared_error_gradient", "cross_entropy_gradient"))
     fig.subplots_adjust(wspace=0.3, bottom=0.2)
     return fig
 
@@ -212,5 +213,6 @@ def gradient_clipping(*, threshold: float, steps: int, weight: float, seed: int)
     log_axis(right)
     right.set_ylim(0.5, float(norms.max()) * 30)
     tidy(right, "(b) 단계별 기울기의 크기", "학습 단계")
-    right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2)
+    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2),
+               ("original_norm", "clipped_norm"))
     return fig

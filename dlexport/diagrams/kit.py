@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import NDArray
+
+from dlexport.diagrams.style import ask
 
 Array = NDArray[np.float64]
 
@@ -35,6 +40,13 @@ def tidy(ax: Axes, title: str = "", xlabel: str = "", ylabel: str = "", grid: bo
         ax.set_axisbelow(True)
 
 
+def ask_legend(legend: Legend, names: Sequence[str]) -> Legend:
+    """Mark a legend's entries, in order, as the askable labels `names` (each entry names a curve)."""
+    for name, entry in zip(names, legend.get_texts(), strict=True):
+        ask(entry, name)
+    return legend
+
+
 def log_axis(ax: Axes, which: str = "y") -> None:
     """Put an axis on a log scale with plain tick labels (mathtext's 10^-1 needs a minus sign NanumGothic lacks)."""
     axis = ax.yaxis if which == "y" else ax.xaxis
@@ -43,11 +55,11 @@ def log_axis(ax: Axes, which: str = "y") -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def bare(ax: Axes, title: str = "") -> None:
+def bare(ax: Axes, title: str = "", size: float = TEXT) -> None:
     """Turn an axes into a picture frame: no ticks, no spines, an optional title."""
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=TEXT)
+        ax.set_title(title, fontsize=size)
 
 
 def softmax(z: Array, axis: int = -1) -> Array:
