@@ -29,7 +29,7 @@ from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Figure, Glossary, Placed
 
-RENDER_VERSION = "2"  # bump to invalidate every cache entry
+RENDER_VERSION = "3"  # bump to invalidate every cache entry
 FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
@@ -181,11 +181,16 @@ def read_cache(cache_dir: Path, key: str) -> Image | None:
         data = (cache_dir / f"{key}.png").read_bytes()
         if _sha256(data) != info["sha256"]:
             return None
-        texts = tuple(Placed(str(t["text"]), float(t["points"]), tuple(int(v) for v in t["box"]), str(t["label"]))
+        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
                       for t in info["texts"])
-        return Image(data, int(info["width"]), int(info["height"]), texts)  # type: ignore[arg-type]
+        return Image(data, int(info["width"]), int(info["height"]), texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _box(values: list[object]) -> tuple[int, int, int, int]:
+    left, top, right, bottom = (int(str(v)) for v in values)
+    return left, top, right, bottom
 
 
 def write_cache(cache_dir: Path, key: str, image: Image) -> None:
