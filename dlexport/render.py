@@ -29,6 +29,11 @@ from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Figure, Glossary, Placed
 
+# Figures are drawn one per process, as many processes as cores: BLAS threads on top of that only contend (the
+# autoencoder figure trained 3-4 x slower on a busy 2-core machine). OpenBLAS reads this when numpy loads,
+# which on the CLI's path is here, at the first drawing; a caller that already set it, or loaded numpy, keeps its own.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 RENDER_VERSION = "3"  # bump to invalidate every cache entry
 FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
