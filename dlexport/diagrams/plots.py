@@ -9,10 +9,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
-from matplotlib.mathtext import MathTextParser
 from numpy.typing import NDArray
 
-from dlexport.diagrams.style import DPI, WIDTH, drawer, new_figure
+from dlexport.diagrams.style import DPI, WIDTH, drawer, mathtext, new_figure
 
 Array = NDArray[np.float64]
 Curve = Callable[[Array], Array]
@@ -97,12 +96,12 @@ def image(*, path: str) -> Figure:
 @drawer
 def formula(latex: str, fontsize: float = 48.0) -> Figure:
     """Typeset one LaTeX formula (mathtext subset) on a white figure just its size (as `math_to_image` sizes
-    it: the one layout the check for bad LaTeX already pays for), so that drawing it rasterises no blank canvas."""
+    it), so that drawing it rasterises no blank canvas; the parse that checks the LaTeX is the one drawing uses."""
     text = f"${latex}$"
     try:
-        width, height, depth, _, _ = MathTextParser("path").parse(text, dpi=72, prop=FontProperties(size=fontsize))
+        width, height, depth, _, _ = mathtext().parse(text, DPI, FontProperties(size=fontsize))
     except ValueError as e:
         raise ValueError(f"matplotlib mathtext cannot typeset this LaTeX: {e}") from None
-    fig = new_figure(height / 72, width / 72)
+    fig = new_figure(height / DPI, width / DPI)
     fig.text(0.0, depth / height, text, fontsize=fontsize, va="baseline", ha="left")
     return fig

@@ -19,6 +19,7 @@ from matplotlib.artist import Artist
 from matplotlib.backend_bases import RendererBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.mathtext import MathTextParser, VectorParse
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D, Bbox
 from numpy.typing import NDArray
@@ -49,6 +50,14 @@ def font_family() -> str:
     for bold in (False, True):
         font_manager.fontManager.addfont(str(hangul_font(bold)))
     return str(font_manager.FontProperties(fname=str(hangul_font())).get_name())
+
+
+@cache
+def mathtext() -> MathTextParser[VectorParse]:
+    """The one mathtext parser every drawing in this process lays out and draws with: its cache (keyed by
+    the parser, the text, dpi and font) then serves a formula's check, its layout and its drawing with one
+    parse, and labels repeated across figures, instead of one parse per renderer."""
+    return MathTextParser("path")
 
 
 def bold(size: float) -> font_manager.FontProperties:
@@ -145,7 +154,7 @@ def draw(fig: Figure, hide: Collection[str] = ()) -> Drawing:
     `hide` show HIDDEN instead.
     """
     with styled():
-        for t in fig.findobj(Text):
+        for t in fig.findobj(Text) if hide else ():  # findobj makes every axis's ticks: only when asked
             if _label(t) in hide and _label(t):
                 t.set_text(HIDDEN)
         margin = MARGIN
@@ -177,6 +186,7 @@ def _rasterize(fig: Figure, margin: float) -> tuple[NDArray[np.uint8], Bbox, lis
     fig.patch.set_facecolor("white")
     try:
         renderer = canvas.get_renderer()  # type: ignore[no-untyped-call]  # a new one, the enlarged canvas's size
+        renderer.mathtext_parser = mathtext()
         drawn: list[Text] = []
         with _spying(drawn):
             fig.draw(renderer)
