@@ -85,11 +85,23 @@ def rc() -> dict[str, object]:
     }
 
 
+@cache
+def _validated() -> dict[str, object]:
+    return dict(matplotlib.RcParams(rc()).items())
+
+
 @contextmanager
 def styled() -> Iterator[None]:
-    """Apply the diagram rcParams for the duration of the block."""
-    with matplotlib.rc_context(rc()):  # type: ignore[arg-type]
+    """Apply the diagram rcParams for the duration of the block, then put back the ones it set (rc_context
+    copies and restores all 300 of them: ≈ 2.5 ms a figure, twice per figure)."""
+    params = matplotlib.rcParams
+    ours = _validated()
+    saved = {key: params._get(key) for key in ours}  # type: ignore[arg-type]
+    params._update_raw(ours)
+    try:
         yield
+    finally:
+        params._update_raw(saved)
 
 
 def drawer(fn: Callable[P, Figure]) -> Callable[P, Figure]:
