@@ -29,7 +29,12 @@ from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Figure, Glossary, Placed
 
-RENDER_VERSION = "2"  # bump to invalidate every cache entry
+# Figures are drawn one per process, as many processes as cores: BLAS threads on top of that only contend (the
+# autoencoder figure trained 3-4 x slower on a busy 2-core machine). OpenBLAS reads this when numpy loads,
+# which on the CLI's path is here, at the first drawing; a caller that already set it, or loaded numpy, keeps its own.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+RENDER_VERSION = "3"  # bump to invalidate every cache entry
 FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
@@ -189,8 +194,8 @@ def read_cache(cache_dir: Path, key: str) -> Image | None:
         return None
 
 
-def _box(values: list[int]) -> tuple[int, int, int, int]:
-    left, top, right, bottom = (int(v) for v in values)
+def _box(values: list[object]) -> tuple[int, int, int, int]:
+    left, top, right, bottom = (int(str(v)) for v in values)
     return left, top, right, bottom
 
 

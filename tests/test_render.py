@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -15,6 +16,9 @@ from PIL import Image
 
 from dlexport.model import Figure, Formula, Glossary, Section, Term
 from dlexport.render import NAMED, contact_sheet, png_size, render_assets, render_image
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP = [("rbm", {"visible": 4, "hidden": 2}), ("feedforward", {"layers": [2, 3, 1]}),
@@ -168,3 +172,40 @@ def test_cached_assets_keep_the_placed_texts(tmp_path: Path) -> None:
     width, height = cold.figures["fig-0"].width, cold.figures["fig-0"].height
     assert all(0 <= t.box[0] < t.box[2] <= width and 0 <= t.box[1] < t.box[3] <= height
                for t in cold.figures["fig-0"].texts)
+
+
+def test_ink_far_past_the_figure_is_kept_and_boxed() -> None:
+    """A text reaching further past the figure's edge than the drawn margin is not clipped: the canvas grows."""
+    from dlexport.diagrams import style
+
+    fig = style.new_figure(1.0, 1.0)
+    with style.styled():
+        fig.text(0.1, 0.5, "멀리 있는 글자 " * 4, fontsize=20)  # about 7 inches wide on a 1-inch figure
+    drawing = style.draw(fig)
+    width, height = png_size(drawing.png)
+    (placed,) = drawing.texts
+    left, top, right, bottom = placed.box
+    assert right - left > 5 * style.DPI and left >= 0 and right <= width and 0 <= top < bottom <= height
+    ink = _ink(drawing.png)
+    assert (ink[:, right + 1:] == 255).all() and (ink[:, :max(0, left - 1)] == 255).all()
+    assert (ink[:, right - 30:right] < 255).any()  # the last letters are there
+
+
+def test_png_encoder_round_trips_opaque_and_transparent_pixels() -> None:
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from dlexport.diagrams.style import encode_png
+
+    rng = np.random.default_rng(0)
+    opaque = rng.integers(0, 256, (7, 5, 4), dtype=np.uint8)
+    opaque[..., 3] = 255
+    clear = opaque.copy()
+    clear[2, 3, 3] = 0
+    for rgba, mode in ((opaque, "RGB"), (clear, "RGBA")):
+        image = Image.open(io.BytesIO(encode_png(rgba)))
+        assert image.mode == mode
+        assert np.array_equal(np.asarray(image.convert("RGBA")), rgba)
+    assert encode_png(opaque) == encode_png(opaque.copy())

@@ -40,7 +40,7 @@ def sample_patches(pixels: Array, patch: int, count: int, seed: int, *, keep: fl
     drawn = int(count / keep)
     rows = rng.integers(0, pixels.shape[0] - patch + 1, drawn)
     cols = rng.integers(0, pixels.shape[1] - patch + 1, drawn)
-    x = np.stack([pixels[r:r + patch, c:c + patch].ravel() for r, c in zip(rows, cols, strict=True)])
+    x = sliding_window_view(pixels, (patch, patch))[rows, cols].reshape(drawn, patch * patch)
     x = x - x.mean(axis=1, keepdims=True)
     x = x[np.argsort(-x.var(axis=1), kind="stable")[:count]]
     vals, vecs = np.linalg.eigh(x.T @ x / count)
@@ -50,12 +50,14 @@ def sample_patches(pixels: Array, patch: int, count: int, seed: int, *, keep: fl
     return out
 
 
-def train_autoencoder(x: Array, hidden: int, epochs: int, seed: int, *, active: int = 3, rate: float = 0.01,
-                      batch: int = 128) -> Trained:
+def train_autoencoder(x: Array, hidden: int, epochs: int, seed: int, *, active: int = 3, rate: float = 0.03,
+                      batch: int = 750) -> Trained:
     """Train a tied-weight k-sparse autoencoder with Adam and return its weights.
 
     The code keeps each input's `active` largest hidden pre-activations and zeroes the rest (Makhzani and
-    Frey, 2013); the decoder is linear and uses the encoder's weights transposed.
+    Frey, 2013); the decoder is linear and uses the encoder's weights transposed. Batches of 750 at rate 0.03
+    reach the filters (and loss) that batches of 128 at 0.01 did, in a sixth of the steps: each step's numpy
+    calls cost more than its arithmetic at this size.
     """
     if hidden < 1 or epochs < 1 or not 1 <= active <= hidden:
         raise ValueError(f"hidden and epochs must be positive and active from 1 to hidden, got {hidden}, "

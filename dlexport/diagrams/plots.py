@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.image import imread
-from matplotlib.mathtext import MathTextParser
 from numpy.typing import NDArray
 
-from dlexport.diagrams.style import DPI, WIDTH, ask, drawer, new_figure
+from dlexport.diagrams.style import DPI, WIDTH, ask, drawer, mathtext, new_figure
 
 Array = NDArray[np.float64]
 Curve = Callable[[Array], Array]
@@ -98,11 +98,13 @@ def image(*, path: str) -> Figure:
 
 @drawer
 def formula(latex: str, fontsize: float = 48.0) -> Figure:
-    """Typeset one LaTeX formula (mathtext subset) on a white figure that the encoder crops tightly."""
+    """Typeset one LaTeX formula (mathtext subset) on a white figure just its size (as `math_to_image` sizes
+    it), so that drawing it rasterises no blank canvas; the parse that checks the LaTeX is the one drawing uses."""
+    text = f"${latex}$"
     try:
-        MathTextParser("path").parse(f"${latex}$", dpi=DPI)
+        width, height, depth, _, _ = mathtext().parse(text, DPI, FontProperties(size=fontsize))
     except ValueError as e:
         raise ValueError(f"matplotlib mathtext cannot typeset this LaTeX: {e}") from None
-    fig = new_figure(1.0, 1.0)
-    fig.text(0.0, 0.5, f"${latex}$", fontsize=fontsize, va="center", ha="left")
+    fig = new_figure(height / DPI, width / DPI)
+    fig.text(0.0, depth / height, text, fontsize=fontsize, va="baseline", ha="left")
     return fig
