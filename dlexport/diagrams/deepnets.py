@@ -57,7 +57,7 @@ def forward(scheme: str, activation: str, layers: int, units: int, seed: int,
 def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> Figure:
     """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
     stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
-    fig = new_figure(4.6, WIDTH)
+    fig = new_figure(4.45, WIDTH)  # 4.6 left its 11 pt ticks a hair under 14 px at the card's 560 px height
     top = fig.add_axes((0.13, 0.58, 0.84, 0.35))
     depth = np.arange(1, layers + 1)
     for k, s in enumerate(SCHEMES):
