@@ -16,6 +16,9 @@ TEXT: dict[str, Any] = {"type": "string", "pattern": r"\S"}  # not empty, not on
 MAYBE_TEXT: dict[str, Any] = {"type": ["string", "null"]}  # may be absent, "" or empty
 ID: dict[str, Any] = {"type": "string", "pattern": SLUG, "maxLength": MAX_ID}
 CLOZE_TEXT: dict[str, Any] = {"type": "string", "pattern": r"\[\[.+?\]\]"}  # a hidden part, [[like this]]
+# A figure's image-occlusion card: which of its kind's askable labels it asks (a list, or false for none)
+OCCLUDE: dict[str, Any] = {"anyOf": [{"const": False}, {"type": "array", "items": TEXT, "minItems": 1}]}
+OCCLUDE_MODES = ("hide-all", "hide-one")  # hide all labels and ask one, or hide only the one asked
 
 
 def ref(name: str) -> dict[str, Any]:
@@ -68,7 +71,8 @@ RECORDS: dict[str, Record] = {
     "reference": Record("a reference", {"authors": TEXT, "year": {"type": "integer"}, "title": TEXT},
                         {"venue": TEXT}),
     "figure": Record("a figure", {"kind": TEXT, "caption": TEXT, "alt": TEXT},
-                     {"id": ID, "params": {"type": "object"}}),
+                     {"id": ID, "params": {"type": "object"}, "occlude": OCCLUDE,
+                      "occlude_mode": {"enum": list(OCCLUDE_MODES)}}),
     "vocabulary": Record("the vocabulary file", {"words": records("word")}),
     "word": Record("a vocabulary word", {"ko": TEXT},
                    {"en": MAYBE_TEXT, "avoid": texts(), "except": texts(), "note": MAYBE_TEXT}),
@@ -97,6 +101,11 @@ HELP: dict[str, dict[str, str]] = {
         "tag_prefix": "First part of every Anki tag (dl::theory, dl::term::relu).",
         "sections": "The sections {id, ko, en}, in presentation order.",
         "credit": "The work the glossary grew from {title, author, url, note}, named in every output.",
+    },
+    "figure": {
+        "occlude": "The labels its image-occlusion card asks (default: every askable label of the kind), "
+                   "or false for no occlusion card.",
+        "occlude_mode": "hide-all (default): every label masked, one asked per card; hide-one: only the asked one.",
     },
 }
 
