@@ -419,12 +419,12 @@ class _Reader:
             return ()
         names = f.texts(node, "`occlude`")
         valid = ", ".join(offered) if offered else f"none: `{kind}` has no askable labels, write `occlude: false`"
-        for name, item in zip(names, _nodes(node), strict=False):
+        for i, (name, item) in enumerate(zip(names, _nodes(node), strict=False)):
             if name not in offered:
                 close = difflib.get_close_matches(name, offered, n=1)
                 f.error(item, f"`{name}` is not an askable label of `{kind}`",
                         f"did you mean `{close[0]}`? valid names: {valid}" if close else f"valid names: {valid}")
-            elif names.count(name) > 1:
+            elif name in names[:i]:
                 f.error(item, f"`{name}` is listed twice in `occlude`", "list each label once")
         if isinstance(node, yaml.SequenceNode) and not node.value:
             f.error(node, "`occlude` is an empty list", "list the labels to ask, or write `occlude: false`")
