@@ -89,11 +89,12 @@ def test_import_gives_the_planned_notes_cards_and_decks(
     assert col.card_count() == expected["cards"]
     names = {d.name for d in col.decks.all_names_and_ids()}
     assert names == {"Default", glossary.title, *(f"{glossary.title}::{s.ko}" for s in glossary.sections)}
+    occluded = any(f.occlude for f in glossary.figures())
     assert {m["name"] for m in col.models.all() if m["name"].startswith("dlexport")} == \
-        {"dlexport 용어", "dlexport 빈칸"}
+        {"dlexport 용어", "dlexport 빈칸", *(["dlexport 그림 가리기"] if occluded else [])}
     for term in glossary.terms:
         nids = col.find_notes(f'"tag:{glossary.tag_prefix}::term::{term.id}"')
-        assert len(nids) == 1 + len(term.cloze)
+        assert len(nids) == 1 + len(term.cloze) + len(cards.occluded_figures(term))
         section = next(s for s in glossary.sections if term in s.terms)
         for cid in col.find_cards(f'"tag:{glossary.tag_prefix}::term::{term.id}"'):
             assert col.decks.name(col.get_card(cid).did) == f"{glossary.title}::{section.ko}"

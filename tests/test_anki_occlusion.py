@@ -1,0 +1,230 @@
+"""Image-occlusion notes read back with the real Anki library: its own IO kind, one card per label, masks."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki.notetypes_pb2 import StockNotetype
+from PIL import Image
+
+from dlexport import cards
+from dlexport.load import load
+from dlexport.model import Assets, Glossary, Settings
+from dlexport.render import render_assets
+from dlexport.targets import anki, occlusion
+
+from .test_anki import EPOCH, import_apkg
+from .test_anki_lifecycle import T1, T2, Repo
+from .test_occlusion import write_lstm
+
+IO_TYPE = "dlexport 그림 가리기"
+# a second LSTM figure: two labels only, "hide one, guess one"
+HIDE_ONE = """  - id: lstm-two
+    kind: lstm_cell
+    params: {peepholes: true}
+    occlude: [forget_gate, cell]
+    occlude_mode: hide-one
+    caption: 엿보기 구멍이 있는 LSTM
+    alt: 엿보기 구멍 연결이 있는 LSTM 블록
+"""
+_DIV = re.compile(r'<div class="(cloze|cloze-inactive|cloze-highlight)" data-ordinal="(\d+)" ([^>]*)></div>')
+_DATA = re.compile(r'data-([A-Za-z]+)="([^"]*)"')
+
+
+@dataclasses.dataclass
+class Build:
+    glossary: Glossary
+    assets: Assets
+    apkg: Path
+
+
+@pytest.fixture
+def lstm(basic_copy: Path, figure_cache: Path, tmp_path: Path) -> Build:
+    """Build the fixture glossary with an LSTM term of two figures (hide all; two labels, hide one)."""
+    write_lstm(basic_copy, HIDE_ONE)
+    glossary = load(basic_copy)
+    out = tmp_path / "out"
+    assets, _ = render_assets(glossary, out, cache_dir=figure_cache, jobs=1)
+    return Build(glossary, assets, anki.build(glossary, assets, out, Settings(epoch=EPOCH)).paths[0])
+
+
+@pytest.fixture
+def col(tmp_path: Path) -> Iterator[Collection]:
+    """Yield a fresh, empty Anki collection."""
+    (tmp_path / "col").mkdir()
+    c = Collection(str(tmp_path / "col" / "collection.anki2"))
+    yield c
+    c.close()
+
+
+def shapes(html: str) -> list[tuple[str, int, dict[str, str]]]:
+    """Return the masks a rendered side lists for the reviewer: (role, cloze number, data attributes)."""
+    return [(role, int(n), dict(_DATA.findall(data))) for role, n, data in _DIV.findall(html)]
+
+
+def io_notes(col: Collection) -> dict[str, int]:
+    """Return {figure image name: note id} of the image-occlusion notes."""
+    out = {}
+    for nid in col.find_notes(f'"note:{IO_TYPE}"'):
+        (name,) = re.findall(r'<img src="([^"]+)"', col.get_note(nid)["Image"])
+        out[name] = nid
+    return out
+
+
+def test_anki_treats_them_as_its_image_occlusion_kind(lstm: Build, col: Collection) -> None:
+    log = import_apkg(col, lstm.apkg)
+    assert not log.conflicting  # type: ignore[attr-defined]
+    model = col.models.by_name(IO_TYPE)
+    assert model is not None and model["type"] == 1  # a cloze note type, like Anki's own
+    # what Anki's editor asks (editor.current_notetype_is_image_occlusion) to open its mask editor
+    assert model["originalStockKind"] == StockNotetype.OriginalStockKind.ORIGINAL_STOCK_KIND_IMAGE_OCCLUSION
+    indexes = col._backend.get_image_occlusion_fields(model["id"])  # found by the fields' tags
+    assert (indexes.occlusions, indexes.image, indexes.header, indexes.back_extra) == (0, 1, 2, 3)
+    notes = io_notes(col)
+    assert len(notes) == 2 and len(notes) == sum(len(cards.occluded_figures(t)) for t in lstm.glossary.terms)
+    for fig in lstm.glossary.term("lstm").figures:
+        asset = lstm.assets.figures[fig.id]
+        got = col.get_image_occlusion_note(notes[asset.path.name])  # what the mask editor loads
+        assert got.WhichOneof("value") == "note", got
+        assert got.note.image_file_name == asset.path.name and got.note.image_data == asset.path.read_bytes()
+        assert sorted(o.ordinal for o in got.note.occlusions) == [cards.ordinal(fig.kind, x) for x in fig.occlude]
+        assert got.note.occlude_inactive is (not fig.hide_one)
+        assert got.note.header == lstm.glossary.term("lstm").title and got.note.back_extra == fig.caption
+    stamp = model["mod"]
+    col.fix_integrity()  # Tools → Check Database finds nothing to repair in the note type
+    assert col.models.get(model["id"])["mod"] == stamp  # type: ignore[index]
+
+
+def test_one_card_per_label_and_each_question_hides_its_own(
+        lstm: Build, col: Collection) -> None:
+    import_apkg(col, lstm.apkg)
+    notes = io_notes(col)
+    for fig in lstm.glossary.term("lstm").figures:
+        asset = lstm.assets.figures[fig.id]
+        note = col.get_note(notes[asset.path.name])
+        asked = {cards.ordinal(fig.kind, label): label for label in fig.occlude}
+        assert {c.ord + 1 for c in note.cards()} == set(asked)  # one card per label, numbered by label
+        masks = occlusion.masks(anki.occlusion_cards(lstm.glossary.term("lstm"), fig, asset), asset.labels(),
+                                asset.width, asset.height)
+        for card in note.cards():
+            question, answer = card.question(), card.answer()
+            for side, active in ((question, "cloze"), (answer, "cloze-highlight")):
+                listed = shapes(side)
+                assert [n for role, n, _ in listed if role == active] == [card.ord + 1]
+                inactive = [(n, d) for role, n, d in listed if role == "cloze-inactive"]
+                assert sorted(n for n, _ in inactive) == sorted(set(asked) - {card.ord + 1})
+                # hide all: the reviewer paints the others too (occludeInactive); hide one: only the asked one
+                assert all((d.get("occludeInactive") == "1") is (not fig.hide_one) for _, d in inactive)
+            # the study page's preview lists the masks exactly as Anki's reviewer gets them
+            assert occlusion.rendered(masks, card.ord + 1, True, not fig.hide_one) in question
+            assert occlusion.rendered(masks, card.ord + 1, False, not fig.hide_one) in answer
+
+
+def test_every_mask_holds_its_label_and_touches_no_other(
+        lstm: Build, col: Collection) -> None:
+    import_apkg(col, lstm.apkg)
+    media = Path(col.media.dir())
+    for name, nid in io_notes(col).items():
+        (fig,) = [f for f in lstm.glossary.figures() if lstm.assets.figures[f.id].path.name == name]
+        labels = lstm.assets.figures[fig.id].labels()  # every askable label the image shows, pixel boxes
+        with Image.open(media / name) as image:
+            width, height = image.size
+        by_ordinal = {cards.ordinal(fig.kind, label): label for label in fig.occlude}
+        card = col.get_note(nid).cards()[0]
+        for _, n, d in shapes(card.question()):
+            left, top = float(d["left"]) * width, float(d["top"]) * height
+            right, bottom = left + float(d["width"]) * width, top + float(d["height"]) * height
+            x0, y0, x1, y1 = labels[by_ordinal[n]]
+            assert left <= x0 and top <= y0 and right >= x1 and bottom >= y1, (by_ordinal[n], d)
+            for other, (a0, b0, a1, b1) in labels.items():
+                if other != by_ordinal[n]:
+                    assert not (left < a1 and a0 < right and top < b1 and b0 < bottom), (by_ordinal[n], other)
+
+
+def review(col: Collection, cid: int) -> None:
+    """Answer one card "Good", as a learner would."""
+    card = col.get_card(cid)
+    card.start_timer()
+    col.sched.answerCard(card, 3)
+
+
+def shifted(assets: Assets, figure_id: str, dx: int, dy: int) -> Assets:
+    """Return the assets with one figure's texts moved by (dx, dy) pixels (a redrawn figure, same labels)."""
+    asset = assets.figures[figure_id]
+    texts = tuple(dataclasses.replace(t, box=(t.box[0] + dx, t.box[1] + dy, t.box[2] + dx, t.box[3] + dy))
+                  for t in asset.texts)
+    moved = dataclasses.replace(asset, texts=texts)
+    return dataclasses.replace(assets, figures={**assets.figures, figure_id: moved})
+
+
+def test_moved_labels_update_the_masks_in_place_and_keep_the_history(
+        lstm: Build, tmp_path: Path, col: Collection) -> None:
+    import_apkg(col, lstm.apkg)
+    (fig, _) = lstm.glossary.term("lstm").figures
+    name = lstm.assets.figures[fig.id].path.name
+    nid = io_notes(col)[name]
+    before = {c.ord: c.id for c in col.get_note(nid).cards()}
+    old_field = col.get_note(nid)["Occlusion"]
+    for cid in before.values():
+        review(col, cid)
+    moved = shifted(lstm.assets, fig.id, -12, 9)
+    out = tmp_path / "next"
+    out.mkdir()
+    log = import_apkg(col, anki.build(lstm.glossary, moved, out, Settings(epoch=EPOCH + 100)).paths[0])
+
+    assert not log.new and not log.conflicting  # type: ignore[attr-defined]
+    assert nid in {n.id.nid for n in log.updated}  # type: ignore[attr-defined]
+    assert {m["name"] for m in col.models.all() if m["name"].startswith(IO_TYPE)} == {IO_TYPE}  # no "+" copy
+    note = col.get_note(nid)
+    assert note["Occlusion"] != old_field and {c.ord: c.id for c in note.cards()} == before
+    assert all(col.get_card(cid).reps == 1 for cid in before.values())
+    first = shapes(note.cards()[0].question())
+    x0, y0, x1, y1 = moved.figures[fig.id].labels()[fig.occlude[0]]
+    (d,) = [d for _, n, d in first if n == cards.ordinal(fig.kind, fig.occlude[0])]
+    width, height = moved.figures[fig.id].width, moved.figures[fig.id].height
+    left, top = float(d["left"]) * width, float(d["top"]) * height
+    assert left <= x0 < x1 <= left + float(d["width"]) * width  # the mask followed its label
+    assert top <= y0 < y1 <= top + float(d["height"]) * height
+
+
+def test_an_added_label_adds_a_card_and_the_others_keep_theirs(
+        tmp_path: Path, figure_cache: Path, col: Collection) -> None:
+    repo = Repo(tmp_path / "repo")
+    write_lstm(repo.sources, "    occlude: [forget_gate, cell]\n")
+    repo.commit(T1, tag="v1.0.0")
+
+    def release(epoch: int) -> Path:
+        glossary = load(repo.sources)
+        out = tmp_path / f"out-{epoch}"
+        assets, _ = render_assets(glossary, out, cache_dir=figure_cache, jobs=1)
+        return anki.build(glossary, assets, out, Settings(epoch=epoch, sources=repo.sources)).paths[0]
+
+    import_apkg(col, release(T1))
+    (nid,) = col.find_notes(f'"note:{IO_TYPE}"')
+    before = {c.ord: c.id for c in col.get_note(nid).cards()}
+    for cid in before.values():
+        review(col, cid)
+    stamps = dict(col.db.all("select id, mod from notes"))
+
+    repo.edit("40-*.yaml", "    occlude: [forget_gate, cell]\n", "    occlude: [forget_gate, cell, cec]\n")
+    repo.commit(T2)
+    log = import_apkg(col, release(T2))
+    assert {n.id.nid for n in log.updated} == {nid} and not log.new  # type: ignore[attr-defined]
+    after = {c.ord: c.id for c in col.get_note(nid).cards()}
+    cec = cards.ordinal("lstm_cell", "cec") - 1
+    assert set(after) == {*before, cec} and {o: after[o] for o in before} == before
+    assert all(col.get_card(cid).reps == 1 for cid in before.values()) and col.get_card(after[cec]).reps == 0
+    assert dict(col.db.all("select id, mod from notes")) == {**stamps, nid: T2}  # a quiet release otherwise
+
+    repo.edit("40-*.yaml", "    occlude: [forget_gate, cell, cec]\n", "    occlude: false\n")
+    repo.commit(T2 + 100)
+    import_apkg(col, release(T2 + 100))
+    retired = col.get_note(nid)
+    assert retired.has_tag("t::retired") and "(폐기됨)" in retired["Header"]
+    assert {c.ord: c.id for c in retired.cards()} == after  # retired, not deleted: Anki never deletes
+
