@@ -216,6 +216,14 @@ def occlusion_cards(term: Term, figure: Figure, asset: Asset) -> tuple[cards.Car
     return cards.occlusion_cards(figure, term, asset.labels() if asset.width else None)
 
 
+def occlusion_masks(term: Term, figure: Figure, asset: Asset) -> tuple[occlusion.Mask, ...]:
+    """Return the masks of a figure's occlusion note, one per card (empty ones for a stand-in asset)."""
+    asked = occlusion_cards(term, figure, asset)
+    if not asset.width:
+        return tuple(occlusion.Mask(c.key, c.ordinal, *(occlusion.PLACES * 0,) * 4) for c in asked)
+    return occlusion.masks(asked, asset.labels(), asset.width, asset.height)
+
+
 def occlusion_fields(term: Term, figure: Figure, asset: Asset) -> tuple[str, ...]:
     """Return the HTML of a figure's image-occlusion note, in OCCLUSION_FIELDS order.
 
@@ -223,13 +231,8 @@ def occlusion_fields(term: Term, figure: Figure, asset: Asset) -> tuple[str, ...
     ("hide all, guess one") unless the figure says `occlude_mode: hide-one`. A stand-in asset gets empty
     masks: its file name already names everything the masks are made from.
     """
-    asked = occlusion_cards(term, figure, asset)
-    if asset.width:
-        masks = occlusion.masks(asked, asset.labels(), asset.width, asset.height)
-    else:
-        masks = tuple(occlusion.Mask(c.key, c.ordinal, *(occlusion.PLACES * 0,) * 4) for c in asked)
     values = {
-        "Occlusion": occlusion.occlusion_field(masks, not figure.hide_one),
+        "Occlusion": occlusion.occlusion_field(occlusion_masks(term, figure, asset), not figure.hide_one),
         "Image": f'<img src="{attr(asset.path.name)}" alt="{attr(asset.alt)}">',
         "Header": str(text(term.title)),
         "Back Extra": str(text(figure.caption)),
