@@ -13,6 +13,7 @@ from anki.notetypes_pb2 import StockNotetype
 from PIL import Image
 
 from dlexport import cards
+from dlexport.diagrams import KINDS
 from dlexport.load import load
 from dlexport.model import Assets, Glossary, Settings
 from dlexport.render import render_assets
@@ -228,3 +229,13 @@ def test_an_added_label_adds_a_card_and_the_others_keep_theirs(
     assert retired.has_tag("t::retired") and "(폐기됨)" in retired["Header"]
     assert {c.ord: c.id for c in retired.cards()} == after  # retired, not deleted: Anki never deletes
 
+
+
+def test_verbose_lists_the_labels_each_figure_asks(lstm: Build) -> None:
+    lines = [x for x in anki.describe_occlusions(lstm.glossary, lstm.assets) if "lstm" in x]
+    labels = KINDS["lstm_cell"].labels
+    every = ", ".join(f"c{i} {name}" for i, name in enumerate(labels, 1))
+    left = ", ".join(x for x in labels if x not in ("forget_gate", "cell"))
+    assert lines == [f"anki: figure lstm-1 (lstm_cell, hide all): {every}",
+                     f"anki: figure lstm-two (lstm_cell, hide one): c{labels.index('forget_gate') + 1} forget_gate, "
+                     f"c{labels.index('cell') + 1} cell; not asked: {left}"]

@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from dlexport import cards
+from dlexport.diagrams import KINDS
 from dlexport.files import write_zip
 from dlexport.model import Asset, Assets, Figure, Glossary, Section, Settings, Term
 from dlexport.targets import BuildResult, occlusion
@@ -241,6 +243,23 @@ def occlusion_fields(term: Term, figure: Figure, asset: Asset) -> tuple[str, ...
     return tuple(values[name] for name in OCCLUSION_FIELDS)
 
 
+def describe_occlusions(glossary: Glossary, assets: Assets) -> list[str]:
+    """Return one line per figure whose kind has askable labels: the cards its occlusion note asks (for --verbose)."""
+    lines = []
+    for term in glossary.terms:
+        for fig in term.figures:
+            offered = KINDS[fig.kind].labels if fig.kind in KINDS else ()
+            if not offered:
+                continue
+            asked = occlusion_cards(term, fig, assets.figures[fig.id])
+            mode = "hide one" if fig.hide_one else "hide all"
+            said = ", ".join(f"c{c.ordinal} {c.key}" for c in asked) or "no card"
+            left = [x for x in offered if x not in {c.key for c in asked}]
+            lines.append(f"anki: figure {fig.id} ({fig.kind}, {mode}): {said}"
+                         + (f"; not asked: {', '.join(left)}" if left else ""))
+    return lines
+
+
 def sort_key(term: Term, fact: str | None = None) -> str:
     """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
 
@@ -351,6 +370,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     earlier = anki_history.past(settings.sources, settings.text("since"))
     plans = notes(glossary, assets)
+    if settings.verbose:
+        for line in describe_occlusions(glossary, assets):
+            print(line, file=sys.stderr)
     gone = anki_history.retired(glossary, plans, earlier)
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
     mtimes = anki_history.stamps(anki_history.comparable(glossary) if earlier.snapshots else
