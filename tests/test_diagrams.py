@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,8 +21,8 @@ from dlexport.diagrams.blocks import feature_map_sizes
 from dlexport.diagrams.learned import load_grey, localisation, sample_patches, train_autoencoder
 from dlexport.diagrams.networks import dropped_units, gradient_magnitudes
 from dlexport.diagrams.plots import formula
-from dlexport.diagrams.style import to_png
-from dlexport.model import Glossary
+from dlexport.diagrams.style import draw, to_png
+from dlexport.model import Asset, Glossary
 from dlexport.render import png_size
 
 
@@ -42,12 +43,30 @@ def picture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
 @pytest.mark.parametrize("kind", sorted(KINDS))
-def test_every_kind_renders_with_its_defaults(kind: str, picture: Path) -> None:
+def test_every_kind_renders_with_its_defaults_and_marks_exactly_its_labels(kind: str, picture: Path) -> None:
+    """The askable labels a kind draws with its defaults are its declared `Kind.labels` (the names cards and
+    `hide:` refer to), and no two of them overlap: each can be covered without covering another."""
     params = {"path": picture.name} if kind == "image" else {}
-    data = to_png(drawer(kind)(**arguments(KINDS[kind], params, picture.parent)))
-    width, height = png_size(data)
+    drawing = draw(drawer(kind)(**arguments(KINDS[kind], params, picture.parent)))
+    width, height = png_size(drawing.png)
     assert 100 < width <= 1700 and 50 < height <= 1700
+    boxes = Asset(picture, width, height, "", "", drawing.texts).labels()
+    assert sorted(boxes) == sorted(KINDS[kind].labels)
+    assert len(set(KINDS[kind].labels)) == len(KINDS[kind].labels)
+    assert all(re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", name) for name in boxes), list(boxes)
+    crossing = [(a, b) for a, b in itertools.combinations(boxes, 2) if _overlap(boxes[a], boxes[b])]
+    assert not crossing, crossing
+
+
+def test_kinds_that_name_their_parts_mark_them() -> None:
+    named = {"cnn", "autoencoder", "rnn", "rbm", "feedforward", "dropout", "gru_cell", "dbn", "bptt",
+             "bidirectional_rnn", "seq2seq", "transformer_block", "vae", "gan", "denoising_autoencoder", "lstm_cell"}
+    assert all(len(KINDS[k].labels) >= 2 for k in named), [k for k in named if len(KINDS[k].labels) < 2]
 
 
 def test_every_seed_figure_renders(seed_glossary: Glossary) -> None:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dlexport.model import Figure, Formula, Glossary, Section, Term
@@ -135,7 +136,7 @@ def test_contact_sheet_shows_every_figure(tmp_path: Path) -> None:
     assert os.path.getsize(tmp_path / "sheet.png") > 20_000
 
 
-def _ink(png: bytes) -> "np.ndarray":
+def _ink(png: bytes) -> np.ndarray:
     import io
 
     import numpy as np

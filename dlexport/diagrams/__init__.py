@@ -228,28 +228,34 @@ KINDS: dict[str, Kind] = {
     "activation_functions": kind(
         "dlexport.diagrams.plots:activation_functions",
         "Activation functions and (optionally) their derivatives, plotted from their formulas.",
+        labels=("sigmoid", "tanh", "relu", "softplus", "sigmoid_derivative", "tanh_derivative", "relu_derivative",
+                "softplus_derivative"),
         functions=items(["sigmoid", "tanh", "relu", "softplus"]), x_min=num(-5.0, 1000.0, -1000.0),
         x_max=num(5.0, 1000.0, -1000.0), derivatives=flag(True),
     ),
     "gradient_flow": kind(
         "dlexport.diagrams.networks:gradient_flow",
         "An unrolled RNN, each node shaded by the computed gradient reaching it from the first input.",
+        labels=("output_layer", "hidden_layer", "input_layer"),
         steps=num(6, 40), weight=num(1.0, 100.0, -100.0), activation=text("sigmoid"),
         pre_activation=num(0.5, 100.0, -100.0),
     ),
     "dropout": kind(
         "dlexport.diagrams.networks:dropout",
         "A fully connected net beside the same net with randomly dropped units.",
+        labels=("standard_net", "thinned_net"),
         layers=items([4, 6, 6, 2], 40), rate=num(0.5, 1.0), seed=num(3, 2**31),
     ),
     "feedforward": kind(
         "dlexport.diagrams.networks:feedforward",
         "A fully connected feed-forward network.",
+        labels=("input_layer", "hidden_layer_1", "hidden_layer_2", "output_layer", "forward_direction"),
         layers=items([3, 5, 5, 2], 40),
     ),
     "autoencoder": kind(
         "dlexport.diagrams.networks:autoencoder",
         "Encoder, bottleneck (code) and decoder; input and output layers of equal size.",
+        labels=("encoder", "decoder", "input_layer", "hidden_layer_1", "code", "hidden_layer_2", "output_layer"),
         layers=items([8, 5, 3, 5, 8], 40),
     ),
     "autoencoder_features": kind(
@@ -261,12 +267,15 @@ KINDS: dict[str, Kind] = {
     "cnn": kind(
         "dlexport.diagrams.networks:cnn",
         "Input -> convolution -> pooling -> convolution -> pooling -> fully connected -> output.",
+        labels=("input_image", "convolution_1", "feature_map_1", "pooling_1", "feature_map_2", "convolution_2",
+                "feature_map_3", "pooling_2", "feature_map_4", "fully_connected", "output"),
         input_size=num(32, 256), channels=items([6, 16], 256), kernel=num(5, 15), pool=num(2, 8),
         hidden=num(120, 400), classes=num(10, 100),
     ),
     "rnn": kind(
         "dlexport.diagrams.networks:rnn",
         "A recurrent layer with its self-connection, and optionally the unrolled view.",
+        labels=("input_layer", "hidden_layer", "output_layer", "recurrent_weight"),
         steps=num(3, 40), unrolled=flag(True),
     ),
     "lstm_cell": kind(
@@ -279,11 +288,13 @@ KINDS: dict[str, Kind] = {
     "rbm": kind(
         "dlexport.diagrams.networks:rbm",
         "The bipartite graph of visible and hidden units with biases.",
+        labels=("visible_bias", "hidden_bias", "visible_layer", "hidden_layer"),
         visible=num(5, 40), hidden=num(3, 400),
     ),
     "optimizer_paths": kind(
         "dlexport.diagrams.training:optimizer_paths",
         "Gradient descent, momentum, RMSProp and Adam run on one elongated 2-D bowl (names or A–D in the legend).",
+        labels=("gradient_descent", "momentum", "rmsprop", "adam"),
         iterations=num(40, 300), named=flag(True),
     ),
     "learning_rates": kind(
@@ -294,16 +305,19 @@ KINDS: dict[str, Kind] = {
     "fitting": kind(
         "dlexport.diagrams.training:fitting",
         "Polynomial fits of three degrees to seeded noisy points, and training/validation error by degree.",
+        labels=("training_error", "validation_error"),
         degrees=items([1, 3, 9], 20), points=num(12, 200), noise=num(0.25, 5.0), seed=num(0, 2**31),
     ),
     "early_stopping": kind(
         "dlexport.diagrams.training:early_stopping",
         "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
+        labels=("training_loss", "validation_loss"),
         epochs=num(300, 300), seed=num(0, 2**31),
     ),
     "init_statistics": kind(
         "dlexport.diagrams.deepnets:init_statistics",
         "Each layer's output spread in a deep net under small-random, Xavier and He initial weights (relu or tanh).",
+        labels=("small_random", "xavier", "he"),
         layers=num(10, 40), units=num(256, 512), activation=text("relu"), seed=num(0, 2**31),
     ),
     "batchnorm_statistics": kind(
@@ -314,6 +328,7 @@ KINDS: dict[str, Kind] = {
     "residual_gradients": kind(
         "dlexport.diagrams.deepnets:residual_gradients",
         "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
+        labels=("plain_net", "residual_net"),
         layers=num(20, 40), units=num(64, 512), seed=num(0, 2**31),
     ),
     "perceptron_xor": kind(
@@ -329,6 +344,7 @@ KINDS: dict[str, Kind] = {
     "loss_curves": kind(
         "dlexport.diagrams.classic:loss_curves",
         "Squared error and cross-entropy against the predicted probability, and their gradients at the logit.",
+        labels=("squared_error", "cross_entropy", "squared_error_gradient", "cross_entropy_gradient"),
     ),
     "attention_weights": kind(
         "dlexport.diagrams.classic:attention_weights",
@@ -338,6 +354,7 @@ KINDS: dict[str, Kind] = {
     "gradient_clipping": kind(
         "dlexport.diagrams.classic:gradient_clipping",
         "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
+        labels=("original_norm", "clipped_norm"),
         threshold=num(1.0, 100.0), steps=num(30, 40), weight=num(1.3, 100.0, -100.0), seed=num(0, 2**31),
     ),
     "convolution_pooling": kind(
@@ -371,46 +388,59 @@ KINDS: dict[str, Kind] = {
     "gru_cell": kind(
         "dlexport.diagrams.architectures:gru_cell",
         "A gated recurrent cell: reset and update gates, the candidate state, the mix of old state and candidate.",
+        labels=("keep_old_state", "add_candidate", "reset_gate", "update_gate", "candidate_state"),
     ),
     "dbn": kind(
         "dlexport.diagrams.architectures:dbn",
         "A stack of RBMs (3 to 5 layers, visible first) with the greedy layer-wise pre-training order.",
+        labels=("visible_layer", "hidden_layer_1", "hidden_layer_2", "hidden_layer_3", "rbm_1", "rbm_2", "rbm_3",
+                "greedy_pretraining"),
         layers=items([6, 5, 4, 3], 40),
     ),
     "bptt": kind(
         "dlexport.diagrams.architectures:bptt",
         "An RNN unrolled over 2 to 6 time steps: forward arrows and the gradient's path back through time.",
+        labels=("forward_pass", "backward_pass", "shared_weight_gradient"),
         steps=num(4, 40),
     ),
     "bidirectional_rnn": kind(
         "dlexport.diagrams.architectures:bidirectional_rnn",
         "Forward and backward recurrent layers over the same 2 to 6 inputs, both feeding each output.",
+        labels=("forward_layer", "backward_layer", "output_layer", "input_layer"),
         steps=num(4, 40),
     ),
     "seq2seq": kind(
         "dlexport.diagrams.architectures:seq2seq",
         "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
+        labels=("encoder", "decoder", "context_vector"),
         source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
     ),
     "transformer_block": kind(
         "dlexport.diagrams.architectures:transformer_block",
         "Embedding + positional encoding, self-attention, add & norm, feed-forward, add & norm (x N); "
         "optionally the decoder layer with masked and encoder-decoder attention.",
+        labels=("positional_encoding", "encoder_layer", "self_attention", "add_norm_1", "feed_forward", "add_norm_2",
+                "input_embedding"),
         decoder=flag(False),
     ),
     "vae": kind(
         "dlexport.diagrams.architectures:vae",
         "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
+        labels=("input", "noise", "reparameterization", "reconstruction", "gradient_path", "loss", "encoder",
+                "decoder"),
     ),
     "gan": kind(
         "dlexport.diagrams.architectures:gan",
         "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
+        labels=("noise", "fake_samples", "real_data", "probability_real", "discriminator_objective", "generator",
+                "discriminator", "generator_objective"),
         seed=num(0, 2**31),
     ),
     "denoising_autoencoder": kind(
         "dlexport.diagrams.architectures:denoising_autoencoder",
         "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
         "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
+        labels=("clean_input", "corruption", "corrupted_input", "code", "reconstruction", "encoder", "decoder", "loss"),
         corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
     ),
 }

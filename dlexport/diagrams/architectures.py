@@ -10,8 +10,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon
+from matplotlib.text import Text
 
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, bold, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, bold, drawer, new_figure
 
 __all__ = ["bidirectional_rnn", "bptt", "dbn", "denoising_autoencoder", "gan", "gru_cell", "seq2seq",
            "transformer_block", "vae"]
@@ -47,13 +48,13 @@ def _fit(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float]) 
 
 
 def _box(ax: Axes, at: Point, w: float, h: float, text: str = "", face: str = "white", size: float = TEXT,
-         edge: str = INK, lw: float = 1.3, strong: bool = False, color: str = INK) -> None:
-    """Draw a rounded box centred on `at` with an optional centred label."""
+         edge: str = INK, lw: float = 1.3, strong: bool = False, color: str = INK, name: str = "") -> None:
+    """Draw a rounded box centred on `at` with an optional centred label (askable as `name`, if given)."""
     ax.add_patch(FancyBboxPatch((at[0] - w / 2, at[1] - h / 2), w, h, boxstyle="round,pad=0,rounding_size=0.12",
                                 facecolor=face, edgecolor=edge, lw=lw, zorder=3))
     if text:
         font = {"fontproperties": bold(size)} if strong else {"fontsize": size}
-        ax.text(*at, text, ha="center", va="center", zorder=4, color=color, **font)
+        _named(ax.text(*at, text, ha="center", va="center", zorder=4, color=color, **font), name)
 
 
 def _arrow(ax: Axes, a: Point, b: Point, color: str = INK, lw: float = 1.4, rad: float = 0.0, ls: str = "-",
@@ -71,11 +72,16 @@ def _path(ax: Axes, points: Sequence[Point], color: str = INK, lw: float = 1.4, 
     _arrow(ax, points[-2], points[-1], color=color, lw=lw, ls=ls)
 
 
+def _named(text: Text, name: str) -> Text:
+    """Mark `text` as the askable label `name`, unless `name` is empty."""
+    return ask(text, name) if name else text
+
+
 def _label(ax: Axes, at: Point, text: str, size: float = SMALL, color: str = INK, ha: str = "center",
-           va: str = "center") -> None:
+           va: str = "center", name: str = "") -> None:
     """Write a label on a white ground, so that lines passing behind it don't cross its letters."""
-    ax.text(*at, text, ha=ha, va=va, fontsize=size, color=color, zorder=5,
-            bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"})
+    _named(ax.text(*at, text, ha=ha, va=va, fontsize=size, color=color, zorder=5,
+                   bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}), name)
 
 
 def _op(ax: Axes, at: Point, sign: str, r: float = 0.24, face: str = "white") -> None:
@@ -109,16 +115,17 @@ def gru_cell() -> Figure:
     ax.text(out[0] + 0.1, top, "$h_t$", ha="left", va="center", fontsize=BIG)
     # The gates read h_{t-1} and x_t; the candidate reads x_t and the reset-scaled h_{t-1}.
     reset, update, cand = (2.8, gates), (5.6, gates), (8.4, gates)
-    for gate, sym, name in ((reset, "r", "리셋 게이트"), (update, "z", "업데이트 게이트")):
+    for gate, sym, name, label in ((reset, "r", "리셋 게이트", "reset_gate"),
+                                   (update, "z", "업데이트 게이트", "update_gate")):
         _box(ax, gate, 1.3, 0.8, f"$\\sigma$ → ${sym}_t$", face=PALE, size=TEXT)
-        _label(ax, (gate[0], gate[1] - 0.6), name, color=ACCENT, va="top")
+        _label(ax, (gate[0], gate[1] - 0.6), name, color=ACCENT, va="top", name=label)
         _path(ax, [(gate[0], bus), (gate[0], gate[1] - 0.4)])
     ax.add_collection(LineCollection([[(0.8, bus), (update[0], bus)], [(1.6, 0.3), (cand[0], 0.3)]],
                                      colors=INK, linewidths=1.4, zorder=2))
     ax.text(4.2, bus + 0.08, "$[h_{t-1}, x_t]$", ha="center", va="bottom", fontsize=SMALL)
     _path(ax, [(cand[0], 0.3), (cand[0], gates - 0.4)])
     _box(ax, cand, 2.1, 0.8, "tanh → $\\tilde{h}_t$", face=WARM, size=TEXT)
-    _label(ax, (cand[0], gates - 0.6), "후보 상태", color="#a05a00", va="top")
+    _label(ax, (cand[0], gates - 0.6), "후보 상태", color="#a05a00", va="top", name="candidate_state")
     scaled = (reset[0], 4.9)
     _op(ax, scaled, "×")
     _arrow(ax, (reset[0], gates + 0.4), scaled, shrink=0)
@@ -138,8 +145,10 @@ def gru_cell() -> Figure:
     _path(ax, [(cand[0] + 0.6, gates + 0.4), (cand[0] + 0.6, 3.9), (10.6, 3.9), (10.6, take[1]),
                (take[0] + 0.24, take[1])])
     _arrow(ax, take, mix, shrink=9)
-    ax.text(keep[0], top + 0.35, "옛 상태를 $z_t$만큼 유지", ha="center", va="bottom", fontsize=SMALL)
-    ax.text(mix[0], top + 0.35, "후보를 $1 - z_t$만큼", ha="center", va="bottom", fontsize=SMALL)
+    ask(ax.text(keep[0], top + 0.35, "옛 상태를 $z_t$만큼 유지", ha="center", va="bottom", fontsize=SMALL),
+        "keep_old_state")
+    ask(ax.text(mix[0], top + 0.35, "후보를 $1 - z_t$만큼", ha="center", va="bottom", fontsize=SMALL),
+        "add_candidate")
     _fit(ax, fig, (-1.4, 12.2), (-1.4, 7.6))
     return fig
 
@@ -172,19 +181,19 @@ def dbn(*, layers: Sequence[int]) -> Figure:
         face = PALE if i == 0 else WARM if i == top else "white"
         for p in row:
             _node(ax, p, r=0.22, face=face)
-        name = "가시층 $v$" if i == 0 else f"은닉층 $h^{{{i}}}$"
-        ax.text(-3.6, row[0][1], name, ha="right", va="center", fontsize=TEXT)
+        name, label = ("가시층 $v$", "visible_layer") if i == 0 else (f"은닉층 $h^{{{i}}}$", f"hidden_layer_{i}")
+        ask(ax.text(-3.6, row[0][1], name, ha="right", va="center", fontsize=TEXT), label)
     right = 3.3
     for i in range(top):
         lo, hi = i * step + 0.15, (i + 1) * step - 0.15
         x = right + 0.25 * (i % 2)
         ax.add_collection(LineCollection([[(x - 0.15, lo), (x, lo), (x, hi), (x - 0.15, hi)]], colors=INK,
                                          linewidths=1.2, zorder=2))
-        ax.text(x + 0.2, (lo + hi) / 2, f"{'①②③④'[i]} RBM {i + 1} 학습", ha="left", va="center",
-                fontsize=TEXT, color=ACCENT if i == top - 1 else INK)
+        ask(ax.text(x + 0.2, (lo + hi) / 2, f"{'①②③④'[i]} RBM {i + 1} 학습", ha="left", va="center",
+                    fontsize=TEXT, color=ACCENT if i == top - 1 else INK), f"rbm_{i + 1}")
     _arrow(ax, (-7.6, -0.3), (-7.6, top * step + 0.3), color=RED, lw=2.2)
-    ax.text(-7.85, top * step / 2, "한 층씩 사전 학습", rotation=90, ha="right", va="center",
-            fontsize=TEXT, color=RED)
+    ask(ax.text(-7.85, top * step / 2, "한 층씩 사전 학습", rotation=90, ha="right", va="center",
+                fontsize=TEXT, color=RED), "greedy_pretraining")
     ax.text(0.0, -0.7, "앞 단계 은닉층의 활성이 다음 RBM의 입력 · 맨 위 두 층만 방향 없음", ha="center",
             va="top", fontsize=SMALL, color="#444444")
     _fit(ax, fig, (-8.9, 7.4), (-1.5, top * step + 0.6))
@@ -221,11 +230,13 @@ def bptt(*, steps: int) -> Figure:
                    rad=-0.35)
             _label(ax, (x - gap / 2, rows["h"] + 0.4), "$W$", size=TEXT)
     right = (steps - 1) * gap
-    _label(ax, (right / 2, 1.0), "같은 가중치 $W$의 기울기를 시간 단계마다 더함", color=RED)
+    _label(ax, (right / 2, 1.0), "같은 가중치 $W$의 기울기를 시간 단계마다 더함", color=RED,
+           name="shared_weight_gradient")
     ax.plot([-2.1, -1.5], [6.6, 6.6], color=INK, lw=1.6)
-    ax.text(-1.35, 6.6, "순전파", va="center", fontsize=SMALL)
+    ask(ax.text(-1.35, 6.6, "순전파", va="center", fontsize=SMALL), "forward_pass")
     ax.plot([0.5, 1.1], [6.6, 6.6], color=RED, lw=1.6, ls="--")
-    ax.text(1.25, 6.6, "역전파: 마지막 시간 단계에서 처음으로", va="center", fontsize=SMALL, color=RED)
+    ask(ax.text(1.25, 6.6, "역전파: 마지막 시간 단계에서 처음으로", va="center", fontsize=SMALL, color=RED),
+        "backward_pass")
     ax.text(-0.7, -0.75, "시간 단계 →", ha="left", va="top", fontsize=SMALL)
     _fit(ax, fig, (-2.3, max(right + 1.0, 9.0)), (-1.4, 7.1))
     return fig
@@ -256,12 +267,14 @@ def bidirectional_rnn(*, steps: int) -> Figure:
             _arrow(ax, (x - gap + 0.48, ys["f"]), (x - 0.48, ys["f"]), color=ACCENT, lw=1.8)
             _arrow(ax, (x - 0.48, ys["b"]), (x - gap + 0.48, ys["b"]), color=RED, lw=1.8)
     right = (steps - 1) * gap
-    ax.text(right + 0.8, ys["f"], "순방향 은닉층\n($t$ = 1 → $T$)", ha="left", va="center", fontsize=TEXT,
-            color=ACCENT)
-    ax.text(right + 0.8, ys["b"], "역방향 은닉층\n($t$ = $T$ → 1)", ha="left", va="center", fontsize=TEXT,
-            color=RED)
-    ax.text(right + 0.8, ys["y"], "출력: 두 상태를\n이어 붙여 계산", ha="left", va="center", fontsize=TEXT)
-    ax.text(right + 0.8, ys["x"], "입력 (같은 입력을\n두 층이 함께 읽음)", ha="left", va="center", fontsize=TEXT)
+    ask(ax.text(right + 0.8, ys["f"], "순방향 은닉층\n($t$ = 1 → $T$)", ha="left", va="center", fontsize=TEXT,
+                color=ACCENT), "forward_layer")
+    ask(ax.text(right + 0.8, ys["b"], "역방향 은닉층\n($t$ = $T$ → 1)", ha="left", va="center", fontsize=TEXT,
+                color=RED), "backward_layer")
+    ask(ax.text(right + 0.8, ys["y"], "출력: 두 상태를\n이어 붙여 계산", ha="left", va="center", fontsize=TEXT),
+        "output_layer")
+    ask(ax.text(right + 0.8, ys["x"], "입력 (같은 입력을\n두 층이 함께 읽음)", ha="left", va="center",
+                fontsize=TEXT), "input_layer")
     _fit(ax, fig, (-1.0, right + 4.6), (-0.8, 6.4))
     return fig
 
@@ -302,42 +315,43 @@ def seq2seq(*, source: Sequence[str], target: Sequence[str]) -> Figure:
             _arrow(ax, (x - gap + 0.45, cy), (x - 0.45, cy))
             _arrow(ax, (x - gap + 0.35, 3.8), (x - 0.3, 0.3), color=MUTED, lw=1.0, ls="--")
     mid_enc, mid_dec = (enc[0] + enc[-1]) / 2, (dec[0] + dec[-1]) / 2
-    ax.text(mid_enc, 3.0, "인코더", ha="center", va="bottom", fontproperties=bold(BIG), color=ACCENT)
-    ax.text(mid_dec, 4.6, "디코더: 앞서 낸 토큰을 다음 입력으로", ha="center", va="bottom", fontsize=TEXT,
-            color="#a05a00")
-    ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(mid_enc, 3.0, "인코더", ha="center", va="bottom", fontproperties=bold(BIG), color=ACCENT), "encoder")
+    ask(ax.text(mid_dec, 4.6, "디코더: 앞서 낸 토큰을 다음 입력으로", ha="center", va="bottom", fontsize=TEXT,
+                color="#a05a00"), "decoder")
+    ask(ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=SMALL), "context_vector")
     _fit(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3))
     return fig
 
 
-def _stack(ax: Axes, x: float, y0: float, blocks: Sequence[tuple[str, str]], side: float = -1.0,
-           w: float = 3.4) -> tuple[float, list[float]]:
-    """Draw sub-layer blocks bottom-up at column `x`, each followed by an add & norm bar, with the residual
-    path on the left (side -1) or right (+1); return the top of the stack and each block's centre height."""
+def _stack(ax: Axes, x: float, y0: float, blocks: Sequence[tuple[str, str, str]], side: float = -1.0,
+           w: float = 3.4, prefix: str = "") -> tuple[float, list[float]]:
+    """Draw sub-layer blocks (text, colour, askable label) bottom-up at column `x`, each followed by an add &
+    norm bar, with the residual path on the left (side -1) or right (+1); return the top of the stack and each
+    block's centre height. Askable labels start with `prefix`; the k-th add & norm bar is `add_norm_k`."""
     y = y0
     centres = []
     edge, rail = x + side * w / 2, x + side * (w / 2 + 0.3)
-    for text, face in blocks:
+    for k, (text, face, name) in enumerate(blocks, start=1):
         _arrow(ax, (x, y), (x, y + 0.35))
-        _box(ax, (x, y + 0.75), w, 0.8, text, face=face, size=TEXT)
+        _box(ax, (x, y + 0.75), w, 0.8, text, face=face, size=TEXT, name=prefix + name)
         centres.append(y + 0.75)
         _arrow(ax, (x, y + 1.15), (x, y + 1.45))
-        _box(ax, (x, y + 1.7), w, 0.5, "더하기 & 층 정규화", face="#f3f0c8", size=SMALL)
+        _box(ax, (x, y + 1.7), w, 0.5, "더하기 & 층 정규화", face="#f3f0c8", size=SMALL, name=f"{prefix}add_norm_{k}")
         _path(ax, [(x, y + 0.18), (rail, y + 0.18), (rail, y + 1.7), (edge, y + 1.7)], lw=1.2)
         y += 1.95
     return y, centres
 
 
-def _embedding(ax: Axes, x: float, side: float) -> None:
+def _embedding(ax: Axes, x: float, side: float, prefix: str = "") -> None:
     """Draw the input embedding plus the positional encoding (a sine wave on `side` of the column)."""
-    _box(ax, (x, 0.0), 3.0, 0.6, "입력 임베딩", face=PALE, size=TEXT)
+    _box(ax, (x, 0.0), 3.0, 0.6, "입력 임베딩", face=PALE, size=TEXT, name=prefix + "input_embedding")
     _arrow(ax, (x, 0.3), (x, 0.78))
     _op(ax, (x, 1.0), "+")
     ax.plot([x + side * 1.1, x + side * 0.24], [1.0, 1.0], color=INK, lw=1.3)
     t = np.linspace(0, 1, 60)
     ax.plot(x + side * (1.25 + 0.7 * t), 1.0 + 0.22 * np.sin(2 * np.pi * 1.5 * t), color=ACCENT, lw=1.6)
-    ax.text(x + side * 1.6, 0.7, "위치 인코딩", ha="center", va="top", fontsize=SMALL,
-            color=ACCENT)
+    ask(ax.text(x + side * 1.6, 0.7, "위치 인코딩", ha="center", va="top", fontsize=SMALL, color=ACCENT),
+        prefix + "positional_encoding")
 
 
 @drawer
@@ -346,34 +360,36 @@ def transformer_block(*, decoder: bool) -> Figure:
     positional encodings, and optionally the decoder layer beside it, reading the encoder's output."""
     fig = new_figure(4.0, WIDTH)
     ax = _canvas(fig)
-    attn, ffn = ("멀티헤드 셀프 어텐션", "#fde0bd"), ("위치별 피드포워드", "#d9f0d3")
+    attn, ffn = ("멀티헤드 셀프 어텐션", "#fde0bd", "self_attention"), ("위치별 피드포워드", "#d9f0d3", "feed_forward")
     enc_top, enc_mid = _stack(ax, 0.0, 1.24, [attn, ffn])
     _embedding(ax, 0.0, 1.0)
-    heads = [(0.0, enc_top, -1.0, "인코더 층")]
+    heads = [(0.0, enc_top, -1.0, "인코더 층", "encoder_layer")]
     if decoder:
         dx = 6.4
-        dec_top, dec_mid = _stack(ax, dx, 1.24, [("마스크 셀프 어텐션", "#fde0bd"),
-                                                 ("인코더–디코더 어텐션", LILAC), ffn], side=1.0)
-        _embedding(ax, dx, -1.0)
-        heads.append((dx, dec_top, 1.0, "디코더 층"))
+        dec_top, dec_mid = _stack(ax, dx, 1.24, [("마스크 셀프 어텐션", "#fde0bd", "masked_self_attention"),
+                                                 ("인코더–디코더 어텐션", LILAC, "cross_attention"), ffn],
+                                  side=1.0, prefix="decoder_")
+        _embedding(ax, dx, -1.0, prefix="decoder_")
+        heads.append((dx, dec_top, 1.0, "디코더 층", "decoder_layer"))
         purple = "#6a3d9a"
         turn = (1.7 + dx - 1.7) / 2
         _path(ax, [(0.0, enc_top + 0.4), (0.0, enc_top + 0.6), (turn, enc_top + 0.6), (turn, dec_mid[1]),
                    (dx - 1.7, dec_mid[1])], color=purple, lw=1.8)
-        _label(ax, (turn + 0.15, dec_mid[1] + 0.25), "키·값", color=purple, ha="left", va="bottom")
+        _label(ax, (turn + 0.15, dec_mid[1] + 0.25), "키·값", color=purple, ha="left", va="bottom",
+               name="keys_values")
     else:
         notes = ["모든 위치가 서로를\n한 번에 참조", "입력을 더해(잔차 연결)\n정규화",
                  "위치마다 같은\n완전 연결층 두 개"]
         for y, text in zip([enc_mid[0], enc_mid[0] + 0.95, enc_mid[1]], notes, strict=True):
             ax.text(2.45, y, text, ha="left", va="center", fontsize=SMALL, color="#444444")
-    for x, top, side, name in heads:
+    for x, top, side, name, label in heads:
         _arrow(ax, (x, top - 0.05), (x, top + 0.4))
         ax.add_patch(FancyBboxPatch((x - 2.2, 1.2), 4.4, top - 1.25, boxstyle="round,pad=0,rounding_size=0.2",
                                     facecolor="none", edgecolor=MUTED, lw=1.2, ls="--", zorder=1))
         ax.text(x + side * 2.35, (1.2 + top) / 2, "$N$×" if side < 0 else "×$N$",
                 ha="right" if side < 0 else "left", va="center", fontsize=BIG)
-        ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom",
-                fontproperties=bold(TEXT))
+        ask(ax.text(x, top + (0.85 if decoder and side < 0 else 0.5), name, ha="center", va="bottom",
+                    fontproperties=bold(TEXT)), label)
     if decoder:
         _fit(ax, fig, (-3.0, 9.4), (-0.5, max(h[1] for h in heads) + 1.1))
     else:
@@ -381,11 +397,12 @@ def transformer_block(*, decoder: bool) -> Figure:
     return fig
 
 
-def _funnel(ax: Axes, x0: float, x1: float, y: float, h0: float, h1: float, text: str, face: str) -> None:
+def _funnel(ax: Axes, x0: float, x1: float, y: float, h0: float, h1: float, text: str, face: str,
+            name: str = "") -> None:
     """Draw a trapezoid from height h0 at x0 to h1 at x1 (an encoder narrows, a decoder widens)."""
     corners = [(x0, y - h0 / 2), (x1, y - h1 / 2), (x1, y + h1 / 2), (x0, y + h0 / 2)]
     ax.add_patch(Polygon(corners, closed=True, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
-    ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=TEXT, zorder=4)
+    _named(ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=TEXT, zorder=4), name)
 
 
 @drawer
@@ -395,9 +412,9 @@ def vae() -> Figure:
     ax = _canvas(fig)
     y = 3.0
     _box(ax, (0.0, y), 0.9, 2.2, "$x$", face=PALE, size=BIG)
-    ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=SMALL), "input")
     _arrow(ax, (0.45, y), (0.9, y))
-    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6")
+    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6", name="encoder")
     mu, sigma = (4.4, y + 1.0), (4.4, y - 1.0)
     _box(ax, mu, 0.8, 0.6, "$\\mu$", face="white", size=BIG)
     _box(ax, sigma, 0.8, 0.6, "$\\sigma$", face="white", size=BIG)
@@ -407,8 +424,8 @@ def vae() -> Figure:
     eps = (6.0, 0.3)
     ax.add_patch(Circle(eps, 0.45, facecolor="#fff3c4", edgecolor=WARM, lw=1.8, ls="--", zorder=3))
     ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=BIG, zorder=4)
-    ax.text(eps[0] + 0.6, eps[1], "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="left",
-            va="center", fontsize=SMALL, color="#a05a00")
+    ask(ax.text(eps[0] + 0.6, eps[1], "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="left",
+                va="center", fontsize=SMALL, color="#a05a00"), "noise")
     _op(ax, times, "×")
     _op(ax, plus, "+")
     _arrow(ax, (sigma[0] + 0.4, sigma[1]), (times[0] - 0.24, times[1]))
@@ -418,17 +435,18 @@ def vae() -> Figure:
     z = (8.4, y)
     _node(ax, z, r=0.42, face=GREEN, text="$z$", size=BIG)
     _arrow(ax, plus, z, shrink=9)
-    ax.text(z[0] + 0.1, y - 0.6, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top", fontsize=TEXT)
+    ask(ax.text(z[0] + 0.1, y - 0.6, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top",
+                fontsize=TEXT), "reparameterization")
     _arrow(ax, (z[0] + 0.42, y), (9.3, y))
-    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd")
+    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd", name="decoder")
     _arrow(ax, (11.5, y), (11.95, y))
     _box(ax, (12.4, y), 0.9, 2.2, "$\\hat{x}$", face=WARM, size=BIG)
-    ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=SMALL), "reconstruction")
     _arrow(ax, (10.4, 4.8), (2.0, 4.8), color=RED, ls="--", lw=1.6)
-    ax.text(6.2, 4.95, "역전파: $z$가 $\\mu$, $\\sigma$의 미분 가능한 함수라 인코더까지 기울기가 흐름",
-            ha="center", va="bottom", fontsize=SMALL, color=RED)
-    ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
-            color="#444444")
+    ask(ax.text(6.2, 4.95, "역전파: $z$가 $\\mu$, $\\sigma$의 미분 가능한 함수라 인코더까지 기울기가 흐름",
+                ha="center", va="bottom", fontsize=SMALL, color=RED), "gradient_path")
+    ask(ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
+                color="#444444"), "loss")
     _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
     return fig
 
@@ -465,24 +483,25 @@ def gan(*, seed: int) -> Figure:
     ax = _canvas(fig)
     fake_y, real_y = 4.2, 1.0
     _node(ax, (0.0, fake_y), r=0.45, face="#fff3c4", edge=WARM, text="$z$", size=BIG)
-    ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=SMALL), "noise")
     _arrow(ax, (0.45, fake_y), (1.2, fake_y))
-    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=BIG, strong=False)
+    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=BIG, name="generator")
     _arrow(ax, (3.55, fake_y), (4.3, fake_y))
     _thumbs(ax, blob_images(3, 10, 0.3, seed + 1), (5.7, fake_y))
-    ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=SMALL)
+    ask(ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=SMALL), "fake_samples")
     _thumbs(ax, blob_images(3, 10, 0.0, seed), (5.7, real_y))
-    ax.text(5.7, real_y - 0.5, "진짜 데이터 $x \\sim p_{\\mathrm{data}}$", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(5.7, real_y - 0.5, "진짜 데이터 $x \\sim p_{\\mathrm{data}}$", ha="center", va="top",
+                fontsize=SMALL), "real_data")
     disc = (8.7, (fake_y + real_y) / 2)
     _arrow(ax, (7.1, fake_y), (disc[0] - 1.2, disc[1] + 0.3))
     _arrow(ax, (7.1, real_y), (disc[0] - 1.2, disc[1] - 0.3))
-    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=BIG)
+    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=BIG, name="discriminator")
     _arrow(ax, (disc[0] + 1.15, disc[1]), (disc[0] + 1.8, disc[1]))
-    ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=TEXT)
-    ax.text(disc[0] - 0.7, disc[1] - 0.65, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="left", va="top",
-            fontsize=SMALL, color=ACCENT)
+    ask(ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=TEXT), "probability_real")
+    ask(ax.text(disc[0] - 0.7, disc[1] - 0.65, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="left", va="top",
+                fontsize=SMALL, color=ACCENT), "discriminator_objective")
     _path(ax, [(disc[0], disc[1] + 0.5), (disc[0], 5.9), (2.4, 5.9), (2.4, fake_y + 0.5)], color=RED, ls="--")
-    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", color=RED)
+    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", color=RED, name="generator_objective")
     _fit(ax, fig, (-0.9, 12.0), (-0.3, 6.4))
     return fig
 
@@ -510,23 +529,24 @@ def denoising_autoencoder(*, corruption: str, rate: float, seed: int) -> Figure:
     ax = _canvas(fig)
     y, size = 2.2, 1.5
     _thumbs(ax, [clean], (0.0, y), size=size)
-    ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=SMALL), "clean_input")
     _arrow(ax, (0.8, y), (1.9, y), color=RED, lw=1.8)
     what = "일부를 0으로" if corruption == "mask" else "잡음을 더함"
-    ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=SMALL, color=RED)
-    ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=SMALL, color=RED)
+    ask(ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=SMALL, color=RED), "corruption")
+    ask(ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=SMALL, color=RED),
+        "corrupted_input")
     _thumbs(ax, [noisy], (2.7, y), size=size)
     _arrow(ax, (3.5, y), (3.9, y))
-    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6")
+    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6", name="encoder")
     _box(ax, (6.3, y), 0.6, 0.9, "$h$", face=GREEN, size=BIG)
-    ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=SMALL)
-    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd")
+    ask(ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=SMALL), "code")
+    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd", name="decoder")
     _arrow(ax, (8.7, y), (9.1, y))
     smooth = (clean + np.roll(clean, 1, 0) + np.roll(clean, 1, 1) + np.roll(clean, -1, 0) + np.roll(clean, -1, 1)) / 5
     _thumbs(ax, [smooth], (9.9, y), size=size)
-    ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=SMALL)
+    ask(ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=SMALL), "reconstruction")
     loss = (5.0, 4.6)
-    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=TEXT)
+    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=TEXT, name="loss")
     _path(ax, [(0.0, y + 0.8), (0.0, loss[1]), (loss[0] - 1.7, loss[1])], color=RED, ls="--")
     _path(ax, [(9.9, y + 0.8), (9.9, loss[1]), (loss[0] + 1.7, loss[1])], color=RED, ls="--")
     ax.text(loss[0], loss[1] - 0.45, "망가진 입력이 아니라 원래 입력과 비교", ha="center", va="top",

@@ -46,22 +46,34 @@ def feature_map_sizes(input_size: int, channels: Sequence[int], kernel: int, poo
     return stages
 
 
+# The CNN is laid out 6.4 in wide and labelled in FONT points: at a card's 760 px, FONT / 72 * 760 / 6.6 (the
+# saved width, padding included) ≈ 19 px from ascender to descender, letters ≥ 14 px (see kit.py).
+CNN_WIDTH = 6.4
+FONT = 12.0
+
+
+def _stage_labels(stages: Sequence[tuple[str, int, int]]) -> list[str]:
+    """Return the askable label of each stage: input_image, feature_map_1, … (in drawing order)."""
+    return ["input_image" if name == "입력" else f"feature_map_{i}" for i, (name, _, _) in enumerate(stages)]
+
+
 @drawer
 def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hidden: int, classes: int) -> Figure:
     """Draw input -> (convolution -> pooling)* -> fully connected -> output as stacks of feature maps."""
     stages = feature_map_sizes(input_size, channels, kernel, pool)
     if hidden < 1 or classes < 1:
         raise ValueError(f"hidden and classes must be positive, got {hidden} and {classes}")
-    scale = 1.7 / input_size
-    step = 0.13
-    fig = new_figure(3.7)
+    scale = 1.5 / input_size
+    step = 0.12
+    fig = new_figure(3.4, CNN_WIDTH)
     ax = _canvas(fig)
     x = 0.0
     prev: Point | None = None
-    ops = {"합성곱": f"합성곱\n{kernel}×{kernel}", "풀링": f"최대 풀링\n{pool}×{pool}"}
-    for name, c, side in stages:
+    ops = {"합성곱": (f"합성곱\n{kernel}×{kernel}", "convolution"), "풀링": (f"최대 풀링\n{pool}×{pool}", "pooling")}
+    count = {"합성곱": 0, "풀링": 0}
+    for (name, c, side), label in zip(stages, _stage_labels(stages), strict=True):
         s = max(0.25, side * scale)
-        sheets = min(c, 6)
+        sheets = min(c, 5)
         face = PALE if name == "입력" else "#fde0bd" if name == "합성곱" else "#d9f0d3"
         for k in range(sheets):
             ax.add_patch(Rectangle((x + k * step, -s / 2 + k * step), s, s, facecolor=face, edgecolor=INK,
@@ -69,13 +81,17 @@ def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hid
         width = s + (sheets - 1) * step
         mid = (x + width / 2, (sheets - 1) * step / 2)
         if prev is not None:
+            count[name] += 1
             _arrow(ax, (prev[0], 0.0), (x - 0.08, 0.0), color=ACCENT)
-            ax.text((prev[0] + x) / 2, 1.05, ops[name], ha="center", va="bottom", fontsize=8, color=ACCENT)
-        label = "입력 영상" if name == "입력" else "특징 맵"
-        ax.text(mid[0], -1.3, f"{label}\n{c}@{side}×{side}", ha="center", va="top", fontsize=8.5)
+            text, op = ops[name]
+            ask(ax.text((prev[0] + x) / 2, 1.05, text, ha="center", va="bottom", fontsize=FONT, color=ACCENT),
+                f"{op}_{count[name]}")
+        title = "입력 영상" if name == "입력" else "특징 맵"
+        ask(ax.text(mid[0], -1.2, f"{title}\n{c}@{side}×{side}", ha="center", va="top", fontsize=FONT), label)
         prev = (x + width + 0.08, 0.0)
-        x += width + 0.95
-    for name, n in (("완전 연결", hidden), ("출력", classes)):
+        x += width + 1.2
+    x += 0.25
+    for name, n, label in (("완전 연결", hidden, "fully_connected"), ("출력", classes, "output")):
         assert prev is not None
         _arrow(ax, (prev[0], 0.0), (x - 0.08, 0.0), color=ACCENT)
         dots = min(n, 8 if name == "완전 연결" else 6)
@@ -83,11 +99,11 @@ def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hid
         for y in ys:
             ax.add_patch(Circle((x + 0.12, float(y)), 0.1, facecolor=WARM if name == "출력" else "white",
                                 edgecolor=INK, lw=0.9, zorder=3))
-        ax.text(x + 0.12, -1.3, f"{name}\n{n}", ha="center", va="top", fontsize=8.5)
+        ask(ax.text(x + 0.12, -1.2, f"{name}\n{n}", ha="center", va="top", fontsize=FONT), label)
         prev = (x + 0.3, 0.0)
-        x += 1.2
-    ax.set_xlim(-0.3, x - 0.6)
-    ax.set_ylim(-2.2, 1.8)
+        x += 1.4
+    ax.set_xlim(-0.3, x - 0.8)
+    ax.set_ylim(-2.1, 2.0)
     return fig
 
 
@@ -95,7 +111,7 @@ def _squash(ax: Axes, at: Point, sub: str, r: float = 0.42) -> None:
     ax.add_patch(Circle(at, r, facecolor="white", edgecolor=INK, lw=1.3, zorder=3))
     t = np.linspace(-1.0, 1.0, 40)
     ax.plot(at[0] + 0.55 * r * t, at[1] + 0.5 * r * np.tanh(2.5 * t), color=INK, lw=1.6, zorder=4)
-    ax.text(at[0] + 0.45 * r, at[1] - 0.5 * r, sub, fontsize=8, ha="left", va="center", zorder=4)
+    ax.text(at[0] + 0.45 * r, at[1] - 0.5 * r, sub, fontsize=10, ha="left", va="center", zorder=4)
 
 
 def _product(ax: Axes, at: Point) -> None:
@@ -108,6 +124,9 @@ def _fan_in(ax: Axes, at: Point, direction: Point) -> None:
     for k in (-1, 0, 1):
         start = (at[0] + dx * 1.0 + dy * 0.55 * k, at[1] + dy * 1.0 + dx * 0.55 * k)
         _arrow(ax, start, at, shrink_b=13, lw=1.0)
+
+
+LSTM_FONT = 10.5  # ≥ 8.8 pt: letters ≥ 14 px when the 6.2 in figure is shown 760 px wide
 
 
 @drawer
@@ -145,18 +164,18 @@ def lstm_cell(*, peepholes: bool) -> Figure:
             _arrow(ax, cell, gate, rad=0.15 if gate == f_gate else 0.0, ls="--", lw=1.0,
                    shrink_a=25, shrink_b=17, color="#555555")
     ask(ax.text(in_gate[0] - 0.05, in_gate[1] - 0.6, "입력 게이트\n(input gate)", ha="center", va="top",
-                fontsize=9), "input_gate")
+                fontsize=LSTM_FONT), "input_gate")
     ask(ax.text(out_gate[0] - 0.05, out_gate[1] - 0.6, "출력 게이트\n(output gate)", ha="center", va="top",
-                fontsize=9), "output_gate")
+                fontsize=LSTM_FONT), "output_gate")
     ask(ax.text(f_gate[0] - 0.2, f_gate[1] + 0.6, "망각 게이트\n(forget gate)", ha="center", va="bottom",
-                fontsize=9), "forget_gate")
-    ask(ax.text(mul_f[0] - 0.25, cell[1] - 1.25, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
-                fontsize=8, color=ACCENT), "cec")
-    ask(ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=8.5), "cell_input")
-    ask(ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=8.5), "cell_output")
-    ask(ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=9), "memory_block")
+                fontsize=LSTM_FONT), "forget_gate")
+    ask(ax.text(mul_f[0] + 0.2, cell[1] - 0.95, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
+                fontsize=LSTM_FONT, color=ACCENT), "cec")
+    ask(ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=LSTM_FONT), "cell_input")
+    ask(ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=LSTM_FONT), "cell_output")
+    ask(ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=LSTM_FONT), "memory_block")
     ax.add_patch(Circle((0.45, -0.85), 0.12, facecolor=INK))
-    ax.text(0.7, -0.85, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=8.5)
+    ax.text(0.7, -0.85, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=LSTM_FONT)
     ax.set_xlim(-1.4, 7.3)
     ax.set_ylim(-1.3, 10.6)
     return fig

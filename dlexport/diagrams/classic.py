@@ -11,7 +11,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, bare, log_axis, positive, softmax, tidy
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, bare, log_axis, positive, softmax, tidy
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -124,13 +124,14 @@ def loss_curves() -> Figure:
     left.plot(p, -np.log(p), color=COLORS[1], lw=2, label="교차 엔트로피")
     left.set_ylim(0, 4)
     tidy(left, "(a) $(1-p)^2$ 와 $-\\ln p$", "정답 클래스의 예측 확률 $p$")
-    left.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    ask_legend(left.legend(fontsize=SMALL, frameon=False, loc="upper right"), ("squared_error", "cross_entropy"))
     right.plot(p, 2 * (1 - p) * p * (1 - p), color=COLORS[0], lw=2, label="$2p(1-p)^2$: 틀려도 작다")
     right.plot(p, 1 - p, color=COLORS[1], lw=2, label="$1-p$: 틀릴수록 크다")
     right.set_ylim(0, 1.55)
     right.set_yticks([0, 0.5, 1])
     tidy(right, "(b) 로짓에 대한 기울기의 크기", "$p$ (시그모이드 출력)")
-    right.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper right"),
+               ("squared_error_gradient", "cross_entropy_gradient"))
     fig.subplots_adjust(wspace=0.3, bottom=0.2)
     return fig
 
@@ -212,5 +213,6 @@ def gradient_clipping(*, threshold: float, steps: int, weight: float, seed: int)
     log_axis(right)
     right.set_ylim(0.5, float(norms.max()) * 30)
     tidy(right, "(b) 단계별 기울기의 크기", "학습 단계")
-    right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2)
+    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2),
+               ("original_norm", "clipped_norm"))
     return fig

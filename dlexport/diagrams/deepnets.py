@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, choice, log_axis, positive, tidy
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, choice, log_axis, positive, tidy
 from dlexport.diagrams.style import INK, drawer, new_figure
 
 SCHEMES = ("small", "xavier", "he")
@@ -65,7 +65,7 @@ def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> F
     log_axis(top)
     top.set_xticks(depth if layers <= 12 else depth[::max(1, layers // 10)])
     tidy(top, f"{layers}층 {activation.replace('relu', 'ReLU')} 신경망, 층마다 {units}개 노드", "층", "출력의 표준편차")
-    top.legend(fontsize=SMALL, frameon=False, loc="lower left")
+    ask_legend(top.legend(fontsize=SMALL, frameon=False, loc="lower left"), ("small_random", "xavier", "he"))
     for k, s in enumerate(SCHEMES):
         ax = fig.add_axes((0.13 + 0.29 * k, 0.08, 0.24, 0.27))
         span = (-1.0, 1.0) if activation == "tanh" else (0.0, 3.0)
@@ -144,5 +144,5 @@ def residual_gradients(*, layers: int, units: int, seed: int) -> Figure:
     log_axis(ax)
     ax.set_xticks(depth[::max(1, layers // 10)])
     tidy(ax, f"{layers}층 시그모이드 신경망, 역전파로 계산", "층 (1 = 입력 쪽)", "가중치 기울기의 크기")
-    ax.legend(fontsize=SMALL, frameon=False, loc="lower right")
+    ask_legend(ax.legend(fontsize=SMALL, frameon=False, loc="lower right"), ("plain_net", "residual_net"))
     return fig

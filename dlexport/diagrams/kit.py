@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import NDArray
+
+from dlexport.diagrams.style import ask
 
 Array = NDArray[np.float64]
 
@@ -33,6 +38,13 @@ def tidy(ax: Axes, title: str = "", xlabel: str = "", ylabel: str = "", grid: bo
     if grid:
         ax.grid(True, color="#e5e5e5", lw=0.6)
         ax.set_axisbelow(True)
+
+
+def ask_legend(legend: Legend, names: Sequence[str]) -> Legend:
+    """Mark a legend's entries, in order, as the askable labels `names` (each entry names a curve)."""
+    for name, entry in zip(names, legend.get_texts(), strict=True):
+        ask(entry, name)
+    return legend
 
 
 def log_axis(ax: Axes, which: str = "y") -> None:

@@ -15,7 +15,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from dlexport.diagrams.blocks import cnn, lstm_cell
 from dlexport.diagrams.plots import activation_derivative
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
 
 __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
            "lstm_cell", "rbm", "rnn"]
@@ -65,12 +65,13 @@ def _check_layers(layers: Sequence[int], minimum: int = 2) -> list[int]:
     return sizes
 
 
-def _layer_name(i: int, count: int) -> str:
+def _layer_name(i: int, count: int) -> tuple[str, str]:
+    """Return a layer's printed name and its askable label."""
     if i == 0:
-        return "입력층"
+        return "입력층", "input_layer"
     if i == count - 1:
-        return "출력층"
-    return "은닉층" if count == 3 else f"은닉층 {i}"
+        return "출력층", "output_layer"
+    return ("은닉층", "hidden_layer") if count == 3 else (f"은닉층 {i}", f"hidden_layer_{i}")
 
 
 def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
@@ -113,11 +114,11 @@ def feedforward(*, layers: Sequence[int]) -> Figure:
     cols = _net(ax, sizes)
     bottom = min(p[1] for col in cols for p in col) - 0.9
     for i, col in enumerate(cols):
-        ax.text(col[0][0], bottom, f"{_layer_name(i, len(cols))}\n({sizes[i]})", ha="center", va="top",
-                fontsize=10)
+        name, label = _layer_name(i, len(cols))
+        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=10), label)
     _arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
-    ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
-            fontsize=9, color=MUTED)
+    ask(ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
+                fontsize=9, color=MUTED), "forward_direction")
     _frame(ax, cols, bottom - 1.9)
     return fig
 
@@ -142,14 +143,19 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
     top = max(p[1] for col in cols for p in col) + 0.75
     bottom = min(p[1] for col in cols for p in col) - 0.75
     x = [col[0][0] for col in cols]
-    spans = [("인코더 (encoder)", x[0], x[code], ACCENT), ("디코더 (decoder)", x[code], x[-1], "#d62728")]
-    for text, a, b, color in spans:
+    spans = [("인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
+             ("디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
+    for text, a, b, color, label in spans:
         _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
-        ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=10, color=color)
-    names = {0: "입력 $x$", code: "코드 (병목)\ncode $z$", len(cols) - 1: "출력 (복원) $\\hat{x}$"}
+        ask(ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=10, color=color), label)
+    names = {0: ("입력 $x$", "input_layer"), code: ("코드 (병목)\ncode $z$", "code"),
+             len(cols) - 1: ("출력 (복원) $\\hat{x}$", "output_layer")}
+    hidden = 0
     for i, col in enumerate(cols):
-        ax.text(col[0][0], bottom, f"{names.get(i, '은닉층')}\n({sizes[i]})", ha="center", va="top",
-                fontsize=9.5)
+        if i not in names:
+            hidden += 1
+        name, label = names.get(i, ("은닉층", f"hidden_layer_{hidden}"))
+        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=9.5), label)
     ax.set_xlim(x[0] - 1.0, x[-1] + 1.0)
     ax.set_ylim(bottom - 1.2, top + 0.8)
     return fig
@@ -186,9 +192,9 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
     left = _net(ax, sizes, gap=gap)
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
-    ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11)
-    ax.text(width * 1.5 + 2.6, bottom, f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", ha="center", va="top",
-            fontsize=11)
+    ask(ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11), "standard_net")
+    ask(ax.text(width * 1.5 + 2.6, bottom, f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", ha="center", va="top",
+                fontsize=11), "thinned_net")
     _frame(ax, left + right, bottom - 0.6)
     return fig
 
@@ -209,16 +215,16 @@ def rbm(*, visible: int, hidden: int) -> Figure:
     for j, p in enumerate(hid):
         _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=10)
     right = max(vis[-1][0], hid[-1][0]) + 1.4
-    for y, row, name in ((0.0, vis, "$a$"), (2.6, hid, "$b$")):
+    for y, row, name, label in ((0.0, vis, "$a$", "visible_bias"), (2.6, hid, "$b$", "hidden_bias")):
         bias = (right, y + (0.9 if y == 0 else -0.9))
         ax.add_patch(Circle(bias, 0.25, facecolor="#eeeeee", edgecolor=INK, lw=1.0, ls="--", zorder=3))
         ax.text(*bias, "+1", ha="center", va="center", fontsize=8, zorder=4)
         ax.add_collection(LineCollection([[bias, p] for p in row], colors=MUTED, linewidths=0.7,
                                          linestyles="dashed", zorder=1))
-        ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=9)
+        ask(ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=9), label)
     left = min(vis[0][0], hid[0][0]) - 0.7
-    ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=10)
-    ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=10)
+    ask(ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=10), "visible_layer")
+    ask(ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=10), "hidden_layer")
     ax.text(0.0, -0.75, "같은 층 안에는 연결이 없다 · 층 사이 가중치 $W$ (양방향)", ha="center", va="top",
             fontsize=9, color="#555555")
     ax.set_xlim(left - 2.0, right + 1.6)
@@ -227,14 +233,15 @@ def rbm(*, visible: int, hidden: int) -> Figure:
 
 
 def _rolled(ax: Axes, x: float) -> None:
-    labels = [("$x$", PALE, "입력"), ("$h$", "white", "은닉"), ("$y$", WARM, "출력")]
-    for k, (sym, face, name) in enumerate(labels):
+    labels = [("$x$", PALE, "입력", "input_layer"), ("$h$", "white", "은닉", "hidden_layer"),
+              ("$y$", WARM, "출력", "output_layer")]
+    for k, (sym, face, name, label) in enumerate(labels):
         _node(ax, (x, 2.0 * k), r=0.4, face=face, text=sym, fontsize=12)
-        ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=10)
+        ask(ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=10), label)
     _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
     _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
     _arrow(ax, (x + 0.35, 2.25), (x + 0.35, 1.75), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
-    ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=10, color=ACCENT)
+    ask(ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=10, color=ACCENT), "recurrent_weight")
 
 
 @drawer
@@ -289,9 +296,9 @@ def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation:
     gap = 1.3
     fig = new_figure(3.9)
     ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
-    rows = [("출력", 4.0), ("은닉층", 2.0), ("입력", 0.0)]
-    for name, y in rows:
-        ax.text(-0.8, y, name, ha="right", va="center", fontsize=10)
+    rows = [("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer")]
+    for name, y, label in rows:
+        ask(ax.text(-0.8, y, name, ha="right", va="center", fontsize=10), label)
     for t in range(steps):
         x = t * gap
         shade = to_hex(cmap.to_rgba(np.array([rel[t]]))[0])

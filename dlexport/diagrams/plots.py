@@ -11,7 +11,7 @@ from matplotlib.image import imread
 from matplotlib.mathtext import MathTextParser
 from numpy.typing import NDArray
 
-from dlexport.diagrams.style import DPI, WIDTH, drawer, new_figure
+from dlexport.diagrams.style import DPI, WIDTH, ask, drawer, new_figure
 
 Array = NDArray[np.float64]
 Curve = Callable[[Array], Array]
@@ -66,10 +66,12 @@ def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     panels[0].set_ylim(-1.5, min(max(x_max, 1.5), 5.0))
-    panels[0].legend(loc="upper left", fontsize=8.5, frameon=False)
     if derivatives:
         panels[1].set_ylim(-0.1, 1.15)
-        panels[1].legend(loc="upper left", fontsize=8.5, frameon=False)
+    for i, ax in enumerate(panels):  # each legend entry names its function: askable ("relu", "relu_derivative")
+        for name, entry in zip(functions, ax.legend(loc="upper left", fontsize=8.5, frameon=False).get_texts(),
+                               strict=True):
+            ask(entry, name if i == 0 else f"{name}_derivative")
     fig.subplots_adjust(wspace=0.25)
     return fig
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, log_axis, positive, tidy
+from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, log_axis, positive, tidy
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
 # The loss surface of `optimizer_paths`: an elongated bowl, steep across (y) and shallow along (x).
@@ -68,7 +68,9 @@ def optimizer_paths(*, iterations: int, named: bool) -> Figure:
     ax.set_xlim(-5.6, 1.6)
     ax.set_ylim(-2.6, 2.6)
     tidy(ax, f"손실 $0.1x^2 + 2y^2$ 위의 {iterations}번 갱신", "$x$", "$y$", grid=False)
-    fig.legend(loc="lower center", ncols=2, fontsize=SMALL, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    legend = fig.legend(loc="lower center", ncols=2, fontsize=SMALL, frameon=False, bbox_to_anchor=(0.5, 0.0))
+    if named:  # each legend entry names its optimizer: askable
+        ask_legend(legend, ("gradient_descent", "momentum", "rmsprop", "adam"))
     return fig
 
 
@@ -169,7 +171,8 @@ def fitting(*, degrees: Sequence[int], points: int, noise: float, seed: int) -> 
     log_axis(bottom)
     bottom.set_xticks(ds)
     tidy(bottom, xlabel="다항식 차수", ylabel="RMS 오차")
-    bottom.legend(fontsize=SMALL, frameon=False, loc="upper center", ncols=2)
+    ask_legend(bottom.legend(fontsize=SMALL, frameon=False, loc="upper center", ncols=2),
+               ("training_error", "validation_error"))
     return fig
 
 
@@ -218,5 +221,5 @@ def early_stopping(*, epochs: int, seed: int) -> Figure:
     log_axis(ax, "x")
     log_axis(ax)
     tidy(ax, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
-    ax.legend(fontsize=SMALL, frameon=False, loc="lower left")
+    ask_legend(ax.legend(fontsize=SMALL, frameon=False, loc="lower left"), ("training_loss", "validation_loss"))
     return fig
