@@ -240,3 +240,58 @@ def test_verbose_lists_the_labels_each_figure_asks(lstm: Build) -> None:
     assert lines == [f"anki: figure lstm-1 (lstm_cell, hide all): {every}",
                      f"anki: figure lstm-two (lstm_cell, hide one): c{labels.index('forget_gate') + 1} forget_gate, "
                      f"c{labels.index('cell') + 1} cell; not asked: {left}"]
+
+
+def test_labels_a_drawing_lacks_get_no_card_and_the_build_says_so(
+        basic_copy: Path, figure_cache: Path, tmp_path: Path) -> None:
+    path = basic_copy / "terms" / "10-퍼셉트론.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("    occlude: false\n", ""), encoding="utf-8")
+    glossary = load(basic_copy)
+    fig = glossary.term("perceptron").figures[0]
+    assets, _ = render_assets(glossary, tmp_path, cache_dir=figure_cache, jobs=1)
+    shown = assets.figures[fig.id].labels()
+    lacking = [x for x in fig.occlude if x not in shown]
+    assert lacking and len(lacking) < len(fig.occlude)  # layers [3, 1]: no hidden layer
+    result = anki.build(glossary, assets, tmp_path, Settings(epoch=EPOCH))
+    assert f"{path}:{fig.line}: anki: figure {fig.id} does not show {', '.join(lacking)}" in result.notes[0]
+    assert result.counts["cards"] == anki.counts(glossary)["cards"] - len(lacking)
+    assert [c.key for c in anki.occlusion_cards(glossary.term("perceptron"), fig, assets.figures[fig.id])] == \
+        [x for x in fig.occlude if x in shown]
+
+
+@pytest.mark.slow
+def test_every_labelled_kind_makes_an_occlusion_note_whose_masks_fit(
+        basic_copy: Path, figure_cache: Path, tmp_path: Path, col: Collection) -> None:
+    """Each kind with askable labels, drawn with its defaults: one note, a card per label, each question
+    hiding its own label, every mask holding its label's text and touching no other askable label."""
+    labelled = sorted(name for name, k in KINDS.items() if k.labels)
+    for name in labelled:
+        slug = name.replace("_", "-")
+        (basic_copy / "terms" / f"90-{slug}.yaml").write_text(
+            f"id: k-{slug}\nsection: models\nko: 그림 {slug}\nen: Figure {slug}\nsummary: 그림.\n"
+            f"definition: 그림.\nkey_points: [그림]\nfigures:\n  - kind: {name}\n    caption: 그림\n    alt: 그림\n",
+            encoding="utf-8")
+    glossary = load(basic_copy)
+    assets, _ = render_assets(glossary, tmp_path, cache_dir=figure_cache, jobs=2)
+    import_apkg(col, anki.build(glossary, assets, tmp_path, Settings(epoch=EPOCH)).paths[0])
+    notes = io_notes(col)
+    for name in labelled:
+        term = glossary.term(f"k-{name.replace('_', '-')}")
+        (fig,) = term.figures
+        asset = assets.figures[fig.id]
+        shown = asset.labels()
+        assert set(shown) == set(KINDS[name].labels), name  # its defaults draw every label it declares
+        note = col.get_note(notes[asset.path.name])
+        assert sorted(c.ord + 1 for c in note.cards()) == [cards.ordinal(name, x) for x in KINDS[name].labels]
+        for card in note.cards():
+            listed = shapes(card.question())
+            (asked,) = [d for role, n, d in listed if role == "cloze"]
+            assert [n for role, n, _ in listed if role == "cloze"] == [card.ord + 1], name
+            label = KINDS[name].labels[card.ord]
+            left, top = float(asked["left"]) * asset.width, float(asked["top"]) * asset.height
+            right, bottom = left + float(asked["width"]) * asset.width, top + float(asked["height"]) * asset.height
+            x0, y0, x1, y1 = shown[label]
+            assert left <= x0 and top <= y0 and right >= x1 and bottom >= y1, (name, label)
+            for other, (a0, b0, a1, b1) in shown.items():
+                assert other == label or not (left < a1 and a0 < right and top < b1 and b0 < bottom), \
+                    (name, label, other)

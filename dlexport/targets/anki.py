@@ -260,6 +260,19 @@ def describe_occlusions(glossary: Glossary, assets: Assets) -> list[str]:
     return lines
 
 
+def unshown_labels(glossary: Glossary, assets: Assets) -> list[str]:
+    """Return one line per figure asking labels its drawing does not show (with these params): those get no
+    card, and `check`, which counts without drawing, counted them."""
+    lines = []
+    for term in glossary.terms:
+        for fig in cards.occluded_figures(term):
+            shown = assets.figures[fig.id].labels()
+            if assets.figures[fig.id].width and (lacking := [x for x in fig.occlude if x not in shown]):
+                lines.append(f"{term.source}:{fig.line}: anki: figure {fig.id} does not show {', '.join(lacking)}: "
+                             "no card asks them — list the labels to ask in `occlude:`")
+    return lines
+
+
 def sort_key(term: Term, fact: str | None = None) -> str:
     """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
 
@@ -409,7 +422,8 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
-    return BuildResult((dest,), counts(glossary, assets), (earlier.note,) if earlier.note else ())
+    notes_ = (*unshown_labels(glossary, assets), *((earlier.note,) if earlier.note else ()))
+    return BuildResult((dest,), counts(glossary, assets), notes_)
 
 
 def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:
