@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from dlexport.diagrams import KINDS
-from dlexport.model import CLOZE_MARK, Figure, Term
+from dlexport.model import CLOZE_MARK, Figure, Placed, Term
 
 MASK = "＿＿"  # what replaces a term's names in a clue
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)  # keeps every index
@@ -52,8 +52,40 @@ class Card:
 
 
 def term_cards(term: Term) -> tuple[Card, ...]:
-    """Return the cards of a term's note: term → meaning, meaning → term, and figure → term if it has a figure."""
-    return tuple(Card(t, term) for t in TERM_CARDS if t is not FIGURE or term.figures)
+    """Return the cards of a term's note: term → meaning, meaning → term, and figure → term if it has a figure
+    to ask about (see `quiz_figures`)."""
+    return tuple(Card(t, term) for t in TERM_CARDS if t is not FIGURE or quiz_figures(term))
+
+
+def quiz_figures(term: Term) -> tuple[Figure, ...]:
+    """Return the figures the figure → term card shows: all but those marked `quiz: false` in the sources.
+
+    A figure is marked so when, with every label that names the term hidden, nothing is left to ask
+    about (or a text that is no label still names the term and can't be hidden).
+    """
+    return tuple(f for f in term.figures if f.quiz)
+
+
+def names_term(text: str, term: Term) -> bool:
+    """Return whether `text` contains the term's Korean name, English name or abbreviation, matched as `mask`
+    does: Korean names anywhere (particles attach to them), English names and abbreviations as whole words."""
+    return mask(text, term) != " ".join(text.split())
+
+
+def revealing(texts: Iterable[Placed], term: Term) -> set[str]:
+    """Return the askable labels among a figure's placed texts that name the term (the quiz side hides them)."""
+    return {t.label for t in texts if t.label and names_term(t.text, term)}
+
+
+def quiz_hidden(figure: Figure, texts: Iterable[Placed], term: Term) -> tuple[str, ...]:
+    """Return the labels a figure's quiz variant hides: those naming the term and those its source lists
+    in `hide:`; none for a figure that is not asked (`quiz: false`)."""
+    return tuple(sorted(revealing(texts, term) | set(figure.hide))) if figure.quiz else ()
+
+
+def leaks(texts: Iterable[Placed], term: Term) -> list[str]:
+    """Return the placed texts that still name the term (on a quiz side: the build refuses them)."""
+    return [t.text for t in texts if names_term(t.text, term)]
 
 
 def cloze_cards(term: Term) -> tuple[Card, ...]:

@@ -396,6 +396,7 @@ class _Reader:
         elif kind:
             params = self.params(f, m.get("params"), kind)
         fid = f.slug(m["id"], "figure `id`") if "id" in m else f"{term_id}-{index}"
+        quiz = f.scalar(m["quiz"], bool, "`quiz`") if "quiz" in m else True
         mode = f.text(m.get("occlude_mode"), "`occlude_mode`", shapes.OCCLUDE_MODES[0])
         if mode not in shapes.OCCLUDE_MODES:
             f.error(m.get("occlude_mode"), f"unknown `occlude_mode` `{mode}`",
@@ -404,7 +405,7 @@ class _Reader:
                       caption=f.text(m.get("caption"), "`caption`"), alt=f.text(m.get("alt"), "`alt`"),
                       term_id=term_id, base_dir=self.root, line=node.start_mark.line + 1,
                       occlude=self.occlude(f, m.get("occlude"), kind if kind in KINDS else ""),
-                      hide_one=mode == "hide-one")
+                      hide_one=mode == "hide-one", hide=self.hidden(f, m.get("hide"), kind), quiz=quiz is not False)
 
     @staticmethod
     def occlude(f: _File, node: yaml.Node | None, kind: str) -> tuple[str, ...]:
@@ -429,6 +430,24 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode) and not node.value:
             f.error(node, "`occlude` is an empty list", "list the labels to ask, or write `occlude: false`")
         return tuple(n for n in offered if n in names)
+
+    @staticmethod
+    def hidden(f: _File, node: yaml.Node | None, kind: str) -> tuple[str, ...]:
+        """Return a figure's `hide:` list, each name checked against its kind's askable labels."""
+        labels = KINDS[kind].labels if kind in KINDS else ()
+        names = []
+        for item in f.items(node, "`hide`") if node is not None else ():
+            name = f.scalar(item, str, "an item of `hide`")
+            if name is None or not kind or kind not in KINDS:
+                continue
+            if name not in labels:
+                close = difflib.get_close_matches(name, labels, n=1)
+                fix = (f"did you mean `{close[0]}`? " if close else "") + \
+                    (f"the labels of `{kind}`: {', '.join(labels)}" if labels else f"`{kind}` has no askable labels")
+                f.error(item, f"`{name}` is not an askable label of `{kind}`", fix)
+                continue
+            names.append(name)
+        return tuple(dict.fromkeys(names))
 
     def params(self, f: _File, node: yaml.Node | None, kind: str) -> dict[str, object]:
         """Return a figure's parameters: the kind's defaults overridden by those given, checked against its Params."""

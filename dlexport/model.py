@@ -67,6 +67,8 @@ class Figure:
     line: int = field(default=1, compare=False)  # where it stands in its term's source file
     occlude: tuple[str, ...] = ()  # the askable labels its image-occlusion card asks, in the kind's order
     hide_one: bool = False  # occlusion mode "hide one, guess one" (default: "hide all, guess one")
+    hide: tuple[str, ...] = ()  # askable labels the figure -> term card hides besides those naming the term
+    quiz: bool = True  # False: the figure is not asked on the figure -> term card (see cards.quiz_figures)
 
 
 @dataclass(frozen=True)
@@ -183,6 +185,7 @@ class Asset:
     alt: str
     caption: str
     texts: tuple[Placed, ...] = ()
+    quiz: Asset | None = None  # the figure -> term card's variant, its revealing labels hidden (if it has any)
 
     def labels(self) -> dict[str, tuple[int, int, int, int]]:
         """Return each askable label's box (the union of its texts' boxes), in drawing order."""

@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
-from dlexport import diagrams
-from dlexport.errors import SourceError
+from dlexport import cards, diagrams, legibility
+from dlexport.errors import Problem, SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
 from dlexport.model import Asset, Assets, Figure, Glossary, Placed
@@ -56,6 +56,7 @@ class Job:
     key: str
     alt: str
     caption: str
+    hide: tuple[str, ...] = ()  # askable labels drawn as "?" (a figure's quiz variant)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -169,7 +170,7 @@ def draw_errors(glossary: Glossary) -> Iterator[None]:
 
 def _render_job(job: Job) -> Image:
     try:
-        return render_image(job.kind, job.params)
+        return render_image(job.kind, job.params, job.hide)
     except ValueError as e:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
@@ -181,7 +182,8 @@ def read_cache(cache_dir: Path, key: str) -> Image | None:
         data = (cache_dir / f"{key}.png").read_bytes()
         if _sha256(data) != info["sha256"]:
             return None
-        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"])) for t in info["texts"])
+        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
+                      for t in info["texts"])
         return Image(data, int(info["width"]), int(info["height"]), texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -243,8 +245,10 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     """Write every figure and formula PNG to out_dir/figures and return where they are.
 
     Cached images (verified by sha256) are reused; misses are drawn, in parallel when there
-    are more than four and `jobs` > 1. Files in out_dir/figures named like ours but no longer
-    referenced are removed.
+    are more than four and `jobs` > 1. Then each figure that has labels to hide on its figure -> term
+    card (see `cards.quiz_hidden`) gets its quiz variant drawn the same way (`Asset.quiz`); a quiz side
+    that would still name its term is a SourceError. Files in out_dir/figures named like ours but no
+    longer referenced are removed.
     """
     start = time.perf_counter()
     say = progress or (lambda _msg: None)
@@ -252,6 +256,24 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     figures_dir = out_dir / FIGURES_DIR
     figures_dir.mkdir(parents=True, exist_ok=True)
     todo = jobs_for(glossary)
+    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
+    figures = {j.stem: a for j, a in zip(todo, done, strict=True) if j.kind != FORMULA}
+    quiz = quiz_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures)
+    quiz_done, quiz_missed = _produce(list(quiz.values()), cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
+    for fid, asset in zip(quiz, quiz_done, strict=True):
+        figures[fid] = replace(figures[fid], quiz=asset)
+    check_figures(glossary, figures)
+    _remove_stale(figures_dir, (a.path.name for a in [*done, *quiz_done]))
+    assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
+    total = len(todo) + len(quiz)
+    stats = RenderStats(total=total, cached=total - missed - quiz_missed, rendered=missed + quiz_missed,
+                        seconds=time.perf_counter() - start)
+    return assets, stats
+
+
+def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
+             say: Callable[[str], None]) -> tuple[list[Asset], int]:
+    """Return each job's published asset (from the cache, else drawn) in order, and how many were drawn."""
     results: dict[int, Asset] = {}
     misses: list[Job] = []
     index = {id(job): i for i, job in enumerate(todo)}
@@ -266,18 +288,50 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     for job in misses:
         same_key.setdefault(job.key, []).append(job)
     unique = [group[0] for group in same_key.values()]
-    for first, image in _rendered(unique, jobs or os.cpu_count() or 1):
+    for first, image in _rendered(unique, jobs):
         write_cache(cache_dir, first.key, image)
         for job in same_key[first.key]:
             results[index[id(job)]] = _asset(figures_dir, job, image)
             say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
-    _remove_stale(figures_dir, (a.path.name for a in results.values()))
-    ordered = [(todo[i], results[i]) for i in range(len(todo))]
-    assets = Assets(figures={j.stem: a for j, a in ordered if j.kind != FORMULA},
-                    formulas={j.alt: a for j, a in ordered if j.kind == FORMULA})
-    stats = RenderStats(total=len(todo), cached=len(todo) - len(misses), rendered=len(misses),
-                        seconds=time.perf_counter() - start)
-    return assets, stats
+    return [results[i] for i in range(len(todo))], len(misses)
+
+
+def quiz_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset]) -> dict[str, Job]:
+    """Return, by figure id, the job drawing each figure's quiz variant: the figure with the labels that
+    `cards.quiz_hidden` names shown as "?". Figures with nothing to hide have none (their quiz side is the
+    figure itself)."""
+    out: dict[str, Job] = {}
+    for term in glossary.terms:
+        for fig in term.figures:
+            hide = cards.quiz_hidden(fig, figures[fig.id].texts, term)
+            if hide:
+                job = full[fig.id]
+                key = _sha256(f"{job.key}\0hide\0{','.join(hide)}".encode())
+                out[fig.id] = Job(f"{fig.id}-quiz", job.kind, job.params, key, job.alt, job.caption, hide)
+    return out
+
+
+def check_figures(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
+    """Raise SourceError at each figure a card can't show legibly (see `legibility`) and at each asked figure
+    whose quiz side still shows a text naming its term."""
+    problems = []
+    for term in glossary.terms:
+        for fig in term.figures:
+            if why := legibility.card_problem(figures[fig.id]):
+                problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read: {why}",
+                                        "give it fewer items (params), or draw its texts larger or the figure "
+                                        "less wide or tall (sizes: dlexport/diagrams/kit.py)"))
+        for fig in cards.quiz_figures(term):
+            shown = figures[fig.id].quiz or figures[fig.id]
+            for text in cards.leaks(shown.texts, term):
+                said = " ".join(text.split())
+                problems.append(Problem(
+                    term.source, fig.line, 1, f"figure `{fig.id}` names its term on the figure → term card: \"{said}\"",
+                    "this text is no askable label, so it can't be hidden: change the figure's params so it isn't "
+                    "drawn, mark it with style.ask in its drawer, or add `quiz: false` to leave the figure off "
+                    "that card"))
+    if problems:
+        raise SourceError(problems)
 
 
 def _asset(figures_dir: Path, job: Job, image: Image) -> Asset:

@@ -45,9 +45,9 @@ def figure_kinds() -> dict[str, Any]:
     for name, kind in sorted(KINDS.items()):
         params = {"type": "object", "additionalProperties": False, "description": kind.doc,
                   "properties": {k: param(p) for k, p in kind.params.items()}}
-        labels = {"type": "array", "items": {"enum": list(kind.labels)}} if kind.labels else {"const": False}
-        occlude = {"anyOf": [{"const": False}, labels]} if kind.labels else labels
-        then: dict[str, Any] = {"properties": {"params": params, "occlude": occlude}}
+        labels = {"type": "array", "items": {"enum": list(kind.labels)}} if kind.labels else {"maxItems": 0}
+        occlude = {"anyOf": [{"const": False}, labels]} if kind.labels else {"const": False}
+        then: dict[str, Any] = {"properties": {"params": params, "hide": labels, "occlude": occlude}}
         required = [k for k, p in kind.params.items() if p.file == SOURCES]  # a picture's path must be given
         if required:
             params["required"] = required

@@ -15,6 +15,7 @@ MAX_ID = 64  # ids name figure files: keep them far below the 255-byte file-name
 TEXT: dict[str, Any] = {"type": "string", "pattern": r"\S"}  # not empty, not only spaces
 MAYBE_TEXT: dict[str, Any] = {"type": ["string", "null"]}  # may be absent, "" or empty
 ID: dict[str, Any] = {"type": "string", "pattern": SLUG, "maxLength": MAX_ID}
+ID_LABEL: dict[str, Any] = {"type": "string", "pattern": r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"}  # an askable label
 CLOZE_TEXT: dict[str, Any] = {"type": "string", "pattern": r"\[\[.+?\]\]"}  # a hidden part, [[like this]]
 # A figure's image-occlusion card: which of its kind's askable labels it asks (a list, or false for none)
 OCCLUDE: dict[str, Any] = {"anyOf": [{"const": False}, {"type": "array", "items": TEXT, "minItems": 1}]}
@@ -71,8 +72,8 @@ RECORDS: dict[str, Record] = {
     "reference": Record("a reference", {"authors": TEXT, "year": {"type": "integer"}, "title": TEXT},
                         {"venue": TEXT}),
     "figure": Record("a figure", {"kind": TEXT, "caption": TEXT, "alt": TEXT},
-                     {"id": ID, "params": {"type": "object"}, "occlude": OCCLUDE,
-                      "occlude_mode": {"enum": list(OCCLUDE_MODES)}}),
+                     {"id": ID, "params": {"type": "object"}, "hide": {"type": "array", "items": ID_LABEL},
+                      "quiz": {"type": "boolean"}, "occlude": OCCLUDE, "occlude_mode": {"enum": list(OCCLUDE_MODES)}}),
     "vocabulary": Record("the vocabulary file", {"words": records("word")}),
     "word": Record("a vocabulary word", {"ko": TEXT},
                    {"en": MAYBE_TEXT, "avoid": texts(), "except": texts(), "note": MAYBE_TEXT}),
@@ -95,17 +96,21 @@ HELP: dict[str, dict[str, str]] = {
         "references": "The original papers: authors, year, title, venue.",
         "cloze": "Facts for cloze cards; the hidden part in [[double brackets]]; `{id: …, text: …}` keeps a card.",
     },
+    "figure": {
+        "hide": "Askable labels (the kind's `labels`) the figure → term card shows as \"?\", besides those "
+                "naming the term, which it always hides.",
+        "quiz": "false: leave the figure off the figure → term card (nothing left to ask once its names are "
+                "hidden); a term with no figure to ask gets no such card.",
+        "occlude": "The labels its image-occlusion card asks (default: every askable label of the kind), "
+                   "or false for no occlusion card.",
+        "occlude_mode": "hide-all (default): every label masked, one asked per card; hide-one: only the asked one.",
+    },
     "glossary": {
         "id": "Slug of the glossary; part of every Anki note's identity.",
         "name": "Output file stem (build/<name>.apkg).",
         "tag_prefix": "First part of every Anki tag (dl::theory, dl::term::relu).",
         "sections": "The sections {id, ko, en}, in presentation order.",
         "credit": "The work the glossary grew from {title, author, url, note}, named in every output.",
-    },
-    "figure": {
-        "occlude": "The labels its image-occlusion card asks (default: every askable label of the kind), "
-                   "or false for no occlusion card.",
-        "occlude_mode": "hide-all (default): every label masked, one asked per card; hide-one: only the asked one.",
     },
 }
 

@@ -155,7 +155,8 @@ SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing",
               "test_pdf_writes_the_lecture_and_a_notes_handout", "test_cli_split_and_pdf_outputs_are_in_the_manifest",
               # whole builds or checks of the real 40-term sources (the fixture tests cover the same code)
               "test_no_note_is_a_duplicate", "test_every_seed_figure_renders",
-              "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs"}
+              "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs",
+              "test_no_figure_card_of_the_real_glossary_names_its_term"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -100,7 +100,7 @@ def test_import_gives_the_planned_notes_cards_and_decks(
             assert col.decks.name(col.get_card(cid).did) == f"{glossary.title}::{section.ko}"
         (term_note,) = [col.get_note(n) for n in nids
                         if "Sort" in col.get_note(n) and col.get_note(n)["Sort"] == anki.sort_key(term)]
-        assert [c.ord for c in term_note.cards()] == ([0, 1, 2] if term.figures else [0, 1])
+        assert [c.ord for c in term_note.cards()] == ([0, 1, 2] if cards.quiz_figures(term) else [0, 1])
     sort_fields = [col.get_note(n)["Sort"] for n in col.find_notes('"note:dlexport 용어"')]
     assert sorted(sort_fields) == sorted(t.title for t in glossary.terms)
 
@@ -337,3 +337,21 @@ def _with(glossary: Glossary, term: object) -> Glossary:
     sections = tuple(dataclasses.replace(s, terms=tuple(term if t.id == term.id else t for t in s.terms))
                      for s in glossary.sections)
     return dataclasses.replace(glossary, sections=sections)
+
+
+def test_a_term_with_nothing_to_ask_gets_no_figure_card_but_keeps_its_figure(
+        basic_copy: Path, tmp_path: Path, build: Builder, collection: Callable[[], Collection]) -> None:
+    edit(basic_copy / "terms" / "30-rbm.yaml", "    params: {visible: 4, hidden: 2}\n",
+         "    params: {visible: 4, hidden: 2}\n    quiz: false\n")
+    glossary = load(basic_copy)
+    rbm = glossary.term("rbm-test")
+    assert cards.FIGURE not in [c.type for c in cards.of(rbm)]
+    assert cards.FIGURE in [c.type for c in cards.of(glossary.term("perceptron"))]
+    col = collection()
+    import_apkg(col, build(glossary, tmp_path / "out"))
+    assert col.card_count() == anki.counts(glossary)["cards"]  # Anki makes exactly the cards dlexport plans
+    (nid,) = col.find_notes('"Id:rbm-test"')
+    note = col.get_note(nid)
+    assert [c.ord for c in note.cards()] == [0, 1] and note["Figure"] == ""
+    answer = note.cards()[0].answer()
+    assert re.search(r'<img src="rbm-small-[0-9a-f]{10}\.png"', answer)  # still shown, under the caption

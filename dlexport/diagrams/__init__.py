@@ -477,5 +477,7 @@ def kind_table() -> str:
     for name, k in KINDS.items():
         params = ", ".join(describe(p, param) for p, param in k.params.items()) or "none"
         doc = k.doc.replace("|", "\\|")
+        if k.labels:
+            doc += " Labels: " + ", ".join(f"`{label}`" for label in k.labels) + "."
         rows.append(f"| `{name}` | {params} | {doc} |")
     return "\n".join(rows) + "\n"

@@ -230,14 +230,14 @@ def bptt(*, steps: int) -> Figure:
                    rad=-0.35)
             _label(ax, (x - gap / 2, rows["h"] + 0.4), "$W$", size=TEXT)
     right = (steps - 1) * gap
-    _label(ax, (right / 2, 1.0), "같은 가중치 $W$의 기울기를 시간 단계마다 더함", color=RED,
+    _label(ax, (right / 2, 1.0), "같은 가중치 $W$의 기울기를 시간 단계마다 더함", color=RED, size=TEXT,
            name="shared_weight_gradient")
     ax.plot([-2.1, -1.5], [6.6, 6.6], color=INK, lw=1.6)
-    ask(ax.text(-1.35, 6.6, "순전파", va="center", fontsize=SMALL), "forward_pass")
+    ask(ax.text(-1.35, 6.6, "순전파", va="center", fontsize=TEXT), "forward_pass")
     ax.plot([0.5, 1.1], [6.6, 6.6], color=RED, lw=1.6, ls="--")
-    ask(ax.text(1.25, 6.6, "역전파: 마지막 시간 단계에서 처음으로", va="center", fontsize=SMALL, color=RED),
+    ask(ax.text(1.25, 6.6, "역전파: 마지막 시간 단계에서 처음으로", va="center", fontsize=TEXT, color=RED),
         "backward_pass")
-    ax.text(-0.7, -0.75, "시간 단계 →", ha="left", va="top", fontsize=SMALL)
+    ax.text(-0.7, -0.75, "시간 단계 →", ha="left", va="top", fontsize=TEXT)
     _fit(ax, fig, (-2.3, max(right + 1.0, 9.0)), (-1.4, 7.1))
     return fig
 

@@ -111,7 +111,7 @@ def _squash(ax: Axes, at: Point, sub: str, r: float = 0.42) -> None:
     ax.add_patch(Circle(at, r, facecolor="white", edgecolor=INK, lw=1.3, zorder=3))
     t = np.linspace(-1.0, 1.0, 40)
     ax.plot(at[0] + 0.55 * r * t, at[1] + 0.5 * r * np.tanh(2.5 * t), color=INK, lw=1.6, zorder=4)
-    ax.text(at[0] + 0.45 * r, at[1] - 0.5 * r, sub, fontsize=10, ha="left", va="center", zorder=4)
+    ax.text(at[0] + 0.45 * r, at[1] - 0.5 * r, sub, fontsize=LSTM_FONT, ha="left", va="center", zorder=4)
 
 
 def _product(ax: Axes, at: Point) -> None:
@@ -126,56 +126,59 @@ def _fan_in(ax: Axes, at: Point, direction: Point) -> None:
         _arrow(ax, start, at, shrink_b=13, lw=1.0)
 
 
-LSTM_FONT = 10.5  # ≥ 8.8 pt: letters ≥ 14 px when the 6.2 in figure is shown 760 px wide
+# The memory block is drawn on its side (information flows left to right), so that it fits a card's height;
+# LSTM_FONT-point labels are then ≥ 14 px tall on a card (see dlexport/legibility.py).
+LSTM_FONT = 11.0
+LSTM_WIDTH = 6.0  # inches
 
 
 @drawer
 def lstm_cell(*, peepholes: bool) -> Figure:
     """Draw the LSTM memory block: gates, cell with its self-loop (the CEC) and the multiplications."""
-    fig = new_figure(6.6, 6.2)
+    fig = new_figure(4.4, LSTM_WIDTH)
     ax = _canvas(fig)
-    ax.add_patch(Rectangle((0.0, 0.0), 6.0, 9.4, facecolor="#fbfbfb", edgecolor=INK, lw=1.4, zorder=0))
-    g, mul_in, in_gate = (3.0, 0.9), (3.0, 2.6), (0.9, 2.6)
-    cell, mul_f, f_gate = (3.0, 4.7), (4.45, 4.7), (5.55, 4.7)
-    h, mul_out, out_gate = (3.0, 6.5), (3.0, 8.3), (0.9, 8.3)
+    ax.add_patch(Rectangle((0.0, 0.0), 9.4, 6.0, facecolor="#fbfbfb", edgecolor=INK, lw=1.4, zorder=0))
+    g, mul_in, in_gate = (0.9, 3.0), (2.6, 3.0), (2.6, 5.1)
+    cell, mul_f, f_gate = (4.7, 3.0), (4.7, 1.55), (4.7, 0.45)
+    h, mul_out, out_gate = (6.5, 3.0), (8.3, 3.0), (8.3, 5.1)
     for at, sub in ((g, "g"), (in_gate, "f"), (f_gate, "f"), (h, "h"), (out_gate, "f")):
         _squash(ax, at, sub)
     for at in (mul_in, mul_f, mul_out):
         _product(ax, at)
     ax.add_patch(Circle(cell, 0.62, facecolor="white", edgecolor=INK, lw=3.2, zorder=3))
-    ask(ax.text(*cell, "셀\nCell", ha="center", va="center", fontproperties=bold(10.5), zorder=4), "cell")
-    _fan_in(ax, (g[0], g[1] - 0.42), (0.0, -1.0))
-    _fan_in(ax, (in_gate[0] - 0.42, in_gate[1]), (-1.0, 0.0))
-    _fan_in(ax, (out_gate[0] - 0.42, out_gate[1]), (-1.0, 0.0))
-    _fan_in(ax, (f_gate[0] + 0.42, f_gate[1]), (1.0, 0.0))
+    ask(ax.text(*cell, "셀\nCell", ha="center", va="center", fontproperties=bold(LSTM_FONT), zorder=4), "cell")
+    _fan_in(ax, (g[0] - 0.42, g[1]), (-1.0, 0.0))
+    _fan_in(ax, (in_gate[0], in_gate[1] + 0.42), (0.0, 1.0))
+    _fan_in(ax, (out_gate[0], out_gate[1] + 0.42), (0.0, 1.0))
+    _fan_in(ax, (f_gate[0], f_gate[1] - 0.42), (0.0, -1.0))
     _arrow(ax, g, mul_in, shrink_a=17, shrink_b=6, lw=1.8)
     _arrow(ax, in_gate, mul_in, shrink_a=17, shrink_b=6, lw=1.8)
     _arrow(ax, mul_in, cell, shrink_a=6, shrink_b=25, lw=1.8)
     _arrow(ax, f_gate, mul_f, shrink_a=17, shrink_b=6, lw=1.8)
-    _arrow(ax, (cell[0] + 0.45, cell[1] + 0.45), mul_f, rad=-0.6, shrink_b=6, lw=1.6, color=ACCENT)
-    _arrow(ax, mul_f, (cell[0] + 0.45, cell[1] - 0.45), rad=-0.6, shrink_a=6, lw=1.6, color=ACCENT)
+    _arrow(ax, (cell[0] + 0.45, cell[1] - 0.45), mul_f, rad=-0.6, shrink_b=6, lw=1.6, color=ACCENT)
+    _arrow(ax, mul_f, (cell[0] - 0.45, cell[1] - 0.45), rad=-0.6, shrink_a=6, lw=1.6, color=ACCENT)
     _arrow(ax, cell, h, shrink_a=25, shrink_b=17, lw=1.8)
     _arrow(ax, h, mul_out, shrink_a=17, shrink_b=6, lw=1.8)
     _arrow(ax, out_gate, mul_out, shrink_a=17, shrink_b=6, lw=1.8)
-    for dx in (-0.8, 0.0, 0.8):
-        _arrow(ax, mul_out, (mul_out[0] + dx, 10.4), shrink_a=6, lw=1.0)
+    for dy in (-0.8, 0.0, 0.8):
+        _arrow(ax, mul_out, (10.4, mul_out[1] + dy), shrink_a=6, lw=1.0)
     if peepholes:
         for gate in (in_gate, out_gate, f_gate):
             _arrow(ax, cell, gate, rad=0.15 if gate == f_gate else 0.0, ls="--", lw=1.0,
                    shrink_a=25, shrink_b=17, color="#555555")
-    ask(ax.text(in_gate[0] - 0.05, in_gate[1] - 0.6, "입력 게이트\n(input gate)", ha="center", va="top",
+    ask(ax.text(in_gate[0] - 0.6, in_gate[1], "입력 게이트\n(input gate)", ha="right", va="center",
                 fontsize=LSTM_FONT), "input_gate")
-    ask(ax.text(out_gate[0] - 0.05, out_gate[1] - 0.6, "출력 게이트\n(output gate)", ha="center", va="top",
+    ask(ax.text(out_gate[0] - 0.6, out_gate[1], "출력 게이트\n(output gate)", ha="right", va="center",
                 fontsize=LSTM_FONT), "output_gate")
-    ask(ax.text(f_gate[0] - 0.2, f_gate[1] + 0.6, "망각 게이트\n(forget gate)", ha="center", va="bottom",
+    ask(ax.text(f_gate[0] + 0.6, f_gate[1] + 0.05, "망각 게이트\n(forget gate)", ha="left", va="center",
                 fontsize=LSTM_FONT), "forget_gate")
-    ask(ax.text(mul_f[0] + 0.2, cell[1] - 0.95, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="center", va="top",
+    ask(ax.text(mul_f[0] - 0.85, mul_f[1] - 0.1, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="right", va="center",
                 fontsize=LSTM_FONT, color=ACCENT), "cec")
-    ask(ax.text(g[0] + 0.6, g[1], "셀 입력", va="center", fontsize=LSTM_FONT), "cell_input")
-    ask(ax.text(h[0] + 0.6, h[1], "셀 출력", va="center", fontsize=LSTM_FONT), "cell_output")
-    ask(ax.text(5.85, 0.2, "메모리 블록", ha="right", va="bottom", fontsize=LSTM_FONT), "memory_block")
-    ax.add_patch(Circle((0.45, -0.85), 0.12, facecolor=INK))
-    ax.text(0.7, -0.85, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=LSTM_FONT)
-    ax.set_xlim(-1.4, 7.3)
-    ax.set_ylim(-1.3, 10.6)
+    ask(ax.text(g[0], g[1] - 0.6, "셀 입력", ha="center", va="top", fontsize=LSTM_FONT), "cell_input")
+    ask(ax.text(h[0], h[1] - 0.6, "셀 출력", ha="center", va="top", fontsize=LSTM_FONT), "cell_output")
+    ask(ax.text(9.25, 0.15, "메모리 블록", ha="right", va="bottom", fontsize=LSTM_FONT), "memory_block")
+    ax.add_patch(Circle((0.25, 6.95), 0.12, facecolor=INK))
+    ax.text(0.5, 6.95, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=LSTM_FONT)
+    ax.set_xlim(-1.3, 10.6)
+    ax.set_ylim(-1.2, 7.3)
     return fig

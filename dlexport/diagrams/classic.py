@@ -62,7 +62,7 @@ def train_mlp(targets: Array, hidden: int, seed: int, steps: int = 3000, rate: f
 def _regions(ax: Axes, decide: Array, targets: Array, title: str) -> None:
     grid = np.linspace(-0.5, 1.5, 201)
     ax.imshow(decide.reshape(len(grid), len(grid)), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5),
-              cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest")
+              cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest", aspect="auto")
     for x, t in zip(INPUTS, targets, strict=True):
         ax.plot(*x, "o" if t else "X", color=COLORS[0] if t else COLORS[1], ms=11, mec="white")
     ax.set_xticks([0, 1])
@@ -77,7 +77,7 @@ def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
     positive("hidden", hidden, 16)
     xs, ys = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
     grid = np.column_stack([xs.ravel(), ys.ravel()])
-    fig = new_figure(6.4, WIDTH)
+    fig = new_figure(4.4, WIDTH)  # panels wider than tall: the figure fits a card's height (legibility.py)
     axes = fig.subplots(2, 2).ravel()
     for ax, (name, targets) in zip(axes, GATES.items(), strict=False):
         w, b = perceptron(targets, epochs)
@@ -87,7 +87,7 @@ def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
     mlp = train_mlp(GATES["XOR"], hidden, seed)
     right = int(((mlp(INPUTS) > 0.5) == GATES["XOR"]).sum())
     _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4 맞춤")
-    fig.subplots_adjust(hspace=0.35, wspace=0.25, left=0.08, right=0.97, top=0.93, bottom=0.06)
+    fig.subplots_adjust(hspace=0.5, wspace=0.2, left=0.08, right=0.97, top=0.92, bottom=0.07)
     return fig
 
 

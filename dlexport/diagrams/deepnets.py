@@ -57,8 +57,8 @@ def forward(scheme: str, activation: str, layers: int, units: int, seed: int,
 def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> Figure:
     """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
     stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
-    fig = new_figure(5.6, WIDTH)
-    top = fig.add_axes((0.13, 0.55, 0.84, 0.37))
+    fig = new_figure(4.6, WIDTH)
+    top = fig.add_axes((0.13, 0.58, 0.84, 0.35))
     depth = np.arange(1, layers + 1)
     for k, s in enumerate(SCHEMES):
         top.plot(depth, [float(h.std()) for h in stats[s]], "o-", color=COLORS[k], lw=1.8, label=SCHEME_NAMES[s])
@@ -67,7 +67,7 @@ def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> F
     tidy(top, f"{layers}층 {activation.replace('relu', 'ReLU')} 신경망, 층마다 {units}개 노드", "층", "출력의 표준편차")
     ask_legend(top.legend(fontsize=SMALL, frameon=False, loc="lower left"), ("small_random", "xavier", "he"))
     for k, s in enumerate(SCHEMES):
-        ax = fig.add_axes((0.13 + 0.29 * k, 0.08, 0.24, 0.27))
+        ax = fig.add_axes((0.13 + 0.29 * k, 0.07, 0.24, 0.22))
         span = (-1.0, 1.0) if activation == "tanh" else (0.0, 3.0)
         values = stats[s][-1].ravel()
         values = values if activation == "tanh" else values[values > 0]  # ReLU: half are exactly 0
@@ -76,7 +76,7 @@ def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> F
         ax.set_xticks(span)
         tidy(ax, SCHEME_NAMES[s].split(" (")[0], grid=False)
     note = ", 0 제외" if activation == "relu" else ""
-    fig.text(0.55, 0.4, f"{layers}층 출력의 분포 (같은 눈금{note})", ha="center", fontsize=TEXT)
+    fig.text(0.55, 0.385, f"{layers}층 출력의 분포 (같은 눈금{note})", ha="center", fontsize=TEXT)
     return fig
 
 

@@ -42,11 +42,16 @@ def output_size(n: int, f: int, s: int, p: int) -> int:
     return (n - f + 2 * p) // s + 1
 
 
+# The four photo panels keep their aspect, so this figure is about as tall as wide and a card shrinks it to
+# its height: 14-pt text keeps letters ≥ 14 px there (see dlexport/legibility.py).
+PANEL_TEXT = 14.0
+
+
 def _kernel_table(ax: Axes, kernel: Array, title: str) -> None:
     ax.imshow(kernel, cmap="coolwarm", vmin=-2.5, vmax=2.5)
     for (i, j), v in np.ndenumerate(kernel):
-        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=TEXT)
-    bare(ax, title)
+        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=PANEL_TEXT)
+    bare(ax, title, PANEL_TEXT)
 
 
 @drawer
@@ -60,13 +65,13 @@ def convolution_pooling(*, kernel: str, pool: int, image: str) -> Figure:
     fig = new_figure(5.8, WIDTH)
     axes = fig.subplots(2, 2).ravel()
     axes[0].imshow(grey, cmap="gray")
-    bare(axes[0], f"(a) 입력 {grey.shape[1]}×{grey.shape[0]}")
+    bare(axes[0], f"(a) 입력 {grey.shape[1]}×{grey.shape[0]}", PANEL_TEXT)
     _kernel_table(axes[1], KERNELS[kernel], "(b) 3×3 커널 (가중치)")
     limit = float(np.percentile(np.abs(feature), 99.5))
     axes[2].imshow(feature, cmap="coolwarm", vmin=-limit, vmax=limit)
-    bare(axes[2], f"(c) 특징 맵 {feature.shape[1]}×{feature.shape[0]}")
+    bare(axes[2], f"(c) 특징 맵 {feature.shape[1]}×{feature.shape[0]}", PANEL_TEXT)
     axes[3].imshow(pooled, cmap="coolwarm", vmin=-limit, vmax=limit, interpolation="nearest")
-    bare(axes[3], f"(d) {pool}×{pool} 최댓값 {pooled.shape[1]}×{pooled.shape[0]}")
+    bare(axes[3], f"(d) {pool}×{pool} 최댓값 {pooled.shape[1]}×{pooled.shape[0]}", PANEL_TEXT)
     fig.subplots_adjust(hspace=0.25, wspace=0.1, left=0.02, right=0.98, top=0.93, bottom=0.02)
     return fig
 

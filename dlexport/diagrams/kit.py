@@ -55,11 +55,11 @@ def log_axis(ax: Axes, which: str = "y") -> None:
     axis.set_minor_formatter(NullFormatter())
 
 
-def bare(ax: Axes, title: str = "") -> None:
+def bare(ax: Axes, title: str = "", size: float = TEXT) -> None:
     """Turn an axes into a picture frame: no ticks, no spines, an optional title."""
     ax.set_axis_off()
     if title:
-        ax.set_title(title, fontsize=TEXT)
+        ax.set_title(title, fontsize=size)
 
 
 def softmax(z: Array, axis: int = -1) -> Array:

@@ -14,6 +14,7 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from dlexport.diagrams.blocks import cnn, lstm_cell
+from dlexport.diagrams.kit import SMALL, TEXT
 from dlexport.diagrams.plots import activation_derivative
 from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
 
@@ -21,6 +22,7 @@ __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gra
            "lstm_cell", "rbm", "rnn"]
 
 MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
+NET_WIDTH = 5.8  # inches: a card shows these figures 760 px wide, so SMALL-point letters are ≥ 14 px (kit.py)
 Point = tuple[float, float]
 
 
@@ -93,7 +95,7 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
             else:
                 _node(ax, p, face=face)
         if sizes[i] > MAX_NODES:
-            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=8, va="center")
+            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=SMALL, va="center")
     return cols
 
 
@@ -109,16 +111,16 @@ def _frame(ax: Axes, cols: list[list[Point]], label_y: float | None = None) -> N
 def feedforward(*, layers: Sequence[int]) -> Figure:
     """Draw a fully connected feed-forward network, one labelled column per layer."""
     sizes = _check_layers(layers)
-    fig = new_figure(4.2, min(8.0, 2.0 + 1.6 * len(sizes)))
+    fig = new_figure(4.2, min(NET_WIDTH, 2.0 + 1.6 * len(sizes)))
     ax = _canvas(fig)
     cols = _net(ax, sizes)
     bottom = min(p[1] for col in cols for p in col) - 0.9
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
-        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=10), label)
+        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=TEXT), label)
     _arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
     ask(ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
-                fontsize=9, color=MUTED), "forward_direction")
+                fontsize=SMALL, color=MUTED), "forward_direction")
     _frame(ax, cols, bottom - 1.9)
     return fig
 
@@ -131,13 +133,13 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
         raise ValueError(f"autoencoder input and output layers must have the same size, got "
                          f"{sizes[0]} (input) and {sizes[-1]} (output) in layers {sizes}")
     code = int(np.argmin(sizes[1:-1])) + 1
-    fig = new_figure(4.8, min(8.0, 2.2 + 1.5 * len(sizes)))
+    fig = new_figure(4.8, min(NET_WIDTH, 2.2 + 1.5 * len(sizes)))
     ax = _canvas(fig)
-    cols = _net(ax, sizes)
+    cols = _net(ax, sizes, gap=3.2)  # wide apart: the figure must be less tall than wide to fit a card
     for j, p in enumerate(cols[0]):
-        ax.text(*p, f"$x_{{{j + 1}}}$", ha="center", va="center", fontsize=8, zorder=4)
+        ax.text(*p, f"$x_{{{j + 1}}}$", ha="center", va="center", fontsize=SMALL, zorder=4)
     for j, p in enumerate(cols[-1]):
-        ax.text(*p, f"$\\hat{{x}}_{{{j + 1}}}$", ha="center", va="center", fontsize=8, zorder=4)
+        ax.text(*p, f"$\\hat{{x}}_{{{j + 1}}}$", ha="center", va="center", fontsize=SMALL, zorder=4)
     for p in cols[code]:
         ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
     top = max(p[1] for col in cols for p in col) + 0.75
@@ -147,7 +149,7 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
              ("디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
     for text, a, b, color, label in spans:
         _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
-        ask(ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=10, color=color), label)
+        ask(ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=TEXT, color=color), label)
     names = {0: ("입력 $x$", "input_layer"), code: ("코드 (병목)\ncode $z$", "code"),
              len(cols) - 1: ("출력 (복원) $\\hat{x}$", "output_layer")}
     hidden = 0
@@ -155,7 +157,7 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
         if i not in names:
             hidden += 1
         name, label = names.get(i, ("은닉층", f"hidden_layer_{hidden}"))
-        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=9.5), label)
+        ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=SMALL), label)
     ax.set_xlim(x[0] - 1.0, x[-1] + 1.0)
     ax.set_ylim(bottom - 1.2, top + 0.8)
     return fig
@@ -187,14 +189,14 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
     dropped = dropped_units(sizes, rate, seed)
     gap = 1.7
     width = (len(sizes) - 1) * gap
-    fig = new_figure(4.0)
+    fig = new_figure(4.0, NET_WIDTH)
     ax = _canvas(fig)
     left = _net(ax, sizes, gap=gap)
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
-    ask(ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=11), "standard_net")
+    ask(ax.text(width / 2, bottom, "(a) 표준 신경망", ha="center", va="top", fontsize=TEXT), "standard_net")
     ask(ax.text(width * 1.5 + 2.6, bottom, f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", ha="center", va="top",
-                fontsize=11), "thinned_net")
+                fontsize=TEXT), "thinned_net")
     _frame(ax, left + right, bottom - 0.6)
     return fig
 
@@ -207,26 +209,26 @@ def rbm(*, visible: int, hidden: int) -> Figure:
     gap = 1.3
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
-    fig = new_figure(4.2, 7.0)
+    fig = new_figure(4.2, NET_WIDTH)
     ax = _canvas(fig)
     _edges(ax, vis, hid, color="#444444", lw=0.9)
     for j, p in enumerate(vis):
-        _node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=10)
+        _node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
     for j, p in enumerate(hid):
-        _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=10)
+        _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
     right = max(vis[-1][0], hid[-1][0]) + 1.4
     for y, row, name, label in ((0.0, vis, "$a$", "visible_bias"), (2.6, hid, "$b$", "hidden_bias")):
         bias = (right, y + (0.9 if y == 0 else -0.9))
         ax.add_patch(Circle(bias, 0.25, facecolor="#eeeeee", edgecolor=INK, lw=1.0, ls="--", zorder=3))
-        ax.text(*bias, "+1", ha="center", va="center", fontsize=8, zorder=4)
+        ax.text(*bias, "+1", ha="center", va="center", fontsize=SMALL, zorder=4)
         ax.add_collection(LineCollection([[bias, p] for p in row], colors=MUTED, linewidths=0.7,
                                          linestyles="dashed", zorder=1))
-        ask(ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=9), label)
+        ask(ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=SMALL), label)
     left = min(vis[0][0], hid[0][0]) - 0.7
-    ask(ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=10), "visible_layer")
-    ask(ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=10), "hidden_layer")
+    ask(ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=TEXT), "visible_layer")
+    ask(ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=TEXT), "hidden_layer")
     ax.text(0.0, -0.75, "같은 층 안에는 연결이 없다 · 층 사이 가중치 $W$ (양방향)", ha="center", va="top",
-            fontsize=9, color="#555555")
+            fontsize=SMALL, color="#555555")
     ax.set_xlim(left - 2.0, right + 1.6)
     ax.set_ylim(-1.3, 3.3)
     return fig
@@ -237,11 +239,11 @@ def _rolled(ax: Axes, x: float) -> None:
               ("$y$", WARM, "출력", "output_layer")]
     for k, (sym, face, name, label) in enumerate(labels):
         _node(ax, (x, 2.0 * k), r=0.4, face=face, text=sym, fontsize=12)
-        ask(ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=10), label)
+        ask(ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=TEXT), label)
     _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
     _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
     _arrow(ax, (x + 0.35, 2.25), (x + 0.35, 1.75), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
-    ask(ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=10, color=ACCENT), "recurrent_weight")
+    ask(ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=TEXT, color=ACCENT), "recurrent_weight")
 
 
 @drawer
@@ -251,23 +253,23 @@ def rnn(*, steps: int, unrolled: bool) -> Figure:
         raise ValueError(f"steps must be positive, got {steps}")
     gap = 1.6
     width = 3.0 + ((steps - 1) * gap + 2.6 if unrolled else 0.0)
-    fig = new_figure(3.8, min(8.0, 1.6 + width * 0.95))
+    fig = new_figure(3.8, min(NET_WIDTH, 1.6 + width * 0.95))
     ax = _canvas(fig)
     _rolled(ax, 0.0)
-    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=10)
+    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=TEXT)
     if unrolled:
         ax.text(2.15, 2.0, "=", ha="center", va="center", fontsize=18)
         x0 = 3.3
         for t in range(steps):
             x = x0 + t * gap
             for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
-                _node(ax, (x, 2.0 * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=10)
+                _node(ax, (x, 2.0 * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=TEXT)
             _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
             _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
             if t:
                 _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=16, color=ACCENT, lw=1.4)
         ax.text(x0 + (steps - 1) * gap / 2, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)",
-                ha="center", va="top", fontsize=10)
+                ha="center", va="top", fontsize=TEXT)
     ax.set_xlim(-1.9, width + 0.2)
     ax.set_ylim(-1.5, 4.6)
     return fig
@@ -293,12 +295,12 @@ def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation:
     # and the fading shows over the whole sequence, not only over its first few steps
     norm = LogNorm(min(min(rel), 0.1), max(1.0, max(rel)))
     cmap = ScalarMappable(norm=norm, cmap="Greys")
-    gap = 1.3
-    fig = new_figure(3.9)
+    gap = 1.7
+    fig = new_figure(3.9, NET_WIDTH - 0.2)
     ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
     rows = [("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer")]
     for name, y, label in rows:
-        ask(ax.text(-0.8, y, name, ha="right", va="center", fontsize=10), label)
+        ask(ax.text(-0.8, y, name, ha="right", va="center", fontsize=TEXT), label)
     for t in range(steps):
         x = t * gap
         shade = to_hex(cmap.to_rgba(np.array([rel[t]]))[0])
@@ -309,18 +311,19 @@ def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation:
         _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
         if t:
             _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
-        ax.text(x + 0.1, 1.3, f"{rel[t]:.2g}", fontsize=8.5, color="#555555", ha="left", va="center")
-        ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=10)
-    ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=10)
+        value = f"{rel[t]:.2g}" if rel[t] >= 0.01 else f"{rel[t]:.1g}"  # at most 6 characters between nodes
+        ax.text(x, 4.55, value, fontsize=SMALL, color="#555555", ha="center", va="bottom")
+        ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=TEXT)
+    ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=TEXT)
     ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
-    ax.set_ylim(-1.3, 4.8)
+    ax.set_ylim(-2.3, 5.3)
     cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))
     bar = fig.colorbar(cmap, cax=cax)
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
     bar.ax.yaxis.set_minor_formatter(NullFormatter())
-    bar.ax.tick_params(labelsize=8)
-    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=9)
-    fig.text(0.43, -0.04, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
+    bar.ax.tick_params(labelsize=SMALL)
+    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=SMALL)
+    ax.text((steps - 1) * gap / 2 - 1.0, -1.5, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
              f"$w$ = {weight:g}: 한 단계마다 $w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배",
-             ha="center", va="bottom", fontsize=9, color="#444444")
+             ha="center", va="center", fontsize=SMALL, color="#444444")
     return fig

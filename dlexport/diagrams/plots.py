@@ -50,9 +50,9 @@ def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float
     if not x_min < x_max:
         raise ValueError(f"x_min ({x_min}) must be less than x_max ({x_max})")
     x = np.linspace(x_min, x_max, 801)
-    fig = new_figure(3.6 if derivatives else 4.0, WIDTH if derivatives else 5.5)
+    fig = new_figure(3.4 if derivatives else 3.6, 6.0 if derivatives else 4.6)  # 11-pt text: ≥ 14 px on a card
     panels = fig.subplots(1, 2 if derivatives else 1, squeeze=False)[0]
-    titles = ["활성화 함수 $f(x)$", "도함수 $f'(x)$ — 역전파 때 기울기에 곱해지는 값"]
+    titles = ["함수 $f(x)$", "도함수 $f'(x)$: 역전파에서 곱해짐"]
     for i, ax in enumerate(panels):
         for name in functions:
             label, f, df = ACTIVATIONS[name]
@@ -60,7 +60,8 @@ def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float
         ax.axhline(0, color="#888888", lw=0.8)
         ax.axvline(0, color="#888888", lw=0.8)
         ax.grid(True, color="#e5e5e5", lw=0.6)
-        ax.set_title(titles[i], fontsize=11)
+        ax.set_title(titles[i], fontsize=12)
+        ax.tick_params(labelsize=11)
         ax.set_xlabel("$x$")
         ax.set_xlim(x_min, x_max)
         for side in ("top", "right"):
@@ -69,8 +70,8 @@ def activation_functions(*, functions: Sequence[str], x_min: float, x_max: float
     if derivatives:
         panels[1].set_ylim(-0.1, 1.15)
     for i, ax in enumerate(panels):  # each legend entry names its function: askable ("relu", "relu_derivative")
-        for name, entry in zip(functions, ax.legend(loc="upper left", fontsize=8.5, frameon=False).get_texts(),
-                               strict=True):
+        legend = ax.legend(loc="upper left", fontsize=11, frameon=False, handlelength=1.2)
+        for name, entry in zip(functions, legend.get_texts(), strict=True):
             ask(entry, name if i == 0 else f"{name}_derivative")
     fig.subplots_adjust(wspace=0.25)
     return fig

@@ -153,7 +153,7 @@ def fitting(*, degrees: Sequence[int], points: int, noise: float, seed: int) -> 
         raise ValueError(f"give three degrees, each from 0 to points - 1 = {points - 1}, got {list(degrees)}")
     positive("noise", noise, 5.0)
     fits = fit_errors(points, noise, seed, min(points - 1, max(9, *degrees)))
-    fig = new_figure(5.6, WIDTH)
+    fig = new_figure(4.5, WIDTH)
     tops = [fig.add_axes((0.08 + 0.31 * k, 0.6, 0.27, 0.32)) for k in range(3)]
     grid = np.linspace(0, 1, 300)
     for ax, d in zip(tops, degrees, strict=True):

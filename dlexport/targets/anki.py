@@ -181,6 +181,7 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[
     """Return the HTML of a term note's fields, in TERM_FIELDS order (`titles`: every term's title by id)."""
     m = _field_macros()
     figures = [assets.figures[f.id] for f in term.figures]
+    pictures = m.figures(figure_images(term, assets)) if figures else ""
     values = {
         "Term": text(term.title),
         "Id": text(term.id),
@@ -194,12 +195,30 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[
         "KeyPoints": m.key_points(term.key_points) if term.key_points else "",
         "Formula": m.formulas([{"label": f.label, "latex": math(f.latex)} for f in term.formulas])
         if term.formulas else "",
-        "Figure": m.figures([{"src": attr(a.path.name), "alt": attr(a.alt)} for a in figures]) if figures else "",
-        "Caption": m.captions([a.caption for a in figures]) if figures else "",
+        # The figure -> term card exists when Figure is filled (Anki's rule), so a term with no figure to ask
+        # about (cards.quiz_figures) keeps its pictures at the head of Caption, which every back side shows.
+        "Figure": pictures if cards.quiz_figures(term) else "",
+        "Caption": (pictures if not cards.quiz_figures(term) else "") + m.captions([a.caption for a in figures])
+        if figures else "",
         "Related": m.related([titles.get(r, r) for r in term.related]) if term.related else "",
         "References": m.references(term.references) if term.references else "",
     }
     return tuple(str(values[name]) for name in TERM_FIELDS)
+
+
+def figure_images(term: Term, assets: Assets) -> list[dict[str, str]]:
+    """Return the images of a term's Figure field: each figure in full, and before an asked figure's picture
+    its quiz variant; the card CSS shows quiz variants only on the figure -> term card's front (`.quiz-side`),
+    and there hides the full pictures of figures that have a quiz variant or are not asked."""
+    out = []
+    for fig in term.figures:
+        asset = assets.figures[fig.id]
+        asked = fig in cards.quiz_figures(term)
+        if asked and asset.quiz is not None:
+            out.append({"src": attr(asset.quiz.path.name), "alt": attr(asset.alt), "role": "quiz"})
+        full = "answer" if not asked or asset.quiz is not None else ""
+        out.append({"src": attr(asset.path.name), "alt": attr(asset.alt), "role": full})
+    return out
 
 
 def cloze_fields(card: cards.Card, hide: Callable[[str], str] | None = None) -> tuple[str, ...]:
@@ -443,7 +462,8 @@ def _media(glossary: Glossary, assets: Assets) -> list[Path]:
     """Return the figure files to embed, sorted by name; two different files may not share a name."""
     by_name: dict[str, Path] = {}
     for fig in glossary.figures():
-        path = assets.figures[fig.id].path
-        if by_name.setdefault(path.name, path) != path:
-            raise ValueError(f"two figures share the media name {path.name}: {by_name[path.name]}, {path}")
+        asset = assets.figures[fig.id]
+        for path in (asset.path, *([asset.quiz.path] if asset.quiz else [])):
+            if by_name.setdefault(path.name, path) != path:
+                raise ValueError(f"two figures share the media name {path.name}: {by_name[path.name]}, {path}")
     return [by_name[n] for n in sorted(by_name)]

@@ -1,0 +1,16 @@
+"""A diagram kind that exists only in the tests: one line of text in a given size, to test the legibility bounds."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from dlexport.diagrams.style import drawer, new_figure
+
+
+@drawer
+def words(*, size: float) -> Figure:
+    """Draw "작은 글씨" in `size` points on a 6-inch-wide figure."""
+    fig = new_figure(1.0, 6.0)
+    fig.text(0.02, 0.5, "작은 글씨", fontsize=size)
+    fig.text(0.98, 0.5, "끝", fontsize=12, ha="right")
+    return fig
