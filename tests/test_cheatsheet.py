@@ -423,7 +423,7 @@ def test_occlusion_cards_preview_their_masks_and_a_click_reveals(
     page.click("[data-view=cards]")
     (fig,) = built.glossary.term("lstm").figures
     asset = built.assets.figures[fig.id]
-    pairs = page.locator(".card-pair", has=page.locator(".kind-occlusion"))
+    pairs = page.locator(".card-pair[data-term=lstm]", has=page.locator(".kind-occlusion"))
     assert pairs.count() == len(fig.occlude)
     for i, label in enumerate(fig.occlude):  # in the kind's order, as the deck's cards
         front, back = pairs.nth(i).locator(".front"), pairs.nth(i).locator(".back")
