@@ -214,7 +214,7 @@ def test_an_added_label_adds_a_card_and_the_others_keep_theirs(
     stamps = dict(col.db.all("select id, mod from notes"))
 
     repo.edit("40-*.yaml", "    occlude: [forget_gate, cell]\n", "    occlude: [forget_gate, cell, cec]\n")
-    repo.commit(T2)
+    repo.commit(T2, tag="v1.1.0")  # every shipped build is a tagged release (what later builds compare with)
     log = import_apkg(col, release(T2))
     assert {n.id.nid for n in log.updated} == {nid} and not log.new  # type: ignore[attr-defined]
     after = {c.ord: c.id for c in col.get_note(nid).cards()}
@@ -223,14 +223,20 @@ def test_an_added_label_adds_a_card_and_the_others_keep_theirs(
     assert all(col.get_card(cid).reps == 1 for cid in before.values()) and col.get_card(after[cec]).reps == 0
     assert dict(col.db.all("select id, mod from notes")) == {**stamps, nid: T2}  # a quiet release otherwise
 
-    repo.edit("40-*.yaml", "    occlude: [forget_gate, cell, cec]\n", "    occlude: false\n")
+    # a label the figure stops asking: its card stays (Anki never deletes on import), empty, and Anki's
+    # Tools → Empty Cards lists exactly it, as when a learner deletes a mask in Anki's own mask editor
+    repo.edit("40-*.yaml", "    occlude: [forget_gate, cell, cec]\n", "    occlude: [forget_gate, cell]\n")
+    repo.commit(T2 + 50, tag="v1.2.0")
+    import_apkg(col, release(T2 + 50))
+    assert {c.ord: c.id for c in col.get_note(nid).cards()} == after
+    assert [list(n.card_ids) for n in col.get_empty_cards().notes] == [[after[cec]]]
+
+    repo.edit("40-*.yaml", "    occlude: [forget_gate, cell]\n", "    occlude: false\n")
     repo.commit(T2 + 100)
     import_apkg(col, release(T2 + 100))
     retired = col.get_note(nid)
     assert retired.has_tag("t::retired") and "(폐기됨)" in retired["Header"]
     assert {c.ord: c.id for c in retired.cards()} == after  # retired, not deleted: Anki never deletes
-
-
 
 def test_verbose_lists_the_labels_each_figure_asks(lstm: Build) -> None:
     lines = [x for x in anki.describe_occlusions(lstm.glossary, lstm.assets) if "lstm" in x]
