@@ -384,6 +384,26 @@ def test_dark_scheme_changes_the_colours(seed: Built, open_page: Any, artifacts:
     dark.screenshot(path=artifacts / "dark.png")
 
 
+def test_figure_cards_ask_with_the_quiz_variant_and_dim_it_at_night(seed: Built, open_page: Any,
+                                                                     artifacts: Path) -> None:
+    """In a real browser, with the Anki card CSS: the figure -> term front shows the LSTM figure with its gate
+    names hidden and not the full figure, the back shows the full one, and night mode dims both."""
+    script = """els => els.filter(e => e.offsetParent && e.querySelector('.kind-figure'))
+        .map(e => [...e.querySelectorAll('.side .card')].map(c => [...c.querySelectorAll('img')]
+            .filter(i => i.offsetParent).map(i => [i.getAttribute('src'), getComputedStyle(i).filter])))"""
+    for scheme, dimmed in (("light", "none"), ("dark", "brightness(0.78)")):
+        page = open_page(seed.page, scheme).page
+        page.click("[data-view=cards]")
+        page.fill("#q", "LSTM")
+        ((front, back),) = page.eval_on_selector_all(".card-pair", script)
+        quiz, full = seed.assets.figures["lstm-memory-block"].quiz, seed.assets.figures["lstm-memory-block"]
+        assert quiz is not None
+        assert [src.split("/")[-1] for src, _ in front] == [quiz.path.name]
+        assert [src.split("/")[-1] for src, _ in back] == [full.path.name]
+        assert {f for _, f in front + back} == {dimmed}
+        page.screenshot(path=artifacts / f"figure-card-{scheme}.png")
+
+
 def test_print_hides_the_controls_and_keeps_figures_whole(seed: Built, open_page: Any) -> None:
     page = open_page(seed.page).page
     page.emulate_media(media="print")
