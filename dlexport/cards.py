@@ -1,4 +1,4 @@
-"""Card logic shared by every target: which cards a term yields, clue masking, cloze facts and paragraphs.
+"""Card logic shared by every target: which cards a term yields, clue masking, cloze facts, occlusions and paragraphs.
 
 Pure: no file IO, no HTML. The Anki target writes these cards, the cheatsheet previews them and the
 slides ask the same facts; none of them re-decides which cards exist or how a fact is parsed.
@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from dlexport.diagrams import KINDS
 from dlexport.model import CLOZE_MARK, Figure, Placed, Term
 
 MASK = "＿＿"  # what replaces a term's names in a clue
@@ -24,7 +25,7 @@ class CardType:
 
     name: str
     stem: str
-    note: str  # "term" or "cloze"
+    note: str  # "term", "cloze" or "occlusion"
 
 
 TERM = CardType("용어 → 뜻", "term", "term")
@@ -32,17 +33,22 @@ MEANING = CardType("뜻 → 용어", "meaning", "term")
 FIGURE = CardType("그림 → 용어", "figure", "term")
 CLOZE = CardType("빈칸", "cloze", "cloze")
 TERM_CARDS = (TERM, MEANING, FIGURE)  # the term note type's templates, in order (frozen: see anki.py)
+OCCLUSION = CardType("그림 가리기", "occlusion", "occlusion")
 CLOZE_CARDS = (CLOZE,)
+OCCLUSION_CARDS = (OCCLUSION,)
 
 
 @dataclass(frozen=True)
 class Card:
-    """One card a term yields: its type, its term and, for a cloze card, the fact and its identity."""
+    """One card a term yields: its type, its term and, for a cloze card, the fact and its identity; for an
+    occlusion card, the figure, the label asked (`key`) and its cloze number (`ordinal`)."""
 
     type: CardType
     term: Term
     fact: str = ""
     key: str = ""
+    figure: Figure | None = None
+    ordinal: int = 0
 
 
 def term_cards(term: Term) -> tuple[Card, ...]:
@@ -87,9 +93,31 @@ def cloze_cards(term: Term) -> tuple[Card, ...]:
     return tuple(Card(CLOZE, term, fact, key) for fact, key in zip(term.cloze, term.fact_ids(), strict=True))
 
 
+def ordinal(kind: str, label: str) -> int:
+    """Return the cloze number (c1, c2, …) that asks a label: its place in its kind's labels, counting from 1.
+
+    A kind's labels are append-only (tests/golden/occlusion-labels.json), so a label keeps its number, and
+    its card its review history, in every release; adding a label adds a card.
+    """
+    return KINDS[kind].labels.index(label) + 1
+
+
+def occlusion_cards(figure: Figure, term: Term, drawn: Collection[str] | None = None) -> tuple[Card, ...]:
+    """Return one card per label a figure's occlusion note asks (`figure.occlude`, in the kind's order), leaving
+    out labels not among `drawn` (the labels its image really shows; None: all of them)."""
+    return tuple(Card(OCCLUSION, term, key=label, figure=figure, ordinal=ordinal(figure.kind, label))
+                 for label in figure.occlude if drawn is None or label in drawn)
+
+
+def occluded_figures(term: Term) -> tuple[Figure, ...]:
+    """Return the figures of a term that get an image-occlusion note (those asking at least one label)."""
+    return tuple(f for f in term.figures if f.occlude)
+
+
 def of(term: Term) -> tuple[Card, ...]:
-    """Return every card a term yields, in deck order: its note's cards, then one per cloze fact."""
-    return term_cards(term) + cloze_cards(term)
+    """Return every card a term yields, in deck order: its note's cards, one per cloze fact, then one per
+    askable label of each figure (as declared: the Anki target leaves out labels a drawing lacks)."""
+    return term_cards(term) + cloze_cards(term) + tuple(c for f in term.figures for c in occlusion_cards(f, term))
 
 
 def paragraphs(value: str) -> list[str]:

@@ -397,10 +397,39 @@ class _Reader:
             params = self.params(f, m.get("params"), kind)
         fid = f.slug(m["id"], "figure `id`") if "id" in m else f"{term_id}-{index}"
         quiz = f.scalar(m["quiz"], bool, "`quiz`") if "quiz" in m else True
+        mode = f.text(m.get("occlude_mode"), "`occlude_mode`", shapes.OCCLUDE_MODES[0])
+        if mode not in shapes.OCCLUDE_MODES:
+            f.error(m.get("occlude_mode"), f"unknown `occlude_mode` `{mode}`",
+                    f"use one of: {', '.join(shapes.OCCLUDE_MODES)}")
         return Figure(id=fid, kind=kind, params=MappingProxyType(params),
                       caption=f.text(m.get("caption"), "`caption`"), alt=f.text(m.get("alt"), "`alt`"),
                       term_id=term_id, base_dir=self.root, line=node.start_mark.line + 1,
-                      hide=self.hidden(f, m.get("hide"), kind), quiz=quiz is not False)
+                      occlude=self.occlude(f, m.get("occlude"), kind if kind in KINDS else ""),
+                      hide_one=mode == "hide-one", hide=self.hidden(f, m.get("hide"), kind), quiz=quiz is not False)
+
+    @staticmethod
+    def occlude(f: _File, node: yaml.Node | None, kind: str) -> tuple[str, ...]:
+        """Return the labels a figure's image-occlusion card asks, in the kind's order: `occlude: [names…]`,
+        `occlude: false` (none) or, without the key, every askable label of the kind."""
+        offered = KINDS[kind].labels if kind else ()
+        if node is None or not kind:  # an unknown kind was reported
+            return offered
+        if isinstance(node, yaml.ScalarNode) and node.tag == _TAG + "bool":
+            if f.scalar(node, bool, "`occlude`") is not False:
+                f.error(node, "`occlude: true` is not an option", "list the labels to ask, or write `false`")
+            return ()
+        names = f.texts(node, "`occlude`")
+        valid = ", ".join(offered) if offered else f"none: `{kind}` has no askable labels, write `occlude: false`"
+        for i, (name, item) in enumerate(zip(names, _nodes(node), strict=False)):
+            if name not in offered:
+                close = difflib.get_close_matches(name, offered, n=1)
+                f.error(item, f"`{name}` is not an askable label of `{kind}`",
+                        f"did you mean `{close[0]}`? valid names: {valid}" if close else f"valid names: {valid}")
+            elif name in names[:i]:
+                f.error(item, f"`{name}` is listed twice in `occlude`", "list each label once")
+        if isinstance(node, yaml.SequenceNode) and not node.value:
+            f.error(node, "`occlude` is an empty list", "list the labels to ask, or write `occlude: false`")
+        return tuple(n for n in offered if n in names)
 
     @staticmethod
     def hidden(f: _File, node: yaml.Node | None, kind: str) -> tuple[str, ...]:

@@ -65,6 +65,8 @@ class Figure:
     term_id: str
     base_dir: Path = field(default=Path("."), compare=False)  # sources/ root, for the `image` kind
     line: int = field(default=1, compare=False)  # where it stands in its term's source file
+    occlude: tuple[str, ...] = ()  # the askable labels its image-occlusion card asks, in the kind's order
+    hide_one: bool = False  # occlusion mode "hide one, guess one" (default: "hide all, guess one")
     hide: tuple[str, ...] = ()  # askable labels the figure -> term card hides besides those naming the term
     quiz: bool = True  # False: the figure is not asked on the figure -> term card (see cards.quiz_figures)
 

@@ -19,7 +19,8 @@ DRAFT = "http://json-schema.org/draft-07/schema#"
 def figure_kinds() -> dict[str, Any]:
     """Return what the diagram registry adds to a figure's schema: the kinds, and each kind's `params` (if/then).
 
-    The only place the schema reads KINDS: each parameter's `Param` (type, default, limits, list length).
+    The only place the schema reads KINDS: each parameter's `Param` (type, default, limits, list length), and
+    the askable labels `occlude` may name.
     """
     def scalar(p: Param) -> dict[str, Any]:
         """Return the schema of one value of type `p.type`, within `p`'s limits."""
@@ -44,8 +45,9 @@ def figure_kinds() -> dict[str, Any]:
     for name, kind in sorted(KINDS.items()):
         params = {"type": "object", "additionalProperties": False, "description": kind.doc,
                   "properties": {k: param(p) for k, p in kind.params.items()}}
-        hide = {"type": "array", "items": {"enum": list(kind.labels)}} if kind.labels else {"maxItems": 0}
-        then: dict[str, Any] = {"properties": {"params": params, "hide": hide}}
+        labels = {"type": "array", "items": {"enum": list(kind.labels)}} if kind.labels else {"maxItems": 0}
+        occlude = {"anyOf": [{"const": False}, labels]} if kind.labels else {"const": False}
+        then: dict[str, Any] = {"properties": {"params": params, "hide": labels, "occlude": occlude}}
         required = [k for k, p in kind.params.items() if p.file == SOURCES]  # a picture's path must be given
         if required:
             params["required"] = required

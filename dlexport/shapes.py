@@ -17,6 +17,9 @@ MAYBE_TEXT: dict[str, Any] = {"type": ["string", "null"]}  # may be absent, "" o
 ID: dict[str, Any] = {"type": "string", "pattern": SLUG, "maxLength": MAX_ID}
 ID_LABEL: dict[str, Any] = {"type": "string", "pattern": r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"}  # an askable label
 CLOZE_TEXT: dict[str, Any] = {"type": "string", "pattern": r"\[\[.+?\]\]"}  # a hidden part, [[like this]]
+# A figure's image-occlusion card: which of its kind's askable labels it asks (a list, or false for none)
+OCCLUDE: dict[str, Any] = {"anyOf": [{"const": False}, {"type": "array", "items": TEXT, "minItems": 1}]}
+OCCLUDE_MODES = ("hide-all", "hide-one")  # hide all labels and ask one, or hide only the one asked
 
 
 def ref(name: str) -> dict[str, Any]:
@@ -70,7 +73,7 @@ RECORDS: dict[str, Record] = {
                         {"venue": TEXT}),
     "figure": Record("a figure", {"kind": TEXT, "caption": TEXT, "alt": TEXT},
                      {"id": ID, "params": {"type": "object"}, "hide": {"type": "array", "items": ID_LABEL},
-                      "quiz": {"type": "boolean"}}),
+                      "quiz": {"type": "boolean"}, "occlude": OCCLUDE, "occlude_mode": {"enum": list(OCCLUDE_MODES)}}),
     "vocabulary": Record("the vocabulary file", {"words": records("word")}),
     "word": Record("a vocabulary word", {"ko": TEXT},
                    {"en": MAYBE_TEXT, "avoid": texts(), "except": texts(), "note": MAYBE_TEXT}),
@@ -98,6 +101,9 @@ HELP: dict[str, dict[str, str]] = {
                 "naming the term, which it always hides.",
         "quiz": "false: leave the figure off the figure → term card (nothing left to ask once its names are "
                 "hidden); a term with no figure to ask gets no such card.",
+        "occlude": "The labels its image-occlusion card asks (default: every askable label of the kind), "
+                   "or false for no occlusion card.",
+        "occlude_mode": "hide-all (default): every label masked, one asked per card; hide-one: only the asked one.",
     },
     "glossary": {
         "id": "Slug of the glossary; part of every Anki note's identity.",

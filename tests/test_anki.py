@@ -89,15 +89,17 @@ def test_import_gives_the_planned_notes_cards_and_decks(
     assert col.card_count() == expected["cards"]
     names = {d.name for d in col.decks.all_names_and_ids()}
     assert names == {"Default", glossary.title, *(f"{glossary.title}::{s.ko}" for s in glossary.sections)}
+    occluded = any(f.occlude for f in glossary.figures())
     assert {m["name"] for m in col.models.all() if m["name"].startswith("dlexport")} == \
-        {"dlexport 용어", "dlexport 빈칸"}
+        {"dlexport 용어", "dlexport 빈칸", *(["dlexport 그림 가리기"] if occluded else [])}
     for term in glossary.terms:
         nids = col.find_notes(f'"tag:{glossary.tag_prefix}::term::{term.id}"')
-        assert len(nids) == 1 + len(term.cloze)
+        assert len(nids) == 1 + len(term.cloze) + len(cards.occluded_figures(term))
         section = next(s for s in glossary.sections if term in s.terms)
         for cid in col.find_cards(f'"tag:{glossary.tag_prefix}::term::{term.id}"'):
             assert col.decks.name(col.get_card(cid).did) == f"{glossary.title}::{section.ko}"
-        (term_note,) = [col.get_note(n) for n in nids if col.get_note(n)["Sort"] == anki.sort_key(term)]
+        (term_note,) = [col.get_note(n) for n in nids
+                        if "Sort" in col.get_note(n) and col.get_note(n)["Sort"] == anki.sort_key(term)]
         assert [c.ord for c in term_note.cards()] == ([0, 1, 2] if cards.quiz_figures(term) else [0, 1])
     sort_fields = [col.get_note(n)["Sort"] for n in col.find_notes('"note:dlexport 용어"')]
     assert sorted(sort_fields) == sorted(t.title for t in glossary.terms)
@@ -167,7 +169,7 @@ def test_release_upgrade_keeps_ids_and_reviews(
     assert {n.id.nid for n in log.updated} == set(nids)  # type: ignore[attr-defined]
     assert sorted(col.find_notes("")) == nids and sorted(col.find_cards("")) == cids
     assert all(not m["name"].endswith("+") for m in col.models.all())
-    assert len([m for m in col.models.all() if m["name"].startswith("dlexport")]) == 2
+    assert len([m for m in col.models.all() if m["name"].startswith("dlexport")]) == 3  # term, cloze, occlusion
     assert col.db.scalar("select count() from revlog") == len(cids)
     assert all(col.get_card(c).reps == 1 and col.get_card(c).queue == 2 for c in cids)
 
@@ -301,7 +303,7 @@ def test_counts_do_not_import_genanki() -> None:
             "assert 'genanki' not in sys.modules")
     out = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent / "roots" / "basic")],
                          capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "{'notes': 5, 'cards': 10}"
+    assert out.strip() == "{'notes': 6, 'cards': 14}"  # the RBM figure's occlusion note asks its 4 labels
 
 
 @pytest.mark.parametrize(("fact", "expected"), [

@@ -11,12 +11,15 @@ from dlexport.model import Glossary
 from dlexport.targets import anki, cheatsheet, slide_plan
 
 
-def test_a_term_yields_its_note_cards_then_one_card_per_fact(glossary: Glossary) -> None:
+def test_a_term_yields_its_note_cards_then_one_card_per_fact_then_per_label(glossary: Glossary) -> None:
     for term in glossary.terms:
         names = [c.type.name for c in cards.of(term)]
         figure = ["그림 → 용어"] if cards.quiz_figures(term) else []
-        expected = ["용어 → 뜻", "뜻 → 용어", *figure, *["빈칸"] * len(term.cloze)]
+        expected = ["용어 → 뜻", "뜻 → 용어", *figure, *["빈칸"] * len(term.cloze),
+                    *["그림 가리기"] * sum(len(f.occlude) for f in term.figures)]
         assert names == expected, term.id
+        assert [(c.figure, c.key) for c in cards.of(term) if c.figure] == \
+            [(f, label) for f in term.figures for label in f.occlude]
         assert [c.key for c in cards.cloze_cards(term)] == list(term.fact_ids())
     assert anki.counts(glossary)["cards"] == sum(len(cards.of(t)) for t in glossary.terms)
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from dlexport import cards
 from dlexport.model import Assets, Glossary, Settings
 from dlexport.render import render_assets
 from dlexport.targets import anki, cheatsheet
@@ -232,8 +233,9 @@ def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path)
 # --- Card preview ---------------------------------------------------------------------------------------------
 
 def _anki_card_text(markup: str) -> str:
-    """Return the visible text of a card side, with formulas (image or MathJax) left out."""
-    markup = re.sub(r"<style>.*?</style>", "", markup, flags=re.DOTALL)
+    """Return the visible text of a card side, with formulas (image or MathJax) and scripts left out (the
+    preview leaves out Anki's: page.js paints an image-occlusion card's masks)."""
+    markup = re.sub(r"<style>.*?</style>|<script>.*?</script>", "", markup, flags=re.DOTALL)
     markup = re.sub(r'<span class="math">.*?</span>|<img class="math"[^>]*>', "", markup, flags=re.DOTALL)
     parsed = _Visible()
     parsed.feed(markup)
@@ -364,12 +366,12 @@ def test_cards_view_shows_front_and_back_of_every_card(seed: Built, open_page: A
                       ".map(c => c.innerText.trim().length + c.querySelectorAll('img').length))")
     assert len(sides) == anki.counts(seed.glossary)["cards"]
     assert all(len(s) == 2 and min(s) > 0 for s in sides)
-    fronts = page.eval_on_selector_all(".card-pair .front .cloze", "els => els.map(e => e.innerText)")
-    backs = page.eval_on_selector_all(".card-pair .back .cloze", "els => els.map(e => e.innerText)")
+    fronts = page.eval_on_selector_all(".card-pair .front span.cloze", "els => els.map(e => e.innerText)")
+    backs = page.eval_on_selector_all(".card-pair .back span.cloze", "els => els.map(e => e.innerText)")
     assert fronts and set(fronts) == {"[...]"} and len(backs) == len(fronts) and "[...]" not in backs
     page.fill("#q", "드롭")
     shown = page.eval_on_selector_all(".card-pair", "els => els.filter(e => e.offsetParent).map(e => e.dataset.term)")
-    assert set(shown) == {"dropout"} and len(shown) == 3 + len(seed.glossary.term("dropout").cloze)
+    assert set(shown) == {"dropout"} and len(shown) == len(cards.of(seed.glossary.term("dropout")))
     page.screenshot(path=artifacts / "cards.png")
 
 
@@ -426,3 +428,38 @@ def test_hostile_content_shows_as_text_in_the_page(glossary: Glossary, figure_ca
     assert cards_text.count(HOSTILE) >= 10
     front = page.eval_on_selector_all(".card-pair .front .cloze-text", "els => els.map(e => e.innerText)")
     assert f"{HOSTILE} 정답은 [...]" in [" ".join(f.split()) for f in front]
+
+
+def test_occlusion_cards_preview_their_masks_and_a_click_reveals(
+        basic_copy: Path, figure_cache: Path, tmp_path: Path, open_page: Any, artifacts: Path) -> None:
+    from dlexport.load import load
+
+    from .test_occlusion import write_lstm
+
+    write_lstm(basic_copy)
+    built = build_into(load(basic_copy), tmp_path, figure_cache)
+    loaded = open_page(built.page)
+    page = loaded.page
+    assert loaded.errors == [] and page.evaluate("document.scripts.length") == 1  # Anki's scripts left out
+    page.click("[data-view=cards]")
+    (fig,) = built.glossary.term("lstm").figures
+    asset = built.assets.figures[fig.id]
+    pairs = page.locator(".card-pair[data-term=lstm]", has=page.locator(".kind-occlusion"))
+    assert pairs.count() == len(fig.occlude)
+    for i, label in enumerate(fig.occlude):  # in the kind's order, as the deck's cards
+        front, back = pairs.nth(i).locator(".front"), pairs.nth(i).locator(".back")
+        assert front.locator(".io-mask.inactive").count() == len(fig.occlude) - 1  # hide all, guess one
+        assert back.locator(".io-mask.highlight").count() == 1
+        image = front.locator("img").bounding_box()
+        mask = front.locator(".io-mask.active").bounding_box()
+        scale = image["width"] / asset.width
+        x0, y0, x1, y1 = (v * scale for v in asset.labels()[label])
+        assert mask["x"] - image["x"] <= x0 + 0.5 and mask["y"] - image["y"] <= y0 + 0.5, label
+        assert mask["x"] + mask["width"] - image["x"] >= x1 - 0.5, label
+        assert mask["y"] + mask["height"] - image["y"] >= y1 - 0.5, label
+    first = pairs.nth(0).locator(".front")
+    first.locator(".image-occlusion-container").click()
+    assert not first.locator(".io-mask.active").is_visible()
+    first.locator(".image-occlusion-container").click()
+    assert first.locator(".io-mask.active").is_visible()
+    pairs.nth(0).screenshot(path=artifacts / "occlusion-card.png")

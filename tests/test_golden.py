@@ -13,15 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from dlexport.model import Asset, Assets, Glossary
+from dlexport.diagrams import KINDS
+from dlexport.model import Asset, Assets, Glossary, Placed
 from dlexport.targets import anki, slide_plan
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
 def stand_in_assets(glossary: Glossary) -> Assets:
-    """Return an Asset per figure and formula with a fixed name and size, as if they had been drawn."""
-    figures = {f.id: Asset(Path("figures") / f"{f.id}.png", 1200, 800, f.alt, f.caption) for f in glossary.figures()}
+    """Return an Asset per figure and formula with a fixed name and size, as if they had been drawn; a figure
+    shows each askable label of its kind in a row of boxes."""
+    def labels(kind: str) -> tuple[Placed, ...]:
+        return tuple(Placed(name, 10.0, (20 + 100 * i, 20, 90 + 100 * i, 50), name)
+                     for i, name in enumerate(KINDS[kind].labels))
+    figures = {f.id: Asset(Path("figures") / f"{f.id}.png", 1200, 800, f.alt, f.caption, labels(f.kind))
+               for f in glossary.figures()}
     latex = sorted({f.latex for t in glossary.terms for f in t.formulas})
     formulas = {x: Asset(Path("figures") / f"formula-{i}.png", 400, 80, x, "") for i, x in enumerate(latex)}
     return Assets(figures, formulas)
@@ -43,7 +49,7 @@ def check_golden(name: str, text: str) -> None:
 def test_anki_note_fields_match_the_golden_file(glossary: Glossary) -> None:
     plans = anki.notes(glossary, stand_in_assets(glossary))
     notes = [{"kind": p.kind, "guid": p.guid, "deck": p.deck, "tags": list(p.tags),
-              "fields": dict(zip(anki.TERM_FIELDS if p.kind == "term" else anki.CLOZE_FIELDS, p.fields, strict=True))}
+              "fields": dict(zip(anki.FIELDS[p.kind], p.fields, strict=True))}
              for p in plans]
     check_golden("anki-notes.json", json.dumps(notes, ensure_ascii=False, indent=1) + "\n")
 

@@ -210,7 +210,7 @@ def test_three_mistakes_in_one_file_are_all_reported(basic_copy: Path) -> None:
     found = problems(basic_copy)
     files = {m.split(":")[0] for m in found}
     assert files == {"terms/10-퍼셉트론.yaml"}
-    assert [m.split(":")[1] for m in found] == ["5", "20", "25"], found  # abbr, caption key, year
+    assert [m.split(":")[1] for m in found] == ["5", "20", "26"], found  # abbr, caption key, year
 
 
 def test_every_fixture_file_is_valid_yaml_for_the_loader() -> None:
@@ -263,7 +263,7 @@ def test_cloze_facts_may_carry_an_id_and_two_with_one_identity_are_rejected(basi
          "  - {id: step-output, text: '출력은 [[계단 함수]]로 정한다.'}\n"
          "  - 가중합이 [[ 선형! ]]이다.\n")
     assert problems(basic_copy) == [
-        "terms/10-퍼셉트론.yaml:31:5: this cloze fact has the same identity `선형` as the fact on line 29; each "
+        "terms/10-퍼셉트론.yaml:32:5: this cloze fact has the same identity `선형` as the fact on line 30; each "
         "fact's identity is its `id`, else its [[answer]] — give one of them an `id:` (write it as "
         "`- {id: some-name, text: …}`)"]
     edit(basic_copy, "10-퍼셉트론.yaml", "  - 가중합이 [[ 선형! ]]이다.",

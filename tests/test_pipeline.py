@@ -39,7 +39,7 @@ def test_all_writes_every_output_and_a_manifest(built: Path) -> None:
     for name, entry in listed.items():
         assert entry["size"] == (built / name).stat().st_size
     assert manifest["counts"]["terms"] == 3 and manifest["counts"]["figures"] == 2
-    assert manifest["counts"]["notes"] == 5 and manifest["counts"]["slides"] > 5
+    assert manifest["counts"]["notes"] == 6 and manifest["counts"]["slides"] > 5  # 3 terms, 2 facts, 1 occlusion
     with zipfile.ZipFile(built / "테스트-용어집.pptx") as deck:
         slides = [n for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
     assert manifest["counts"]["slides"] == len(slides)

@@ -1,4 +1,4 @@
-"""Build the Anki package: term and cloze notes with stable GUIDs, one subdeck per section."""
+"""Build the Anki package: term, cloze and image-occlusion notes with stable GUIDs, one subdeck per section."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import itertools
 import json
 import re
 import sqlite3
+import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,9 +19,10 @@ import jinja2
 from markupsafe import Markup
 
 from dlexport import cards
+from dlexport.diagrams import KINDS
 from dlexport.files import write_zip
-from dlexport.model import Assets, Glossary, Section, Settings, Term
-from dlexport.targets import BuildResult
+from dlexport.model import Asset, Assets, Figure, Glossary, Section, Settings, Term
+from dlexport.targets import BuildResult, occlusion
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
 # review history hangs on both. Field and card-template NAMES and ORDER are frozen too (a change
@@ -29,15 +31,25 @@ from dlexport.targets import BuildResult
 # unique per note and readable ("한국어 (English)" for a term, the sentence for a cloze fact).
 TERM_MODEL_ID = 2084501352
 CLOZE_MODEL_ID = 1365653711
+OCCLUSION_MODEL_ID = 1893472615
 DECK_ID_SALT = 2108919072  # deck ids are derived from this, the glossary id and the section id
 
 TERM_FIELDS = ("Term", "Korean", "English", "Abbr", "Summary", "Clue", "Definition", "KeyPoints",
                "Formula", "Figure", "Caption", "Related", "References", "Id", "Sort")
 CLOZE_FIELDS = ("Text", "Source", "Extra", "Fact", "Sort")  # Source: the term's title; Fact: "<term id> · <fact id>"
+# Anki's stock Image Occlusion note type: its fields in its order, each tagged with its role (the `tag`
+# Anki looks fields up by), and `originalStockKind` 6 (IMAGE_OCCLUSION): what makes Anki's editor open the
+# mask editor and its reviewer paint the masks. `preventDeletion` as Anki sets it, so "Check Database"
+# finds nothing to fix (it would otherwise rewrite the note type and bump its mtime).
+OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
+IMAGE_OCCLUSION = 6  # anki.notetypes_pb2.StockNotetype.OriginalStockKind.ORIGINAL_STOCK_KIND_IMAGE_OCCLUSION
+FIELDS = {"term": TERM_FIELDS, "cloze": CLOZE_FIELDS, "occlusion": OCCLUSION_FIELDS}  # by NotePlan.kind
+SORT_FIELD = {"term": "Sort", "cloze": "Sort", "occlusion": "Header"}
 RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
 RETIRED_DECK = "폐기됨"  # and their subdeck, where a new learner's copies go
 TERM_CARDS = tuple((c.name, c.stem) for c in cards.TERM_CARDS)  # (template name, file stem): see dlexport.cards
 CLOZE_CARDS = tuple((c.name, c.stem) for c in cards.CLOZE_CARDS)
+OCCLUSION_CARDS = tuple((c.name, c.stem) for c in cards.OCCLUSION_CARDS)
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "anki"
 
 # Fields are written in the form Anki's editor stores (the browser's innerHTML): NFC text, only
@@ -59,7 +71,7 @@ _LATEX_SYNTAX = re.compile(r"\{(?=\{)|\}(?=\})|\[(?=[A-Za-z/$])")  # in math mod
 
 @dataclass(frozen=True)
 class NotePlan:
-    """One note to write: its kind ("term" or "cloze"), GUID, deck name, fields, tags and order."""
+    """One note to write: its kind ("term", "cloze" or "occlusion"), GUID, deck name, fields, tags and order."""
 
     kind: str
     guid: str
@@ -217,6 +229,69 @@ def cloze_fields(card: cards.Card, hide: Callable[[str], str] | None = None) -> 
             str(text(sort_key(term, card.key))))
 
 
+def occlusion_cards(term: Term, figure: Figure, asset: Asset) -> tuple[cards.Card, ...]:
+    """Return the cards of a figure's occlusion note: the labels it asks that its drawing shows.
+
+    A stand-in asset (width 0: not drawn, see `anki_history.stand_in_assets`) shows every label it asks.
+    """
+    return cards.occlusion_cards(figure, term, asset.labels() if asset.width else None)
+
+
+def occlusion_masks(term: Term, figure: Figure, asset: Asset) -> tuple[occlusion.Mask, ...]:
+    """Return the masks of a figure's occlusion note, one per card (empty ones for a stand-in asset)."""
+    asked = occlusion_cards(term, figure, asset)
+    if not asset.width:
+        return tuple(occlusion.Mask(c.key, c.ordinal, *(occlusion.PLACES * 0,) * 4) for c in asked)
+    return occlusion.masks(asked, asset.labels(), asset.width, asset.height)
+
+
+def occlusion_fields(term: Term, figure: Figure, asset: Asset) -> tuple[str, ...]:
+    """Return the HTML of a figure's image-occlusion note, in OCCLUSION_FIELDS order.
+
+    One mask per asked label, each its label's text box with a margin; the other masks stay on the question
+    ("hide all, guess one") unless the figure says `occlude_mode: hide-one`. A stand-in asset gets empty
+    masks: its file name already names everything the masks are made from.
+    """
+    values = {
+        "Occlusion": occlusion.occlusion_field(occlusion_masks(term, figure, asset), not figure.hide_one),
+        "Image": f'<img src="{attr(asset.path.name)}" alt="{attr(asset.alt)}">',
+        "Header": str(text(term.title)),
+        "Back Extra": str(text(figure.caption)),
+        "Comments": "",
+    }
+    return tuple(values[name] for name in OCCLUSION_FIELDS)
+
+
+def describe_occlusions(glossary: Glossary, assets: Assets) -> list[str]:
+    """Return one line per figure whose kind has askable labels: the cards its occlusion note asks (for --verbose)."""
+    lines = []
+    for term in glossary.terms:
+        for fig in term.figures:
+            offered = KINDS[fig.kind].labels if fig.kind in KINDS else ()
+            if not offered:
+                continue
+            asked = occlusion_cards(term, fig, assets.figures[fig.id])
+            mode = "hide one" if fig.hide_one else "hide all"
+            said = ", ".join(f"c{c.ordinal} {c.key}" for c in asked) or "no card"
+            left = [x for x in offered if x not in {c.key for c in asked}]
+            lines.append(f"anki: figure {fig.id} ({fig.kind}, {mode}): {said}"
+                         + (f"; not asked: {', '.join(left)}" if left else ""))
+    return lines
+
+
+def unshown_labels(glossary: Glossary, assets: Assets) -> list[str]:
+    """Return one line per figure asking labels its drawing does not show (with these params): those get no
+    card, and `check`, which counts without drawing, counted them."""
+    lines = []
+    for term in glossary.terms:
+        for fig in cards.occluded_figures(term):
+            shown = assets.figures[fig.id].labels()
+            if assets.figures[fig.id].width and (lacking := [x for x in fig.occlude if x not in shown]):
+                lines.append(f"{term.source}:{fig.line}: anki: figure {fig.id} does not show {', '.join(lacking)}: "
+                             "no card asks them — list the labels to ask in `occlude:`")
+    return lines
+
+
 def sort_key(term: Term, fact: str | None = None) -> str:
     """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
 
@@ -251,7 +326,9 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
     `guid_for(glossary.id, term.id, "cloze", fact id)` for a cloze fact, whose id is its `id:` or
     else its normalised answer (`Term.fact_ids`). So a fact keeps its note, card and review history
     when facts are inserted, reordered or deleted around it, or its sentence is reworded; a new
-    answer without a pinned `id:` is a new note.
+    answer without a pinned `id:` is a new note. A figure's image-occlusion note is
+    `guid_for(glossary.id, "occlusion", figure id)`: moved labels update its masks in place, and each
+    label's card is its cloze number, fixed per label name (`cards.ordinal`).
     """
     plans: list[NotePlan] = []
     titles = {t.id: t.title for t in glossary.terms}
@@ -266,6 +343,11 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
                 plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", card.key), deck,
                                       cloze_fields(card), note_tags, index,
                                       f"{term.title} — {cards.cloze_label(card.fact)}", term.id))
+            for fig in cards.occluded_figures(term):
+                if occlusion_cards(term, fig, assets.figures[fig.id]):
+                    plans.append(NotePlan("occlusion", guid(glossary.id, "occlusion", fig.id), deck,
+                                          occlusion_fields(term, fig, assets.figures[fig.id]), note_tags, index,
+                                          f"{term.title} — {fig.caption}", term.id))
             index += 1
     return plans
 
@@ -277,14 +359,18 @@ def guid(*keys: str) -> str:
     return str(guid_for(*keys))
 
 
-def counts(glossary: Glossary) -> dict[str, int]:
-    """Return how many notes and cards the package will hold, without rendering anything."""
+def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
+    """Return how many notes and cards the package will hold: without `assets`, without rendering anything
+    (every label a figure asks counts); with them, only the labels the drawings show."""
     terms = glossary.terms
-    return {"notes": len(terms) + sum(len(t.cloze) for t in terms), "cards": sum(len(cards.of(t)) for t in terms)}
+    occluded = [(t, f) for t in terms for f in cards.occluded_figures(t)]
+    asked = [len(occlusion_cards(t, f, assets.figures[f.id]) if assets else f.occlude) for t, f in occluded]
+    return {"notes": len(terms) + sum(len(t.cloze) for t in terms) + sum(1 for n in asked if n),
+            "cards": sum(len(cards.term_cards(t) + cards.cloze_cards(t)) for t in terms) + sum(asked)}
 
 
-def _models(genanki: Any, css: str) -> tuple[Any, Any]:
-    """Return the genanki term and cloze note types."""
+def _models(genanki: Any, css: str) -> dict[str, Any]:
+    """Return the genanki note types by NotePlan.kind: term, cloze and image occlusion."""
     def templates(specs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
         return [{"name": name, "qfmt": card_template(f"{stem}_front.html"),
                  "afmt": card_template(f"{stem}_back.html")} for name, stem in specs]
@@ -294,7 +380,12 @@ def _models(genanki: Any, css: str) -> tuple[Any, Any]:
     cloze = genanki.Model(CLOZE_MODEL_ID, "dlexport 빈칸", fields=[{"name": f} for f in CLOZE_FIELDS],
                           templates=templates(CLOZE_CARDS), css=css, sort_field_index=CLOZE_FIELDS.index("Sort"),
                           model_type=genanki.Model.CLOZE)
-    return term, cloze
+    io_fields = [{"name": f, "tag": i, "preventDeletion": f != "Comments"} for i, f in enumerate(OCCLUSION_FIELDS)]
+    image_occlusion = genanki.Model(OCCLUSION_MODEL_ID, "dlexport 그림 가리기", fields=io_fields,
+                                    templates=templates(OCCLUSION_CARDS), css=css,
+                                    sort_field_index=OCCLUSION_FIELDS.index(SORT_FIELD["occlusion"]),
+                                    model_type=genanki.Model.CLOZE)
+    return {"term": term, "cloze": cloze, "occlusion": image_occlusion}
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings, *,
@@ -311,11 +402,14 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     earlier = anki_history.past(settings.sources, settings.text("since"))
     plans = notes(glossary, assets)
+    if settings.verbose:
+        for line in describe_occlusions(glossary, assets):
+            print(line, file=sys.stderr)
     gone = anki_history.retired(glossary, plans, earlier)
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
     mtimes = anki_history.stamps(anki_history.comparable(glossary) if earlier.snapshots else
                                  {p.guid: p for p in plans}, {p.guid: p for p in gone}, earlier, now)
-    term_model, cloze_model = _models(genanki, default_css() if css is None else css)
+    models = _models(genanki, default_css() if css is None else css)
     c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
     credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
              f"{text(c.note)}" if c else ""
@@ -327,9 +421,8 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
         name = f"{glossary.title}::{RETIRED_DECK}"
         decks[name] = genanki.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
     for plan in [*plans, *gone]:
-        model = term_model if plan.kind == "term" else cloze_model
-        names = TERM_FIELDS if plan.kind == "term" else CLOZE_FIELDS
-        decks[plan.deck].add_note(genanki.Note(model, list(plan.fields), sort_field=plan.fields[names.index("Sort")],
+        sort = plan.fields[FIELDS[plan.kind].index(SORT_FIELD[plan.kind])]
+        decks[plan.deck].add_note(genanki.Note(models[plan.kind], list(plan.fields), sort_field=sort,
                                                tags=list(plan.tags), guid=plan.guid, due=plan.due))
     media = _media(glossary, assets)
     package = genanki.Package([top, *decks.values()], media_files=[str(p) for p in media])
@@ -348,16 +441,20 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
-    return BuildResult((dest,), counts(glossary), (earlier.note,) if earlier.note else ())
+    notes_ = (*unshown_labels(glossary, assets), *((earlier.note,) if earlier.note else ()))
+    return BuildResult((dest,), counts(glossary, assets), notes_)
 
 
 def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:
-    """Set each note's mtime by GUID, and the note types' mtime, in a collection genanki wrote."""
+    """Set each note's mtime by GUID, and the note types' mtime, in a collection genanki wrote; mark the
+    image-occlusion note type as Anki's stock Image Occlusion kind (genanki has no key for it)."""
     db.executemany("update notes set mod = ? where guid = ?", sorted((t, g) for g, t in mtimes.items()))
     (raw,) = db.execute("select models from col").fetchone()
     models = json.loads(raw)
     for model in models.values():
         model["mod"] = type_mtime
+        if int(model["id"]) == OCCLUSION_MODEL_ID:
+            model["originalStockKind"] = IMAGE_OCCLUSION
     db.execute("update col set models = ?", (json.dumps(models),))
 
 

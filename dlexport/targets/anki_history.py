@@ -19,14 +19,15 @@ import dlexport
 from dlexport import history
 from dlexport.errors import SourceError
 from dlexport.model import Asset, Assets, Glossary
-from dlexport.targets.anki import RETIRED_DECK, RETIRED_SECTION, NotePlan, notes, text
+from dlexport.targets.anki import FIELDS, RETIRED_DECK, RETIRED_SECTION, SORT_FIELD, NotePlan, notes, text
 
 # The files (under the dlexport package) that decide a note's fields, and a note type's templates.
-NOTE_CODE = ("targets/anki.py", "cards.py", "templates/anki/fields.html.j2", "model.py", "load.py", "render.py",
+NOTE_CODE = ("targets/anki.py", "targets/occlusion.py", "cards.py", "templates/anki/fields.html.j2", "model.py",
+             "load.py", "render.py",
              "diagrams/*.py")
 TYPE_CODE = ("targets/anki.py", "cards.py", "templates/anki/*")
 NOTICE = "이 카드는 용어집에서 빠졌습니다. 지워도 됩니다. 빠진 카드는 tag:{tag} 로 검색하면 모두 나옵니다."
-KINDS = {"term": "용어", "cloze": "빈칸"}
+KINDS = {"term": "용어", "cloze": "빈칸", "occlusion": "그림 가리기"}
 
 
 @dataclass(frozen=True)
@@ -142,20 +143,26 @@ def retired(glossary: Glossary, current: Sequence[NotePlan], earlier: Past) -> l
             if plan.kind == "term":
                 kept = {"Term": fields["Term"] + str(text(" (폐기됨)")), "Korean": fields["Korean"],
                         "English": fields["English"], "Summary": notice, "Clue": notice, "Id": fields["Id"]}
-            else:  # the text keeps its {{c1::…}}: a cloze note without one would lose its card
+            elif plan.kind == "cloze":  # the text keeps its {{c1::…}}: a cloze note without one would lose its card
                 kept = {"Text": f"(폐기됨) {fields['Text']}", "Source": fields["Source"],
                         "Extra": notice, "Fact": fields["Fact"]}
-            kept["Sort"] = str(text("폐기 ")) + fields["Sort"]
+            else:  # its masks keep the cards; the image is gone (a stand-in name): the header and extra say so
+                kept = {"Occlusion": fields["Occlusion"], "Header": str(text("(폐기됨) ")) + fields["Header"],
+                        "Back Extra": notice}
+            if plan.kind != "occlusion":
+                kept["Sort"] = str(text("폐기 ")) + fields["Sort"]
             out[guid] = replace(plan, deck=f"{glossary.title}::{RETIRED_DECK}", due=len(glossary.terms),
                                 fields=tuple(kept.get(n, "") for n in _names(plan)),
                                 tags=(*plan.tags, tag))
-    return [out[g] for g in sorted(out, key=lambda g: (out[g].fields[-1], g))]
+    return [out[g] for g in sorted(out, key=lambda g: (_sort(out[g]), g))]
 
 
 def _names(plan: NotePlan) -> tuple[str, ...]:
-    from dlexport.targets.anki import CLOZE_FIELDS, TERM_FIELDS
+    return FIELDS[plan.kind]
 
-    return TERM_FIELDS if plan.kind == "term" else CLOZE_FIELDS
+
+def _sort(plan: NotePlan) -> str:
+    return plan.fields[_names(plan).index(SORT_FIELD[plan.kind])]
 
 
 def stamps(current: Mapping[str, NotePlan], gone: Mapping[str, NotePlan], earlier: Past, now: int) \

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from dlexport import cards
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.model import Asset, Assets, Glossary, Section, Settings, Term
-from dlexport.targets import BuildResult, anki
+from dlexport.targets import BuildResult, anki, occlusion
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cheatsheet"
 FIGURES = FIGURES_DIR  # where the pipeline writes the PNGs, relative to the outputs
@@ -34,6 +34,8 @@ _MD_HEADING_END = re.compile(r"(?<= )#+$")  # in a heading, a closing sequence t
 _MD_MATH_UNSAFE = re.compile(r"\\[!-/:-@\[-`{-~]|[`*_<>&\[\]|~$]")
 
 _MATH = re.compile(r'<span class="math">\\\((.*?)\\\)</span>', re.DOTALL)
+_SCRIPT = re.compile(r"<script>.*?</script>\s*", re.DOTALL)
+_ID = re.compile(r'(<[a-z]+) id="([^"]+)"')  # one card's ids repeat on every card of the page: classes instead
 _MEDIA = re.compile(r'<img src="(?![a-z]+:|/)')
 
 
@@ -121,21 +123,37 @@ def card_views(glossary: Glossary, assets: Assets) -> list[CardView]:
     titles = {t.id: t.title for t in glossary.terms}
     for term in (t for s in glossary.sections for t in s.terms):
         term_fields = dict(zip(anki.TERM_FIELDS, anki.term_fields(term, titles, assets), strict=True))
-        for card in cards.of(term):
+        occluded = tuple(c for f in term.figures for c in anki.occlusion_cards(term, f, assets.figures[f.id]))
+        for card in cards.term_cards(term) + cards.cloze_cards(term) + occluded:
             sides = ("", "")
             if card.type.note == "term":
                 raw = term_fields
-            else:
+            elif card.type.note == "cloze":
                 raw = dict(zip(anki.CLOZE_FIELDS, anki.cloze_fields(card), strict=True))
                 sides = (anki.cloze_html(card.fact, lambda _hidden: '<span class="cloze">[...]</span>'),
                          anki.cloze_html(card.fact, lambda hidden: f'<span class="cloze">{hidden}</span>'))
+            else:
+                raw, sides = _occlusion_sides(term, card, assets)
             fields = {n: _page_field(n, v, assets) for n, v in raw.items()}
             front = anki.card_html(f"{card.type.stem}_front.html", fields, sides[0])
             back = anki.card_html(f"{card.type.stem}_back.html", fields, sides[1])
-            # Anki's `<hr id=answer>` would repeat one id 50 times in one page: make it a class.
-            back = back.replace('<hr id="answer">', '<hr class="answer">')
-            views.append(CardView(term.id, card.type.name, Markup(front), Markup(back)))
+            # Ids (Anki's `<hr id=answer>`, the image-occlusion container) would repeat on every card of one
+            # page: make them classes. Anki's own scripts (its reviewer paints the masks) are left out:
+            # page.js paints them from the same mask list.
+            front, back = (_ID.sub(r'\1 class="\2"', _SCRIPT.sub("", side)) for side in (front, back))
+            name = card.type.name if card.type.note != "occlusion" else f"{card.type.name} · {card.key}"
+            views.append(CardView(term.id, name, Markup(front), Markup(back)))
     return views
+
+
+def _occlusion_sides(term: Term, card: cards.Card, assets: Assets) -> tuple[dict[str, str], tuple[str, str]]:
+    """Return an occlusion card's note fields and what `{{cloze:Occlusion}}` shows on its two sides."""
+    assert card.figure is not None
+    figure, asset = card.figure, assets.figures[card.figure.id]
+    raw = dict(zip(anki.OCCLUSION_FIELDS, anki.occlusion_fields(term, figure, asset), strict=True))
+    masks = anki.occlusion_masks(term, figure, asset)
+    return raw, (occlusion.rendered(masks, card.ordinal, True, not figure.hide_one),
+                 occlusion.rendered(masks, card.ordinal, False, not figure.hide_one))
 
 
 def _size(asset: Asset, scale: float) -> tuple[int, int]:
@@ -216,11 +234,11 @@ def page(glossary: Glossary, assets: Assets) -> str:
 
 
 def scope_css(css: str, scope: str) -> str:
-    """Return `css` with every selector put under `scope` (inside @media blocks too), `#answer` as a class."""
+    """Return `css` with every selector put under `scope` (inside @media blocks too), ids (`#answer`) as classes."""
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
 
-    def rule(m: re.Match[str]) -> str:
-        selectors = ", ".join(f"{scope} {s.strip()}" for s in m.group(1).split(","))
+    def rule(m: re.Match[str]) -> str:  # ids are classes in the preview (see `card_views`)
+        selectors = ", ".join(f"{scope} {re.sub(r'#(?=[A-Za-z])', '.', s.strip())}" for s in m.group(1).split(","))
         return f"\n{selectors} {{{m.group(2)}}}"
     return re.sub(r"([^{}@;]+?)\s*\{([^{}]*)\}", rule, css).replace("#answer", ".answer")
 

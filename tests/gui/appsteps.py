@@ -238,3 +238,61 @@ def release_lifecycle(mw: Any, args: dict[str, Any], result: dict[str, Any]) -> 
     result["before"] = snapshot(mw)
     result["log2"] = yield from import_package(mw, args["release2"])
     result["after"] = snapshot(mw)
+
+
+# The image-occlusion canvas as Anki's reviewer painted it: each listed mask and the pixel at its centre.
+_MASKS_JS = """(() => {
+  const c = document.getElementById('image-occlusion-canvas');
+  const img = document.querySelector('#image-occlusion-container img');
+  if (!c || !img) return null;
+  const ctx = c.getContext('2d');
+  const at = (x, y) => Array.from(ctx.getImageData(Math.floor(x * c.width), Math.floor(y * c.height), 1, 1).data);
+  const masks = [...document.querySelectorAll('.cloze, .cloze-inactive')].map(d => {
+    const s = {role: d.className, ordinal: +d.dataset.ordinal, left: +d.dataset.left, top: +d.dataset.top,
+               width: +d.dataset.width, height: +d.dataset.height};
+    return {...s, centre: at(s.left + s.width / 2, s.top + s.height / 2)};
+  });
+  const r = c.getBoundingClientRect(), i = img.getBoundingClientRect();
+  return {canvas: [r.left, r.top, r.width, r.height], image: [i.left, i.top, i.width, i.height],
+          natural: [img.naturalWidth, img.naturalHeight], error: document.getElementById('err').innerText,
+          masks: masks};
+})()"""
+
+
+def occlusion_checks(mw: Any, args: dict[str, Any], result: dict[str, Any]) -> Steps:
+    """Scenario: import a deck, show one image-occlusion card's question in the reviewer (masks painted,
+    window grabbed), then open its note in the Browser's editor."""
+    import aqt
+
+    result["import_log"] = yield from import_package(mw, args["apkg"])
+    mw.moveToState("deckBrowser")
+    mw.resize(1280, 900)
+    yield 0.5
+    deck = mw.col.sched.get_or_create_filtered_deck(deck_id=0)
+    deck.name = "GUI test: occlusion"
+    deck.config.search_terms[0].search = args["search"]
+    deck.config.search_terms[0].limit = 1
+    deck_id = mw.col.sched.add_or_update_filtered_deck(deck).id
+    mw.col.decks.select(deck_id)
+    mw.moveToState("review")
+    yield from wait_for(lambda: mw.state == "review" and mw.reviewer.state == "question"
+                        and mw.reviewer.card is not None, 20, "the occlusion card's question")
+    yield 2.5  # the reviewer paints the masks after the image has loaded
+    card = mw.reviewer.card
+    result["card"] = {"id": card.id, "ord": card.ord, "nid": card.nid}
+    result["question"] = yield from eval_js(mw.reviewer.web, _MASKS_JS)
+    mw.grab().save(args["shot"])
+    result["shot"] = args["shot"]
+    mw.moveToState("deckBrowser")
+    mw.col.sched.empty_filtered_deck(deck_id)
+    yield 0.3
+    browser = aqt.dialogs.open("Browser", mw)
+    browser.search_for(f"nid:{card.nid}")
+    yield 0.5
+    browser.table.select_single_card(card.id)
+    yield 2.0
+    is_io = getattr(browser.editor, "current_notetype_is_image_occlusion", None)
+    result["editor_is_io"] = bool(is_io()) if is_io else None
+    browser.grab().save(args["editor_shot"])
+    browser.close()
+    yield from wait_for(lambda: aqt.dialogs._dialogs["Browser"][1] is None, 20, "Browser to close")

@@ -10,8 +10,11 @@ from typing import Any
 
 import pytest
 
+from dlexport import cards
+from dlexport.diagrams import KINDS
 from tests.conftest import ROOTS, SEED, artifacts_dir, require_tool, run_cli
 from tests.gui.harness import prepare_base, run_scenario
+from tests.test_occlusion import write_lstm
 
 pytestmark = pytest.mark.slow
 
@@ -135,3 +138,41 @@ def test_a_later_release_updates_the_studied_note_in_place(lifecycle_run: dict[s
     for guid in updated:
         assert not any(new_text in f for f in before["notes"][guid]["fields"])
         assert after["notes"][guid]["mod"] > before["notes"][guid]["mod"]
+
+
+@pytest.fixture(scope="module")
+def occlusion_run(tmp_path_factory: pytest.TempPathFactory, figure_cache: Path) -> dict[str, Any]:
+    """Build the fixture with an LSTM figure, show its forget-gate card's question in the reviewer."""
+    require_tool("xvfb-run")
+    work = tmp_path_factory.mktemp("occlusion")
+    sources = work / "sources"
+    shutil.copytree(ROOTS / "basic", sources)
+    write_lstm(sources)
+    apkg = build_apkg(sources, work / "out", figure_cache, EPOCH)
+    shots = artifacts_dir("anki-desktop", tmp_path_factory)
+    ordinal = cards.ordinal("lstm_cell", "forget_gate")
+    base = prepare_base(work / "base")
+    return run_scenario("occlusion_checks", base, {
+        "apkg": str(apkg), "search": f'"note:dlexport 그림 가리기" "tag:t::term::lstm" card:{ordinal}',
+        "shot": str(shots / "occlusion-lstm-question.png"), "editor_shot": str(shots / "occlusion-editor.png"),
+    }, timeout=300)
+
+
+def test_the_reviewer_masks_the_asked_lstm_label_and_hides_the_others(occlusion_run: dict[str, Any]) -> None:
+    question = occlusion_run["question"]
+    assert question is not None and question["error"] == "", question
+    assert occlusion_run["card"]["ord"] + 1 == cards.ordinal("lstm_cell", "forget_gate")
+    masks = question["masks"]
+    assert len(masks) == len(KINDS["lstm_cell"].labels)
+    (asked,) = [m for m in masks if m["role"] == "cloze"]
+    assert asked["ordinal"] == cards.ordinal("lstm_cell", "forget_gate")
+    assert asked["centre"][:3] == [255, 142, 142], asked  # the active mask's colour (#ff8e8e) covers the label
+    others = [m for m in masks if m["role"] == "cloze-inactive"]
+    assert others and all(m["centre"][:3] == [255, 235, 162] for m in others), others  # #ffeba2: hide all
+    canvas, image = question["canvas"], question["image"]
+    assert all(abs(a - b) < 1.5 for a, b in zip(canvas, image, strict=True)), (canvas, image)  # masks sit on it
+    assert Path(occlusion_run["shot"]).stat().st_size > 20_000
+
+
+def test_anki_s_editor_opens_the_occlusion_note_as_image_occlusion(occlusion_run: dict[str, Any]) -> None:
+    assert occlusion_run["editor_is_io"] is True

@@ -15,6 +15,8 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
 
+from dlexport.targets import anki
+
 from .conftest import NAME, copy_basic, leftovers, run_cli
 
 LONG = "https://example.com/" + "가나다abc" * 46  # 300 characters, no space to break at
@@ -99,7 +101,8 @@ def squeeze(text: str) -> str:
 
 
 def test_anki_cards_show_the_text_and_run_nothing(collection: Collection) -> None:
-    cards = [collection.get_card(c) for c in collection.find_cards('"tag:t::term::hostile"')]
+    search = '"tag:t::term::hostile" -"note:dlexport 그림 가리기"'  # the occlusion cards: see below
+    cards = [collection.get_card(c) for c in collection.find_cards(search)]
     assert len(cards) == 4  # term → meaning, meaning → term, figure → term; and one cloze card
     pages = {f"{c.ord}-{side}": html for c in cards
              for side, html in (("q", c.question()), ("a", c.answer()))}
@@ -120,6 +123,21 @@ def test_anki_cards_show_the_text_and_run_nothing(collection: Collection) -> Non
     assert cloze.ord == 0  # the content's {{c2::x}} made no second card
     assert "{{Front}} [sound:x.mp3] 정답" in visible(cloze.answer())
     assert "정답" not in visible(cloze.question())  # the real gap is hidden
+
+
+def test_anki_occlusion_cards_run_only_anki_s_own_mask_script(collection: Collection) -> None:
+    search = '"tag:t::term::hostile" "note:dlexport 그림 가리기"'
+    cards = [collection.get_card(c) for c in collection.find_cards(search)]
+    assert cards  # the figure's labels, one card each
+    scripts = re.findall(r"<script>.*?</script>", anki.card_template("occlusion_front.html"), flags=re.DOTALL)
+    for card in cards:
+        for page in (card.question(), card.answer()):
+            assert re.findall(r"<script>.*?</script>", page, flags=re.DOTALL) == scripts  # the template's, no other
+            elements = Elements()
+            elements.feed(page)
+            assert not [a for a in elements.attributes if a.startswith("on")]
+            assert all(src.startswith("hostile-net-") for src in elements.sources), elements.sources
+        assert f"캡션 {unicodedata.normalize('NFC', SHORT)}" in visible(card.answer())
 
 
 def test_anki_fields_keep_the_text_exactly(collection: Collection) -> None:

@@ -44,6 +44,28 @@
   window.addEventListener("hashchange", follow);
   follow();
 
+  // Image-occlusion cards: a box per mask the card lists (as Anki's reviewer paints them on its canvas):
+  // the asked label's, the others' when the card hides all (occludeInactive), an outline on the answer.
+  const ROLES = { "cloze": "active", "cloze-inactive": "inactive", "cloze-highlight": "highlight" };
+  for (const box of document.querySelectorAll(".image-occlusion-container")) {
+    const sheet = box.closest(".kind-occlusion");
+    for (const div of sheet.querySelectorAll(".cloze, .cloze-inactive, .cloze-highlight")) {
+      const d = div.dataset, role = ROLES[div.className];
+      if (role === "inactive" && d.occludeinactive !== "1") continue;
+      const mask = document.createElement("div");
+      mask.className = `io-mask ${role}`;
+      mask.style.left = `${parseFloat(d.left) * 100}%`;
+      mask.style.top = `${parseFloat(d.top) * 100}%`;
+      mask.style.width = `${parseFloat(d.width) * 100}%`;
+      mask.style.height = `${parseFloat(d.height) * 100}%`;
+      box.append(mask);
+    }
+    box.title = "눌러서 가림막 보이기/숨기기";
+    box.addEventListener("click", () => box.classList.toggle("revealed"));
+    const toggle = sheet.querySelector(".toggle");
+    if (toggle) toggle.addEventListener("click", () => box.classList.toggle("revealed"));
+  }
+
   // Anki's card stylesheet switches to night colours by a class, not by a media query.
   const dark = matchMedia("(prefers-color-scheme: dark)");
   const night = () => $(".deck-cards").classList.toggle("nightMode", dark.matches);
