@@ -7,11 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from dlexport.model import Figure, Formula, Glossary, Section, Term
 from dlexport.render import NAMED, contact_sheet, png_size, render_assets
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP = [("rbm", {"visible": 4, "hidden": 2}), ("feedforward", {"layers": [2, 3, 1]}),
@@ -135,7 +139,7 @@ def test_contact_sheet_shows_every_figure(tmp_path: Path) -> None:
     assert os.path.getsize(tmp_path / "sheet.png") > 20_000
 
 
-def _ink(png: bytes) -> "np.ndarray":
+def _ink(png: bytes) -> np.ndarray:
     import io
 
     import numpy as np

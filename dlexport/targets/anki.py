@@ -6,7 +6,6 @@ import hashlib
 import itertools
 import json
 import re
-import sqlite3
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from markupsafe import Markup
 from dlexport import cards
 from dlexport.files import write_zip
 from dlexport.model import Assets, Glossary, Section, Settings, Term
-from dlexport.targets import BuildResult
+from dlexport.targets import BuildResult, _genanki_db
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
 # review history hangs on both. Field and card-template NAMES and ORDER are frozen too (a change
@@ -313,16 +312,8 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
         decks[plan.deck].add_note(genanki.Note(model, list(plan.fields), sort_field=plan.fields[names.index("Sort")],
                                                tags=list(plan.tags), guid=plan.guid, due=plan.due))
     media = _media(glossary, assets)
-    package = genanki.Package([top, *decks.values()], media_files=[str(p) for p in media])
-
-    db = sqlite3.connect(":memory:")  # no temp file: genanki's write_to_file leaks one per call
-    try:
-        package.write_to_db(db.cursor(), settings.epoch, itertools.count(settings.epoch * 1000))
-        _stamp(db, mtimes, anki_history.type_stamp(earlier, now))
-        db.commit()
-        collection = db.serialize()
-    finally:
-        db.close()
+    collection = _genanki_db.collection([top, *decks.values()], settings.epoch, mtimes,
+                                        anki_history.type_stamp(earlier, now))
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
@@ -330,16 +321,6 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
                                     pictures), settings.epoch)
     return BuildResult((dest,), counts(glossary), (earlier.note,) if earlier.note else ())
-
-
-def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:
-    """Set each note's mtime by GUID, and the note types' mtime, in a collection genanki wrote."""
-    db.executemany("update notes set mod = ? where guid = ?", sorted((t, g) for g, t in mtimes.items()))
-    (raw,) = db.execute("select models from col").fetchone()
-    models = json.loads(raw)
-    for model in models.values():
-        model["mod"] = type_mtime
-    db.execute("update col set models = ?", (json.dumps(models),))
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:
