@@ -155,7 +155,9 @@ SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing",
               "test_pdf_writes_the_lecture_and_a_notes_handout", "test_cli_split_and_pdf_outputs_are_in_the_manifest",
               # whole builds or checks of the real 40-term sources (the fixture tests cover the same code)
               "test_no_note_is_a_duplicate", "test_every_seed_figure_renders",
-              "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs"}
+              "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs",
+              "test_every_link_resolves_and_every_image_exists[seed]",
+              "test_the_sources_figures_use_these_kinds_without_naming_their_terms"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -163,5 +165,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", item.name)
-        if fixtures & SLOW_FIXTURES or name in SLOW_TESTS or "gui" in item.path.parts:
+        if fixtures & SLOW_FIXTURES or {name, item.name} & SLOW_TESTS or "gui" in item.path.parts:
             item.add_marker(pytest.mark.slow)
