@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import os
 import shutil
 import subprocess
@@ -31,6 +33,20 @@ def glossary() -> Glossary:
 def seed_glossary() -> Glossary:
     """Return the real glossary in sources/, loaded once."""
     return load(SEED)
+
+
+@functools.cache
+def drawn_with_defaults(kind: str) -> bytes:
+    """Return the PNG of diagram `kind` drawn with its defaults, drawn once per test process.
+
+    Tests that check a kind draws reproducibly draw it again and compare with this: two separate
+    drawings, with others in between, without drawing every kind twice in every test file.
+    """
+    from dlexport.diagrams import KINDS, arguments
+    from dlexport.diagrams.style import to_png
+
+    module, _, name = KINDS[kind].drawer.partition(":")
+    return to_png(getattr(importlib.import_module(module), name)(**arguments(KINDS[kind], {}, Path("."))))
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Every private name of python-pptx and genanki that our code uses appears in one module only: its fence.
 
-A private name is one the library itself defines with a leading underscore (read from the installed
-library's source), plus genanki's undocumented `write_to_db`. The scan reads our code's syntax tree:
+A private name is one with a leading underscore that the library's own source spells (read from the
+installed library), plus genanki's undocumented `write_to_db`. The scan reads our code's syntax tree:
 `obj._name` attribute uses and `from pptx… import _Name` imports, in dlexport/, tests/, bench/ and tools/.
 """
 
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -24,20 +26,15 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__") and len(name) > 1
 
 
-def library_private_names(package: str) -> set[str]:
-    """Return the underscore names `package` defines: classes, functions, attributes it assigns or reads."""
+@cache
+def library_private_names(package: str) -> frozenset[str]:
+    """Return the underscore names written anywhere in `package`'s source: what it keeps to itself."""
     spec = importlib.util.find_spec(package)
     assert spec is not None and spec.submodule_search_locations, package
     names: set[str] = set()
     for path in Path(next(iter(spec.submodule_search_locations))).rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
-                names.add(node.name)
-            elif isinstance(node, ast.Attribute):
-                names.add(node.attr)
-            elif isinstance(node, ast.Name):
-                names.add(node.id)
-    return {n for n in names if _private(n)} | UNDOCUMENTED.get(package, set())
+        names.update(re.findall(r"\b_[A-Za-z]\w*", path.read_text(encoding="utf-8")))
+    return frozenset(n for n in names if _private(n)) | UNDOCUMENTED.get(package, set())
 
 
 def uses(tree: ast.AST) -> set[tuple[str, str]]:
@@ -53,6 +50,7 @@ def uses(tree: ast.AST) -> set[tuple[str, str]]:
     return found
 
 
+@cache
 def our_modules() -> dict[str, ast.AST]:
     return {p.relative_to(ROOT).as_posix(): ast.parse(p.read_text(encoding="utf-8"))
             for top in OURS if (ROOT / top).is_dir() for p in sorted((ROOT / top).rglob("*.py"))
