@@ -181,11 +181,16 @@ def read_cache(cache_dir: Path, key: str) -> Image | None:
         data = (cache_dir / f"{key}.png").read_bytes()
         if _sha256(data) != info["sha256"]:
             return None
-        texts = tuple(Placed(str(t["text"]), float(t["points"]), tuple(int(v) for v in t["box"]), str(t["label"]))
+        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
                       for t in info["texts"])
-        return Image(data, int(info["width"]), int(info["height"]), texts)  # type: ignore[arg-type]
+        return Image(data, int(info["width"]), int(info["height"]), texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _box(values: list[int]) -> tuple[int, int, int, int]:
+    left, top, right, bottom = (int(v) for v in values)
+    return left, top, right, bottom
 
 
 def write_cache(cache_dir: Path, key: str, image: Image) -> None:

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from dlexport.model import Assets, Figure, Formula, Glossary, Section, Term
-from dlexport.render import NAMED, RenderStats, contact_sheet, png_size, render_assets
-
-if TYPE_CHECKING:
-    import numpy as np
+from dlexport.render import NAMED, RenderStats, contact_sheet, png_size, render_assets, render_image
 
 ROOT = Path(__file__).resolve().parent.parent
 CHEAP = [("rbm", {"visible": 4, "hidden": 2}), ("feedforward", {"layers": [2, 3, 1]}),
@@ -158,21 +157,13 @@ def test_contact_sheet_shows_every_figure(cold: tuple[Path, Assets, RenderStats]
 
 
 def _ink(png: bytes) -> np.ndarray:
-    import io
-
-    import numpy as np
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("L")).astype(int)
+    with Image.open(io.BytesIO(png)) as im:
+        return np.asarray(im.convert("L")).astype(int)
 
 
 def test_label_boxes_hold_exactly_the_ink_of_their_text() -> None:
     """Each askable label's recorded box contains every pixel that drawing the label changes, and nothing
     drawn elsewhere moves when it is hidden: checked by rendering the figure again with one label as "?"."""
-    import numpy as np
-
-    from dlexport.render import render_image
-
     full = render_image("lstm_cell", {"peepholes": False})
     boxes = {t.label: t.box for t in full.texts if t.label}
     assert set(boxes) == {"input_gate", "output_gate", "forget_gate", "cell", "cec", "cell_input",

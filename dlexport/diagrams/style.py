@@ -119,7 +119,7 @@ def _spying(drawn: list[Text]) -> Iterator[None]:
             drawn.append(self)
         original(self, renderer)
 
-    Text.draw = spy  # type: ignore[method-assign]
+    Text.draw = spy  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
@@ -139,7 +139,7 @@ def draw(fig: Figure, hide: Collection[str] = ()) -> Drawing:
         for t in fig.findobj(Text):
             if _label(t) in hide and _label(t):
                 t.set_text(HIDDEN)
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
         drawn: list[Text] = []
         with _spying(drawn):
             fig.draw(renderer)
