@@ -26,8 +26,6 @@ from dlexport.render import png_size
 
 from .conftest import drawn_with_defaults
 
-pytestmark = pytest.mark.xdist_group("diagrams")  # with `-n 2 --dist loadgroup`: one process draws each kind once
-
 
 def drawer(kind: str) -> Callable[..., Figure]:
     """Return the drawing function registered for `kind`."""

@@ -21,8 +21,6 @@ from dlexport.render import png_size
 
 from .conftest import drawn_with_defaults
 
-pytestmark = pytest.mark.xdist_group("diagrams")  # with `-n 2 --dist loadgroup`: one process draws each kind once
-
 # kind -> the term it illustrates, and words of that term's names that would give the answer away
 TERMS: dict[str, tuple[str, tuple[str, ...]]] = {
     "gru_cell": ("gru", ("게이트 순환",)),

@@ -24,8 +24,6 @@ from dlexport.render import png_size
 
 from .conftest import drawn_with_defaults
 
-pytestmark = pytest.mark.xdist_group("diagrams")  # with `-n 2 --dist loadgroup`: one process draws each kind once
-
 COMPUTED = ["optimizer_paths", "learning_rates", "fitting", "early_stopping", "init_statistics",
             "batchnorm_statistics", "residual_gradients", "perceptron_xor", "softmax_temperature", "loss_curves",
             "attention_weights", "gradient_clipping", "convolution_pooling", "conv_grid", "augmentation",
