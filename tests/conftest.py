@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from dlexport.load import load
 from dlexport.model import Glossary
+
+if TYPE_CHECKING:
+    from dlexport.diagrams.style import Drawing
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -31,6 +36,25 @@ def glossary() -> Glossary:
 def seed_glossary() -> Glossary:
     """Return the real glossary in sources/, loaded once."""
     return load(SEED)
+
+
+@functools.cache
+def defaults_drawing(kind: str) -> Drawing:
+    """Return diagram `kind` drawn with its defaults (PNG and placed texts), drawn once per test process.
+
+    Tests that check a kind draws reproducibly draw it again and compare with this: two separate
+    drawings, with others in between, without drawing every kind twice in every test file.
+    """
+    from dlexport.diagrams import KINDS, arguments
+    from dlexport.diagrams.style import draw
+
+    module, _, name = KINDS[kind].drawer.partition(":")
+    return draw(getattr(importlib.import_module(module), name)(**arguments(KINDS[kind], {}, Path("."))))
+
+
+def drawn_with_defaults(kind: str) -> bytes:
+    """Return the PNG of `defaults_drawing(kind)`."""
+    return defaults_drawing(kind).png
 
 
 @pytest.fixture
@@ -156,7 +180,9 @@ SLOW_TESTS = {"test_two_thousand_terms_build", "test_ctrl_c_changes_nothing",
               # whole builds or checks of the real 40-term sources (the fixture tests cover the same code)
               "test_no_note_is_a_duplicate", "test_every_seed_figure_renders",
               "test_every_formula_is_set_at_one_size_of_at_least_18_pt", "test_whatever_loads_builds_both_outputs",
-              "test_no_figure_card_of_the_real_glossary_names_its_term"}
+              "test_no_figure_card_of_the_real_glossary_names_its_term",
+              "test_every_link_resolves_and_every_image_exists[seed]",
+              "test_the_sources_figures_use_these_kinds_without_naming_their_terms"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -164,5 +190,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         name = getattr(item, "originalname", item.name)
-        if fixtures & SLOW_FIXTURES or name in SLOW_TESTS or "gui" in item.path.parts:
+        if fixtures & SLOW_FIXTURES or {name, item.name} & SLOW_TESTS or "gui" in item.path.parts:
             item.add_marker(pytest.mark.slow)

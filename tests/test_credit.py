@@ -29,9 +29,9 @@ def credited(seed_glossary: Glossary) -> Glossary:
 
 
 @pytest.fixture(scope="module")
-def built(credited: Glossary, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Assets]:
+def built(credited: Glossary, tmp_path_factory: pytest.TempPathFactory, figure_cache: Path) -> tuple[Path, Assets]:
     out = tmp_path_factory.mktemp("credit")
-    assets, _ = render_assets(credited, out, cache_dir=out / "cache", jobs=1)
+    assets, _ = render_assets(credited, out, cache_dir=figure_cache, jobs=1)
     return out, assets
 
 

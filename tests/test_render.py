@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dlexport.model import Figure, Formula, Glossary, Section, Term
-from dlexport.render import NAMED, contact_sheet, png_size, render_assets, render_image
+from dlexport.model import Assets, Figure, Formula, Glossary, Section, Term
+from dlexport.render import NAMED, RenderStats, contact_sheet, png_size, render_assets, render_image
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,8 +46,24 @@ def files(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((out / "figures").iterdir())}
 
 
-def test_assets_are_content_named_pngs_with_alt_and_caption(tmp_path: Path) -> None:
-    assets, stats = render_assets(synthetic(), tmp_path, jobs=1)
+@pytest.fixture(scope="module")
+def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Assets, RenderStats]:
+    """Return (out, assets, stats) of one cold, serial render of `synthetic()`; its cache is in out/.cache.
+
+    Tests read it, or copy `out` (`warm_copy`) to change it: each synthetic figure is drawn once here.
+    """
+    out = tmp_path_factory.mktemp("cold")
+    assets, stats = render_assets(synthetic(), out, jobs=1)
+    return out, assets, stats
+
+
+def warm_copy(cold: tuple[Path, Assets, RenderStats], dest: Path) -> Path:
+    """Return a copy of the cold render's folder (figures and cache) at `dest`."""
+    return Path(shutil.copytree(cold[0], dest, symlinks=True))
+
+
+def test_assets_are_content_named_pngs_with_alt_and_caption(cold: tuple[Path, Assets, RenderStats]) -> None:
+    tmp_path, assets, stats = cold
     assert (stats.total, stats.cached, stats.rendered) == (8, 0, 8)
     assert len(assets.figures) == 6 and len(assets.formulas) == 2
     fig = assets.figures["fig-0"]
@@ -59,17 +76,18 @@ def test_assets_are_content_named_pngs_with_alt_and_caption(tmp_path: Path) -> N
     assert len(files(tmp_path)) == 8
 
 
-def test_two_builds_are_byte_identical_and_warm_build_renders_nothing(tmp_path: Path) -> None:
-    render_assets(synthetic(), tmp_path / "a", jobs=1)
-    render_assets(synthetic(), tmp_path / "b", jobs=1)
-    assert files(tmp_path / "a") == files(tmp_path / "b")
-    _, stats = render_assets(synthetic(), tmp_path / "a", jobs=1)
+def test_two_builds_are_byte_identical_and_warm_build_renders_nothing(cold: tuple[Path, Assets, RenderStats],
+                                                                     tmp_path: Path) -> None:
+    _, again = render_assets(synthetic(), tmp_path / "b", jobs=1)
+    assert again.rendered == 8
+    assert files(cold[0]) == files(tmp_path / "b")
+    _, stats = render_assets(synthetic(), warm_copy(cold, tmp_path / "a"), jobs=1)
     assert (stats.cached, stats.rendered) == (8, 0)
     assert files(tmp_path / "a") == files(tmp_path / "b")
 
 
-def test_warm_build_does_not_import_matplotlib(tmp_path: Path) -> None:
-    render_assets(synthetic(), tmp_path, jobs=1)
+def test_warm_build_does_not_import_matplotlib(cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
+    tmp_path = warm_copy(cold, tmp_path / "out")
     script = ("import sys; from pathlib import Path; from tests.test_render import synthetic; "
               "from dlexport.render import render_assets; "
               f"a, s = render_assets(synthetic(), Path({str(tmp_path)!r}), jobs=1); "
@@ -78,9 +96,9 @@ def test_warm_build_does_not_import_matplotlib(tmp_path: Path) -> None:
     assert out.stdout.split() == ["8", "0", "[]"]
 
 
-def test_corrupt_or_missing_cache_entries_are_rendered_again(tmp_path: Path) -> None:
-    cache = tmp_path / "cache"
-    render_assets(synthetic(), tmp_path / "out", cache_dir=cache, jobs=1)
+def test_corrupt_or_missing_cache_entries_are_rendered_again(cold: tuple[Path, Assets, RenderStats],
+                                                             tmp_path: Path) -> None:
+    cache = warm_copy(cold, tmp_path / "out") / ".cache" / "figures"
     before = files(tmp_path / "out")
     pngs = sorted(cache.glob("*.png"))
     pngs[0].write_bytes(pngs[0].read_bytes()[:100])  # truncated
@@ -92,11 +110,11 @@ def test_corrupt_or_missing_cache_entries_are_rendered_again(tmp_path: Path) -> 
     assert files(tmp_path / "out") == before
 
 
-def test_parallel_and_serial_builds_are_identical(tmp_path: Path) -> None:
-    _, serial = render_assets(synthetic(7), tmp_path / "serial", jobs=1)
-    _, parallel = render_assets(synthetic(7), tmp_path / "parallel", jobs=2)
-    assert serial.rendered == parallel.rendered == 9
-    assert files(tmp_path / "serial") == files(tmp_path / "parallel")
+def test_parallel_and_serial_builds_are_identical(cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
+    serial = cold[2]
+    _, parallel = render_assets(synthetic(), tmp_path / "parallel", jobs=2)
+    assert serial.rendered == parallel.rendered == 8  # more than four misses: drawn by a pool of two
+    assert files(cold[0]) == files(tmp_path / "parallel")
 
 
 def test_stale_figures_are_removed_and_other_files_kept(tmp_path: Path) -> None:
@@ -134,8 +152,8 @@ def test_bad_formula_names_the_formula(tmp_path: Path) -> None:
         render_assets(broken, tmp_path, jobs=1)
 
 
-def test_contact_sheet_shows_every_figure(tmp_path: Path) -> None:
-    assets, _ = render_assets(synthetic(), tmp_path, jobs=1)
+def test_contact_sheet_shows_every_figure(cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
+    assets = cold[1]
     contact_sheet(assets, tmp_path / "sheet.png")
     width, height = png_size((tmp_path / "sheet.png").read_bytes())
     assert width > 1000 and height > 500

@@ -228,7 +228,7 @@ def test_formula_alt_text_is_spoken_korean_and_notes_hold_the_latex(prs: Any, lo
             assert formula in notes
             seen += 1
         for pic in pics:
-            assert not set(pic._element.nvPicPr.cNvPr.get("descr", "")) & set("\\{}")
+            assert not set(pic.element.nvPicPr.cNvPr.get("descr", "")) & set("\\{}")
     assert seen
 
 
@@ -265,7 +265,7 @@ def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path,
     pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == 13]
     assert len(pictures) >= len(deck[1].figures) + len(deck[1].formulas)
     for pic in pictures:
-        descr = pic._element.nvPicPr.cNvPr.get("descr", "")
+        descr = pic.element.nvPicPr.cNvPr.get("descr", "")
         assert descr and not descr.endswith(".png") and any(a in descr for a in alts), descr
         w, h = pic.image.size
         assert abs(pic.width / pic.height - w / h) < 0.01 * w / h
@@ -274,23 +274,23 @@ def test_pictures_have_real_alt_text_and_keep_aspect(prs: Any, deck: tuple[Path,
 
 
 def test_every_run_is_korean_with_east_asian_font(prs: Any) -> None:
-    parts = [s.part for s in prs.slides] + [s.notes_slide.part for s in prs.slides if s.has_notes_slide]
+    parts = [s.element for s in prs.slides] + [s.notes_slide.element for s in prs.slides if s.has_notes_slide]
     runs = 0
     for part in parts:
-        for rPr in part._element.iter(qn("a:rPr"), qn("a:endParaRPr")):
+        for rPr in part.iter(qn("a:rPr"), qn("a:endParaRPr")):
             tags = [c.tag for c in rPr]
             assert rPr.get("lang") == "ko-KR"
             assert tags.index(qn("a:latin")) < tags.index(qn("a:ea")) < tags.index(qn("a:cs"))
             assert rPr.find(qn("a:ea")).get("typeface") == slides.EAST_ASIAN
             runs += 1
-        for run in part._element.iter(qn("a:r"), qn("a:fld")):
+        for run in part.iter(qn("a:r"), qn("a:fld")):
             assert run.find(qn("a:rPr")) is not None
     assert runs > 100
 
 
 def test_autofit_off_on_every_text_frame(prs: Any) -> None:
     for s in prs.slides:
-        for body in s.shapes._spTree.iter(qn("a:bodyPr")):
+        for body in s.element.iter(qn("a:bodyPr")):
             assert body.find(qn("a:noAutofit")) is not None and body.get("wrap") == "square"
 
 
@@ -304,10 +304,10 @@ def test_key_points_continue_instead_of_overflowing(prs: Any) -> None:
     assert positions == sorted(positions)
     assert LONG_TOKEN in text  # whole, with no space put into it
     for s in own:
-        sizes = {int(r.get("sz")) for r in s.shapes._spTree.iter(qn("a:rPr")) if r.getparent().tag == qn("a:r")}
+        sizes = {int(r.get("sz")) for r in s.element.iter(qn("a:rPr")) if r.getparent().tag == qn("a:r")}
         assert min(sizes) >= 1200  # footer 12 pt; bullets checked next
         bullets = [r for sh in s.placeholders if sh.placeholder_format.idx == 1
-                   for r in sh._element.iter(qn("a:rPr"))]
+                   for r in sh.element.iter(qn("a:rPr"))]
         assert all(int(r.get("sz")) >= 1800 for r in bullets)
 
 
@@ -585,7 +585,7 @@ def slide_numbers(prs: Any) -> list[int]:
     """Return the number each slide's slide-number field shows (0: none)."""
     out = []
     for s in prs.slides:
-        fields = [f.find(qn("a:t")).text for f in s.shapes._spTree.iter(qn("a:fld"))]
+        fields = [f.find(qn("a:t")).text for f in s.element.iter(qn("a:fld"))]
         out.append(int(fields[0]) if fields else 0)
     return out
 
@@ -757,7 +757,7 @@ def test_every_line_the_plan_accepts_fits_in_the_widest_substitute_font(font_pai
 
 
 def run_colors(shape: Any) -> set[str]:
-    return {c.get("val") for r in shape._element.iter(qn("a:rPr")) for c in r.iter(qn("a:srgbClr"))}
+    return {c.get("val") for r in shape.element.iter(qn("a:rPr")) for c in r.iter(qn("a:srgbClr"))}
 
 
 def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_the_footer(
@@ -767,12 +767,12 @@ def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_t
     for slide in prs.slides:
         if slide.slide_layout.name == "Section Header":
             kinds["section"] += 1
-            assert slide.slide_layout._element.find(f"{qn('p:cSld')}/{qn('p:bg')}") is not None
+            assert slide.slide_layout.element.find(f"{qn('p:cSld')}/{qn('p:bg')}") is not None
             assert run_colors(slide.shapes.title) == {slides.ON_ACCENT}
         for shape in slide.shapes:
-            if shape.shape_type == 13 and shape._element.spPr.find(qn("a:ln")) is not None:
+            if shape.shape_type == 13 and shape.element.spPr.find(qn("a:ln")) is not None:
                 kinds["framed"] += 1
-                assert shape._element.nvPicPr.cNvPr.get("descr") in {a.alt for a in deck[1].figures.values()}
+                assert shape.element.nvPicPr.cNvPr.get("descr") in {a.alt for a in deck[1].figures.values()}
             if shape.is_placeholder and shape.placeholder_format.type == 15:  # footer
                 kinds["footer"] += any(f" · {s}" in shape.text_frame.text for s in sections)
     assert kinds["section"] == len(long_glossary.sections) and kinds["framed"] >= 3 and kinds["footer"] >= 5

@@ -6,7 +6,6 @@ import hashlib
 import itertools
 import json
 import re
-import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,7 @@ from dlexport import cards
 from dlexport.diagrams import KINDS
 from dlexport.files import write_zip
 from dlexport.model import Asset, Assets, Figure, Glossary, Section, Settings, Term
-from dlexport.targets import BuildResult, occlusion
+from dlexport.targets import BuildResult, _genanki_db, occlusion
 
 # Identity. Never change these: Anki matches note types by id and notes by GUID, and a learner's
 # review history hangs on both. Field and card-template NAMES and ORDER are frozen too (a change
@@ -425,16 +424,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
         decks[plan.deck].add_note(genanki.Note(models[plan.kind], list(plan.fields), sort_field=sort,
                                                tags=list(plan.tags), guid=plan.guid, due=plan.due))
     media = _media(glossary, assets)
-    package = genanki.Package([top, *decks.values()], media_files=[str(p) for p in media])
-
-    db = sqlite3.connect(":memory:")  # no temp file: genanki's write_to_file leaks one per call
-    try:
-        package.write_to_db(db.cursor(), settings.epoch, itertools.count(settings.epoch * 1000))
-        _stamp(db, mtimes, anki_history.type_stamp(earlier, now))
-        db.commit()
-        collection = db.serialize()
-    finally:
-        db.close()
+    collection = _genanki_db.collection([top, *decks.values()], settings.epoch, mtimes,
+                                        anki_history.type_stamp(earlier, now),
+                                        {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}})
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
@@ -443,19 +435,6 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
                                     pictures), settings.epoch)
     notes_ = (*unshown_labels(glossary, assets), *((earlier.note,) if earlier.note else ()))
     return BuildResult((dest,), counts(glossary, assets), notes_)
-
-
-def _stamp(db: sqlite3.Connection, mtimes: Mapping[str, int], type_mtime: int) -> None:
-    """Set each note's mtime by GUID, and the note types' mtime, in a collection genanki wrote; mark the
-    image-occlusion note type as Anki's stock Image Occlusion kind (genanki has no key for it)."""
-    db.executemany("update notes set mod = ? where guid = ?", sorted((t, g) for g, t in mtimes.items()))
-    (raw,) = db.execute("select models from col").fetchone()
-    models = json.loads(raw)
-    for model in models.values():
-        model["mod"] = type_mtime
-        if int(model["id"]) == OCCLUSION_MODEL_ID:
-            model["originalStockKind"] = IMAGE_OCCLUSION
-    db.execute("update col set models = ?", (json.dumps(models),))
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:

@@ -152,30 +152,62 @@ def _read_until(fd: int, done: object, timeout: float = 120.0) -> str:
     return text
 
 
+# The command line, with the slides target paused once it has written its deck into the staging folder:
+# it says "paused" on stdout and waits on stdin, which the test never writes. An interrupt sent then
+# lands in the export stage, with a finished .apkg and .pptx staged and nothing published, on any machine.
+# (Signalling when the "figures" line appears raced the export: the fixture's targets and the publish
+# take a few tenths of a second, so a busy test process could signal after the new outputs were in place.)
+PAUSED_IN_EXPORT = """
+import sys
+
+import dlexport.targets.slides as slides
+from dlexport.cli import main
+
+build = slides.build
+
+
+def paused(*args, **kwargs):
+    result = build(*args, **kwargs)
+    print("paused", flush=True)
+    sys.stdin.readline()
+    return result
+
+
+slides.build = paused
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 @pytest.mark.parametrize("figures_done", [2, 20, None], ids=["rendering-early", "rendering-late", "exporting"])
 def test_ctrl_c_changes_nothing(sources: Path, out: Path, tmp_path: Path, figures_done: int | None) -> None:
     """Interrupt like a terminal does (SIGINT to the whole process group) while figures are drawn cold
-    (after the 2nd or the 20th of 50, read from the progress line a terminal shows), or just after
-    they are, while the outputs are exported. No sleeping: the points are the same on any machine."""
+    (after the 2nd or the 20th of 50, read from the progress line a terminal shows), or while the outputs
+    are exported (the slides target paused after writing its deck). No sleeping: the points are the same
+    on any machine."""
     term = sources / "terms" / "20-activation.yaml"
     many = "".join(f"  - {{id: drop-{i}, kind: dropout, params: {{seed: {i}}}, caption: 그림, alt: 그림}}\n"
                    for i in range(40))
     term.write_text(term.read_text(encoding="utf-8") + EXTRA_FIGURES + many, encoding="utf-8")
     before = snapshot(out)
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
-    cmd = [sys.executable, "-m", "dlexport", "all", "--sources", str(sources), "--out", str(out),
-           "--cache", str(tmp_path / "cold-cache"), "--jobs", "2"]
+    args = ["all", "--sources", str(sources), "--out", str(out), "--cache", str(tmp_path / "cold-cache"),
+            "--jobs", "2"]
+    cmd = [sys.executable, *(["-c", PAUSED_IN_EXPORT] if figures_done is None else ["-m", "dlexport"]), *args]
     terminal, child_end = os.openpty()  # stderr is a terminal: the build shows its progress line there
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=child_end, text=True, env=env,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=child_end, text=True,
+                            env=env, start_new_session=True)
     os.close(child_end)
     assert proc.stdout is not None
     try:
         if figures_done is None:
-            seen = ""
-            while not seen.startswith("figures "):
-                seen = proc.stdout.readline()
-                assert seen, proc.communicate(timeout=60)
+            said = ""
+            while not said.endswith("paused\n"):
+                line = proc.stdout.readline()
+                assert line, (said, proc.communicate(timeout=60))
+                said += line
+            assert re.search(r"^figures .*^anki ", said, re.MULTILINE | re.DOTALL), said  # both stages done
+            staged = {p.name for p in out.glob(".staging-*/*") if p.is_file()}
+            assert {f"{NAME}.apkg", f"{NAME}.pptx"} <= staged, staged  # finished, not yet published
         else:
             shown = _read_until(terminal, lambda t: re.search(rf"figures\s+{figures_done}\s", t) is not None)
             assert re.search(rf"figures\s+{figures_done}\s", shown), shown

@@ -159,7 +159,7 @@ def test_slides_hold_the_same_text(built: Path) -> None:
                 continue  # titles and footers: a paragraph continued on the next slide skips them
             if shape.has_text_frame:
                 shown.append("".join(r.text for p in shape.text_frame.paragraphs for r in p.runs))
-            descr = shape._element.xpath("./*[1]/p:cNvPr/@descr")
+            descr = shape.element.xpath("./*[1]/p:cNvPr/@descr")
             alts += list(descr)
         if slide.has_notes_slide:
             notes.append(slide.notes_slide.notes_text_frame.text)
@@ -200,5 +200,5 @@ def test_alt_text_with_double_quotes_builds_slides(tmp_path: Path, figure_cache:
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 0, result.stderr
     deck = Presentation(str(tmp_path / "out" / f"{NAME}.pptx"))
-    alts = [d for s in deck.slides for sh in s.shapes for d in sh._element.xpath("./*[1]/p:cNvPr/@descr")]
+    alts = [d for s in deck.slides for sh in s.shapes for d in sh.element.xpath("./*[1]/p:cNvPr/@descr")]
     assert any('"이분"' in a for a in alts)

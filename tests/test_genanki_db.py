@@ -1,0 +1,98 @@
+"""One test per assumption dlexport/targets/_genanki_db.py makes about genanki's undocumented API."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import sqlite3
+import tempfile
+import zipfile
+from pathlib import Path
+
+import genanki
+import pytest
+
+from dlexport.targets import _genanki_db
+
+EPOCH = 1700000000
+
+
+def _decks() -> list[genanki.Deck]:
+    """Return a deck and a subdeck: three notes of a two-card note type, with Hangul fields."""
+    model = genanki.Model(1607392319, "시험 유형", fields=[{"name": "앞"}, {"name": "뒤"}],
+                          templates=[{"name": "정방향", "qfmt": "{{앞}}", "afmt": "{{뒤}}"},
+                                     {"name": "역방향", "qfmt": "{{뒤}}", "afmt": "{{앞}}"}])
+    top, sub = genanki.Deck(2059400110, "시험"), genanki.Deck(2059400111, "시험::하위")
+    for deck, guid, front in ((top, "g-a", "가"), (top, "g-b", "나"), (sub, "g-c", "다")):
+        deck.add_note(genanki.Note(model, [front, f"{front}의 뜻"], guid=guid))
+    return [top, sub]
+
+
+def _open(blob: bytes, tmp_path: Path) -> sqlite3.Connection:
+    path = tmp_path / "collection.anki2"
+    path.write_bytes(blob)
+    return sqlite3.connect(path)
+
+
+def _rows(db: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    """Return every table's rows, `col.models` parsed (genanki's text repeats a note type's key per deck)."""
+    tables = [t for (t,) in db.execute("select name from sqlite_master where type = 'table' order by name")]
+    rows = {t: sorted(db.execute(f"select * from {t}"), key=repr) for t in tables}
+    rows["models"] = [tuple(json.loads(m).items()) for (m,) in db.execute("select models from col")]
+    rows["col"] = list(db.execute("select crt, mod, scm, ver, dty, usn, ls, conf, decks, dconf, tags from col"))
+    return rows
+
+
+def test_genanki_is_the_pinned_version() -> None:
+    assert importlib.metadata.version("genanki") == "0.13.1"
+
+
+def test_write_to_db_writes_the_collection_write_to_file_zips(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Same rows in every table as the documented way, which also leaves its temporary database behind."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    genanki.Package(_decks()).write_to_file(str(tmp_path / "theirs.apkg"), timestamp=EPOCH)
+    assert len(list(temp.iterdir())) == 1  # the leak the fence avoids
+    with zipfile.ZipFile(tmp_path / "theirs.apkg") as z:
+        (tmp_path / "theirs.anki2").write_bytes(z.read("collection.anki2"))
+    theirs = sqlite3.connect(tmp_path / "theirs.anki2")
+    ours = _open(_genanki_db.collection(_decks(), EPOCH, {}, EPOCH), tmp_path)
+    assert _rows(ours) == _rows(theirs)
+    assert ours.execute("select count(*) from notes").fetchone() == (3,)
+
+
+def test_writing_the_collection_creates_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert _genanki_db.collection(_decks(), EPOCH, {}, EPOCH)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_ids_count_up_from_the_epoch_and_the_bytes_repeat(tmp_path: Path) -> None:
+    blob = _genanki_db.collection(_decks(), EPOCH, {}, EPOCH)
+    assert _genanki_db.collection(_decks(), EPOCH, {}, EPOCH) == blob
+    db = _open(blob, tmp_path)
+    notes = [n for (n,) in db.execute("select id from notes order by id")]
+    cards = [c for (c,) in db.execute("select id from cards order by id")]
+    assert sorted(notes + cards) == list(range(EPOCH * 1000, EPOCH * 1000 + 9))  # 3 notes, 6 cards
+
+
+def test_note_and_note_type_mtimes_are_what_anki_reads(tmp_path: Path) -> None:
+    """The `notes.mod` column by GUID and `col.models[*].mod` are the mtimes Anki itself reports."""
+    from anki.collection import Collection
+
+    blob = _genanki_db.collection(_decks(), EPOCH, {"g-a": EPOCH - 500, "g-c": EPOCH + 7}, EPOCH - 900)
+    raw = _open(blob, tmp_path)
+    assert dict(raw.execute("select guid, mod from notes")) == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7}
+    assert [m["mod"] for m in json.loads(raw.execute("select models from col").fetchone()[0]).values()] == \
+        [EPOCH - 900]
+    raw.close()
+    col = Collection(str(tmp_path / "collection.anki2"))
+    try:
+        notes = {col.get_note(n).guid: col.get_note(n).mod for n in col.find_notes("")}
+        assert notes == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7}
+        assert [m["mod"] for m in col.models.all()] == [EPOCH - 900]
+    finally:
+        col.close()
