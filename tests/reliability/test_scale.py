@@ -45,4 +45,5 @@ def test_two_thousand_terms_build(tmp_path: Path) -> None:
     assert result.stderr == "" and leftovers(out) == []
     counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
     assert counts["terms"] == TERMS + 3 and counts["figures"] == FIGURES + 2
-    assert counts["notes"] == 2 * TERMS + 5
+    # a term and a cloze note per term, the fixture's 6 notes, and an image-occlusion note per labelled rbm figure
+    assert counts["notes"] == 2 * TERMS + 6 + FIGURES
