@@ -227,3 +227,20 @@ def test_png_encoder_round_trips_opaque_and_transparent_pixels() -> None:
         assert image.mode == mode
         assert np.array_equal(np.asarray(image.convert("RGBA")), rgba)
     assert encode_png(opaque) == encode_png(opaque.copy())
+
+
+def test_a_forked_drawing_worker_gets_its_own_mathtext_parser() -> None:
+    """Forked workers must not draw with the parent's cached glyphs: their FT2Fonts share file offsets."""
+    from dlexport.diagrams import style
+
+    parent = style.mathtext()
+    parent.parse("$x^2$", dpi=200)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports whether it got a parser of its own, then leaves without cleanup
+        os.write(write, b"own" if style.mathtext() is not parent else b"shared")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 16) == b"own"
+    os.close(read)
+    os.close(write)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import struct
 import zlib
 from collections.abc import Callable, Collection, Iterator
@@ -59,6 +60,13 @@ def mathtext() -> MathTextParser[VectorParse]:
     parse, and labels repeated across figures, instead of one parse per renderer."""
     return MathTextParser("path")
 
+
+# The parser's cached layouts hold matplotlib FT2Font objects, which read their font file through a file
+# descriptor; a forked drawing worker shares that descriptor's offset with its parent and siblings, and
+# concurrent reads then fail in FreeType ("invalid outline", "too many hints"). Each child starts its own
+# parser, as matplotlib itself clears its font cache after a fork.
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=mathtext.cache_clear)
 
 def bold(size: float) -> font_manager.FontProperties:
     """Return NanumGothic Bold at `size` points, by file (NanumGothic has no weight named "bold")."""
