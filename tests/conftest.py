@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import traceback
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -132,16 +136,53 @@ def _share_figure_cache(args: tuple[str | Path, ...], cwd: Path) -> tuple[str | 
 
 
 def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None,
-            shared_cache: bool = True) -> subprocess.CompletedProcess[str]:
-    """Run `python -m dlexport ARGS` in a subprocess, the way a user does.
+            shared_cache: bool = True, process: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run `dlexport ARGS` and return its exit code, stdout and stderr, the way a user sees them.
 
-    Builds share the session's figure cache unless `shared_cache` is False (a test of the cache itself).
+    By default the command runs in this process (`cli.main`, as `python -m dlexport` calls it), which
+    saves a second of interpreter start and imports per call: its working folder, environment, output,
+    warnings and any uncaught exception (a traceback on stderr, exit code 1) are those of a real run.
+    `process=True` runs `python -m dlexport` in a subprocess instead: for what only a separate process
+    shows (PYTHONHASHSEED, TZ, what gets imported, the interpreter's own exit). Builds share the
+    session's figure cache unless `shared_cache` is False (a test of the cache itself).
     """
     if shared_cache:
         args = _share_figure_cache(args, cwd or ROOT)
-    full_env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "dlexport", *map(str, args)], cwd=cwd or ROOT,
-                          capture_output=True, text=True, env=full_env, timeout=600)
+    extra = {"SOURCE_DATE_EPOCH": "1700000000", **(env or {})}
+    if process:
+        return subprocess.run([sys.executable, "-m", "dlexport", *map(str, args)], cwd=cwd or ROOT,
+                              capture_output=True, text=True, env={**os.environ, **extra}, timeout=600)
+    return _run_in_process([str(a) for a in args], cwd or ROOT, extra)
+
+
+def _run_in_process(argv: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run `cli.main(argv)` in `cwd` with `env` added to the environment, as `python -m dlexport` would."""
+    from dlexport.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        with contextlib.chdir(cwd), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+                warnings.catch_warnings():
+            warnings.resetwarnings()  # a process shows warnings on stderr; pytest's "error" filter is not the CLI's
+            warnings.simplefilter("default")
+            try:
+                code = main(argv)
+            except SystemExit as e:  # argparse: --help, --version, usage errors
+                if isinstance(e.code, str):
+                    print(e.code, file=sys.stderr)
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+            except Exception:  # what the interpreter does with an uncaught exception
+                traceback.print_exc()
+                code = 1
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return subprocess.CompletedProcess(["dlexport", *argv], code, out.getvalue(), err.getvalue())
 
 
 def require_tool(name: str) -> str:

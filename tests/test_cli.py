@@ -31,7 +31,7 @@ def test_check_prints_each_mistake_as_file_line_col(basic_copy: Path) -> None:
     term = basic_copy / "terms" / "20-activation.yaml"
     term.write_text(term.read_text(encoding="utf-8").replace("summary:", "sumary:")
                     .replace("section: basics", "section: basic"), encoding="utf-8")
-    result = run_cli("check", "--sources", basic_copy)
+    result = run_cli("check", "--sources", basic_copy, process=True)  # a real process: exit 1, no traceback
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].endswith("20-activation.yaml:2:10: unknown section `basic` — did you mean `basics`?")
@@ -48,10 +48,10 @@ def test_missing_sources_directory_is_a_content_error(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2() -> None:
-    assert run_cli("publish").returncode == 2
+    assert run_cli("publish", process=True).returncode == 2  # the real exit codes of `python -m dlexport`
     bad_jobs = run_cli("check", "--jobs", "0")
     assert bad_jobs.returncode == 2 and "--jobs must be 1 or more" in bad_jobs.stderr
-    bad_epoch = run_cli("anki", env={"SOURCE_DATE_EPOCH": "yesterday"})
+    bad_epoch = run_cli("anki", env={"SOURCE_DATE_EPOCH": "yesterday"}, process=True)
     assert bad_epoch.returncode == 2 and "SOURCE_DATE_EPOCH" in bad_epoch.stderr
     assert "Traceback" not in bad_epoch.stderr
 

@@ -57,14 +57,21 @@ def our_modules() -> dict[str, ast.AST]:
             if ".venv" not in p.parts}
 
 
+@cache
+def our_scan() -> dict[str, tuple[set[tuple[str, str]], set[str]]]:
+    """Return, per module of ours, its `uses` and the names of the functions and classes it defines."""
+    return {module: (uses(tree), {node.name for node in ast.walk(tree)
+                                  if isinstance(node, ast.FunctionDef | ast.ClassDef)})
+            for module, tree in our_modules().items()}
+
+
 @pytest.mark.parametrize("package", sorted(FENCES))
 def test_private_names_appear_in_the_fence_only(package: str) -> None:
     private = library_private_names(package)
-    ours_defined = {node.name for tree in our_modules().values() for node in ast.walk(tree)
-                    if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+    ours_defined = {name for _, defined in our_scan().values() for name in defined}
     where: dict[str, set[str]] = {}
-    for module, tree in our_modules().items():
-        for pkg, name in uses(tree):
+    for module, (used, _) in our_scan().items():
+        for pkg, name in used:
             if pkg == package or (not pkg and name in private and name not in ours_defined):
                 where.setdefault(name, set()).add(module)
     outside = {name: sorted(mods - {FENCES[package]}) for name, mods in where.items() if mods - {FENCES[package]}}

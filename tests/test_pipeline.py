@@ -77,7 +77,7 @@ def test_builds_are_byte_identical_across_dirs_time_zones_and_hash_seeds(built: 
     shutil.copytree(ROOTS / "basic", sources)
     out = tmp_path / "out2"
     result = run_cli("all", "--sources", sources, "--out", out, "--jobs", "1", cwd=tmp_path,
-                     env={"TZ": "Asia/Seoul", "PYTHONHASHSEED": "12345", "LC_ALL": "C.UTF-8"})
+                     env={"TZ": "Asia/Seoul", "PYTHONHASHSEED": "12345", "LC_ALL": "C.UTF-8"}, process=True)
     assert result.returncode == 0, result.stderr
     ours, theirs = files(built), files(out)
     assert sorted(ours) == sorted(theirs)

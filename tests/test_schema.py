@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections.abc import Callable
@@ -27,7 +28,12 @@ MODELINES = {"glossary.yaml": "schema/glossary.schema.json", "vocabulary.yaml": 
 
 def validator(file: str) -> jsonschema.Draft7Validator:
     """Return a validator for the committed schema of a source file (by its path inside sources/)."""
-    name = {"glossary.yaml": "glossary", "vocabulary.yaml": "vocabulary"}.get(file, "term")
+    return _validator({"glossary.yaml": "glossary", "vocabulary.yaml": "vocabulary"}.get(file, "term"))
+
+
+@functools.cache
+def _validator(name: str) -> jsonschema.Draft7Validator:
+    """Return the validator of one committed schema, checked against JSON Schema's meta-schema once per run."""
     document = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft7Validator.check_schema(document)
     return jsonschema.Draft7Validator(document)

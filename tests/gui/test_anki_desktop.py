@@ -27,7 +27,7 @@ NEW_DEFINITION = "  선형으로 나눌 수 있는 문제만 풀 수 있다(XOR�
 def build_apkg(sources: Path, out: Path, cache: Path, epoch: int) -> Path:
     """Build the Anki package of `sources` with the CLI and return its path."""
     result = run_cli("anki", "--sources", sources, "--out", out, "--cache", cache,
-                     env={"SOURCE_DATE_EPOCH": str(epoch)})
+                     env={"SOURCE_DATE_EPOCH": str(epoch)}, process=True)  # slow anyway: a cold build, a real process
     assert result.returncode == 0, result.stdout + result.stderr
     (apkg,) = out.glob("*.apkg")
     return apkg
