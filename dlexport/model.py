@@ -7,8 +7,12 @@ import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dlexport.errors import Problem
+
+if TYPE_CHECKING:
+    from dlexport.memo import Memo
 
 _AROUND = {"Po", "Pi", "Pf", "Pd", "Zs"}  # stripped around an identity: . , ! ? ; : quotes dashes spaces
 CLOZE_MARK = re.compile(r"\[\[(.+?)\]\]", re.DOTALL)  # a cloze fact's hidden part: the one definition
@@ -214,6 +218,18 @@ class Settings:
     options: Mapping[str, object] = field(default_factory=dict)  # e.g. {"template": Path} for slides
     sources: Path | None = None  # the sources folder, whose git history names the earlier releases
     verbose: bool = False  # --verbose: targets may say what they chose (e.g. the slide layouts)
+    cache: Path | None = None  # where targets keep their memos (`memo.Memo`) between builds; None: none kept
+    published: Path | None = None  # the folder holding the last build's outputs (zips reuse their members)
+
+    def previous(self, name: str) -> Path | None:
+        """Return the last build's output `name` (e.g. "deck.pptx"), if there is one to reuse members of."""
+        path = self.published / name if self.published else None
+        return path if path is not None and path.is_file() else None
+
+    def memo(self, name: str, salt: str = "") -> Memo:
+        """Return the memo of the target `name` (empty, and never saved, without a cache folder)."""
+        from dlexport.memo import Memo
+        return Memo(self.cache / f"memo-{name}.pickle" if self.cache else None, salt)
 
     def file(self, name: str) -> Path | None:
         """Return the file option `name` (e.g. "template"), or None when it was not given."""

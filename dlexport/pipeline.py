@@ -174,7 +174,7 @@ def run(command: str, opts: Options) -> None:
     from dlexport.model import Settings
 
     settings = Settings(epoch=epoch, options=dict(opts.options), sources=opts.sources,
-                        verbose=opts.verbose)
+                        verbose=opts.verbose, cache=cache, published=opts.out)
     building = chosen(command)
     with staging(opts.out) as tmp:
         from dlexport.model import Assets

@@ -432,7 +432,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
     write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
-                                    pictures), settings.epoch)
+                                    pictures), settings.epoch, previous=settings.previous(dest.name))
     notes_ = (*unshown_labels(glossary, assets), *((earlier.note,) if earlier.note else ()))
     return BuildResult((dest,), counts(glossary, assets), notes_)
 

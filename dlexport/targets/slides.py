@@ -602,7 +602,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     for deck in lectures(glossary, settings):
         prs, n = render(deck, assets, settings, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, members(prs), settings.epoch)
+        write_zip(dest, members(prs), settings.epoch, previous=settings.previous(dest.name))
         paths.append(dest)
         slides += n
     if settings.options.get("pdf"):
