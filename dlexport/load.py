@@ -7,12 +7,16 @@ are all reported, with a "did you mean" for near misses.
 
 from __future__ import annotations
 
+import copyreg
 import difflib
+import hashlib
+import io
+import pickle
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import yaml
 
@@ -20,6 +24,8 @@ from dlexport import shapes
 from dlexport.cards import has_hidden
 from dlexport.diagrams import KINDS, FileProblem, Param, resolve_file
 from dlexport.errors import Problem, SourceError
+from dlexport.memo import Memo
+from dlexport.memo import key as memo_key
 from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
 from dlexport.vocabulary import FILE as VOCABULARY_FILE
 from dlexport.vocabulary import Word, scan
@@ -36,6 +42,32 @@ _Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 T = TypeVar("T")
+Where = tuple[int, int]  # 1-based line and column in a source file
+
+
+class Text(NamedTuple):
+    """A text of a term that a reader sees: the term's key it is under, and its span in the file's text."""
+
+    key: str
+    value: str
+    start: int
+    end: int
+
+
+class TermFile(NamedTuple):
+    """One term file read on its own: its term (None when unreadable), its own problems, and where the parts
+    the glossary-wide checks point at are written. Plain data without YAML nodes: a build keeps it in the
+    cache folder, keyed by the file's bytes, and reads only the files that changed (see `load`)."""
+
+    term: Term | None
+    problems: tuple[Problem, ...]
+    places: Mapping[str, Where]  # where the values of `id`, `en` and `section` are written
+    cloze: tuple[Where, ...] = ()  # each item of `cloze`
+    related: tuple[tuple[str | None, Where], ...] = ()  # each item of `related` (its text; None if not a scalar)
+    figures: tuple[Where, ...] = ()  # each item of `figures`
+    texts: tuple[Text, ...] = ()  # the texts the vocabulary check reads
+    todo: tuple[Problem, ...] = ()  # warnings: texts still holding TODO
+    files: tuple[tuple[str, str, str, Where], ...] = ()  # (kind, parameter, value, where): checked every load
 
 
 class _File:
@@ -44,11 +76,11 @@ class _File:
     def __init__(self, path: Path, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
+        self.files: list[tuple[str, str, str, Where]] = []  # file parameters: they name other files
 
     def error(self, node: yaml.Node | None, message: str, fix: str = "") -> None:
         """Record a problem at `node` (or at the top of the file)."""
-        line, col = (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
-        self.problems.append(Problem(self.path, line, col, message, fix))
+        self.problems.append(Problem(self.path, *_where(node), message, fix))
 
     def mapping(self, node: yaml.Node, required: tuple[str, ...], optional: tuple[str, ...],
                 what: str) -> dict[str, yaml.Node] | None:
@@ -163,6 +195,11 @@ def _construct(node: yaml.Node) -> Any:
     return yaml.constructor.SafeConstructor().construct_object(node, deep=True)
 
 
+def _where(node: yaml.Node | None) -> Where:
+    """Return where `node` starts (the top of the file when there is no node)."""
+    return (node.start_mark.line + 1, node.start_mark.column + 1) if node else (1, 1)
+
+
 def _nodes(node: yaml.Node | None) -> list[yaml.Node]:
     """Return a list node's items, or nothing (whatever is wrong with it was reported when it was read)."""
     return list(node.value) if isinstance(node, yaml.SequenceNode) else []
@@ -178,9 +215,10 @@ def _kind(node: yaml.Node) -> str:
             "null": "empty"}.get(tag, tag)
 
 
-def _compose(path: Path, problems: list[Problem]) -> yaml.Node | None:
-    """Return the YAML node tree of one file, or None after recording why it can't be read."""
-    raw = path.read_bytes()
+def _compose(path: Path, problems: list[Problem], raw: bytes | None = None) -> yaml.Node | None:
+    """Return the YAML node tree of one file (whose bytes are `raw`, when read already), or None after recording
+    why it can't be read."""
+    raw = path.read_bytes() if raw is None else raw
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -215,9 +253,11 @@ def _compose(path: Path, problems: list[Problem]) -> yaml.Node | None:
 class _Reader:
     """Reads every source file of one sources/ tree into a Glossary."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, memo: Memo | None = None) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        self.memo = memo  # each term file's TermFile by its bytes (None: read every file)
+        self.digests: dict[Path, str] = {}  # each term file's sha256, for the memo's keys
 
     def glossary(self) -> Glossary:
         """Return the whole validated glossary, or raise SourceError with every problem found."""
@@ -236,17 +276,72 @@ class _Reader:
         if not files:
             self.problems.append(Problem(self.root / TERMS_DIR, 1, 1, "no term files found",
                                          f"add one YAML file per term under {TERMS_DIR}/"))
-        terms = [t for t in (self.read_term(p) for p in files) if t is not None]
-        self.check_links(terms, info)
-        words = self.read_vocabulary()
-        if self.problems or info is None:
-            raise SourceError(self.problems)
-        sections = tuple(Section(s["id"], s["ko"], s["en"],
-                                 tuple(t for t, _ in terms if t.section == s["id"]))
-                         for s in info.pop("sections"))
-        warnings = tuple(w for t, m in terms for w in sorted((*_todo_problems(t.source, m),
-                                                             *_vocabulary_problems(t.source, m, words))))
-        return Glossary(sections=sections, warnings=warnings, **info)
+        terms = self.read_terms(files)
+        try:
+            self.check_links(terms, info)
+            words = self.read_vocabulary()
+            if self.problems or info is None:
+                raise SourceError(self.problems)
+            sections = tuple(Section(s["id"], s["ko"], s["en"],
+                                     tuple(t.term for t in terms if t.term and t.term.section == s["id"]))
+                             for s in info.pop("sections"))
+            return Glossary(sections=sections, warnings=self.warnings(terms, words), **info)
+        finally:
+            if self.memo is not None:
+                self.memo.save()  # also after a failure: the next load re-reads only what changes
+
+    def read_terms(self, files: list[Path]) -> list[TermFile]:
+        """Return the readable term files (each read, or taken from the memo by its bytes), recording every
+        file's problems and checking the files its figures name."""
+        out = []
+        for path in files:
+            tf = self.term_file(path)
+            self.problems += tf.problems
+            self.check_files(path, tf.files)
+            if tf.term is not None:
+                out.append(tf)
+        return out
+
+    def term_file(self, path: Path) -> TermFile:
+        """Return one term file read, or the memo's reading of the same bytes at the same path."""
+        raw = path.read_bytes()
+        if self.memo is None:
+            return self.read_term(path, raw)
+        self.digests[path] = hashlib.sha256(raw).hexdigest()
+        made: list[TermFile] = []
+
+        def make() -> bytes:
+            made.append(self.read_term(path, raw))
+            return _dumps(made[0])
+        kept = self.memo.get(memo_key("term", str(path), self.digests[path]), make)
+        return made[0] if made else pickle.loads(kept)
+
+    def check_files(self, path: Path, files: Iterable[tuple[str, str, str, Where]]) -> None:
+        """Record each file parameter that names no usable file (checked every load: files come and go)."""
+        for kind, key, value, where in files:
+            try:
+                resolve_file(KINDS[kind].params[key], value, self.root)
+            except FileProblem as e:
+                self.problems.append(Problem(path, *where, e.message, e.fix))
+
+    def warnings(self, terms: list[TermFile], words: tuple[Word, ...]) -> tuple[Problem, ...]:
+        """Return every term's warnings, file by file: TODO text and avoided words (kept in the memo by the
+        file's bytes and the vocabulary)."""
+        vocabulary = memo_key(words) if words and self.memo is not None else ""
+        out: list[Problem] = []
+        for tf in terms:
+            path = tf.term.source if tf.term else Path()
+
+            def scanned(tf: TermFile = tf, path: Path = path) -> tuple[Problem, ...]:
+                return tuple(_vocabulary_problems(path, tf.texts, words))
+            if not words:
+                avoided: tuple[Problem, ...] = ()
+            elif self.memo is None:
+                avoided = scanned()
+            else:
+                avoided = self.memo.get(memo_key("words", str(path), self.digests[path], vocabulary), scanned)
+            out += sorted((*tf.todo, *avoided))
+        return tuple(out)
 
     def read_vocabulary(self) -> tuple[Word, ...]:
         """Return the words of sources/vocabulary.yaml (none when the file is absent)."""
@@ -306,19 +401,18 @@ class _Reader:
         info["credit"] = _credit(f, m["credit"]) if "credit" in m else None
         return info
 
-    def read_term(self, path: Path) -> tuple[Term, dict[str, yaml.Node]] | None:
-        """Return one term and its nodes (for cross-file messages), or None if it can't be read at all.
+    def read_term(self, path: Path, raw: bytes) -> TermFile:
+        """Return one term file (whose bytes are `raw`) read on its own; its term is None if it can't be read.
 
         A term with problems is still returned, so that its id counts in the cross-file checks
         and one mistake does not cascade into "related term does not exist" elsewhere.
         """
-        node = _compose(path, self.problems)
-        if node is None:
-            return None
-        f = _File(path, self.problems)
-        m = f.record(node, "term")
+        problems: list[Problem] = []
+        node = _compose(path, problems, raw)
+        f = _File(path, problems)
+        m = f.record(node, "term") if node is not None else None
         if m is None:
-            return None
+            return TermFile(None, tuple(problems), {})
         tid = f.slug(m.get("id"), "`id`")
         facts = self.facts(f, m.get("cloze"))
         key_points = f.texts(m.get("key_points"), "`key_points`")
@@ -339,7 +433,14 @@ class _Reader:
             source=path,
         )
         self.check_facts(f, term, [n for _, _, n in facts])
-        return term, m
+        texts = tuple(Text(key, str(n.value), n.start_mark.index, n.end_mark.index)
+                      for key, value in m.items() for n in _text_nodes(value, key))
+        related = tuple((n.value if isinstance(n, yaml.ScalarNode) else None, _where(n))
+                        for n in _nodes(m.get("related")))
+        return TermFile(term, tuple(problems), {k: _where(m[k]) for k in ("id", "en", "section") if k in m},
+                        cloze=tuple(_where(n) for n in _nodes(m.get("cloze"))), related=related,
+                        figures=tuple(_where(n) for n in _nodes(m.get("figures"))), texts=texts,
+                        todo=tuple(_todo_problems(path, texts, raw)), files=tuple(f.files))
 
     def facts(self, f: _File, node: yaml.Node | None) -> list[tuple[str, str, yaml.Node]]:
         """Return the cloze facts (text, author's id or "", node): each is text or `{id: …, text: …}`."""
@@ -475,10 +576,7 @@ class _Reader:
                 f.error(node or None, f"this `{kind}` figure needs `params: {{{key}: …}}`",
                         "give the picture's path relative to sources/")
                 continue
-            try:
-                resolve_file(param, str(out[key]), self.root)
-            except FileProblem as e:
-                f.error(given.get(key), e.message, e.fix)
+            f.files.append((kind, key, str(out[key]), _where(given.get(key))))  # see `check_files`
         return out
 
     @staticmethod
@@ -496,43 +594,48 @@ class _Reader:
             return False
         return True
 
-    def check_links(self, terms: list[tuple[Term, dict[str, yaml.Node]]], info: dict[str, Any] | None) \
-            -> None:
+    def check_links(self, terms: list[TermFile], info: dict[str, Any] | None) -> None:
         """Record duplicate ids, unknown sections and related ids that name no term."""
         sections = [s["id"] for s in info["sections"]] if info else []
         first: dict[str, Path] = {}
         figures: dict[str, Path] = {}
-        ids = {t.id for t, _ in terms}
+        ids = {t.term.id for t in terms if t.term}
         titles: dict[str, Path] = {}  # Anki flags notes whose first fields are equal as duplicates
         facts: dict[str, Path] = {}
-        for term, m in terms:
-            f = _File(term.source, self.problems)
+        for tf in terms:
+            term = tf.term
+            assert term is not None  # only readable files are checked
+            at = self.at(term.source)
             if term.ko and term.en and titles.setdefault(term.title, term.source) != term.source:
-                f.error(m["en"], f"the term `{term.title}` has the same names as the one in {titles[term.title].name}",
-                        "give one of them another English name (Anki would show their notes as duplicates)")
-            for fact, node in zip(term.cloze, _nodes(m.get("cloze")), strict=False):
+                at(tf.places["en"], f"the term `{term.title}` has the same names as the one in "
+                   f"{titles[term.title].name}",
+                   "give one of them another English name (Anki would show their notes as duplicates)")
+            for fact, where in zip(term.cloze, tf.cloze, strict=False):
                 if facts.setdefault(" ".join(fact.split()), term.source) != term.source:
-                    f.error(node, f"the same cloze fact is in {facts[' '.join(fact.split())].name}",
-                            "keep it in one term only, or reword one of them")
+                    at(where, f"the same cloze fact is in {facts[' '.join(fact.split())].name}",
+                       "keep it in one term only, or reword one of them")
             if term.id and term.id in first:  # a missing id is reported as a missing key
-                f.error(m["id"], f"term id `{term.id}` is already used by {first[term.id].name}",
-                        "give every term its own id")
+                at(tf.places["id"], f"term id `{term.id}` is already used by {first[term.id].name}",
+                   "give every term its own id")
             first.setdefault(term.id, term.source)
             if info and term.section and term.section not in sections:
                 close = difflib.get_close_matches(term.section, sections, n=1)
-                f.error(m["section"], f"unknown section `{term.section}`",
-                        f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")
-            for node in _nodes(m.get("related")):
-                rid = node.value if isinstance(node, yaml.ScalarNode) else None
+                at(tf.places["section"], f"unknown section `{term.section}`",
+                   f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")
+            for rid, where in tf.related:
                 if isinstance(rid, str) and rid in term.related and rid not in ids:
                     close = difflib.get_close_matches(rid, ids, n=1)
-                    f.error(node, f"related term `{rid}` does not exist",
-                            f"did you mean `{close[0]}`?" if close else "use the `id` of another term file")
-            for fig, node in zip(term.figures, _nodes(m.get("figures")), strict=False):
+                    at(where, f"related term `{rid}` does not exist",
+                       f"did you mean `{close[0]}`?" if close else "use the `id` of another term file")
+            for fig, where in zip(term.figures, tf.figures, strict=False):
                 if fig.id in figures:
-                    f.error(node, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
-                            "give every figure its own id")
+                    at(where, f"figure id `{fig.id}` is already used in {figures[fig.id].name}",
+                       "give every figure its own id")
                 figures.setdefault(fig.id, term.source)
+
+    def at(self, path: Path) -> Callable[[Where, str, str], None]:
+        """Return a function recording a problem in `path` at a place (line, column)."""
+        return lambda where, message, fix: self.problems.append(Problem(path, *where, message, fix))
 
 
 def _credit(f: _File, node: yaml.Node) -> Credit | None:
@@ -569,35 +672,60 @@ def _text_nodes(node: yaml.Node, key: str = "") -> Iterator[yaml.ScalarNode]:
         yield node
 
 
-def _todo_problems(path: Path, m: dict[str, yaml.Node]) -> Iterator[Problem]:
+def _todo_problems(path: Path, texts: tuple[Text, ...], raw: bytes) -> Iterator[Problem]:
     """Yield a warning at every text of a term that still holds `TODO` (as `dlexport new` writes it)."""
-    hits = [(key, node) for key, value in m.items() for node in _text_nodes(value, key) if TODO.search(node.value)]
-    source = path.read_bytes().decode("utf-8-sig") if hits else ""
-    for key, node in hits:
-        found = TODO.search(source, node.start_mark.index, node.end_mark.index)  # in a block, the word's own line
-        index = found.start() if found else node.start_mark.index
+    hits = [t for t in texts if TODO.search(t.value)]
+    source = raw.decode("utf-8-sig") if hits else ""
+    for t in hits:
+        found = TODO.search(source, t.start, t.end)  # in a block, the word's own line
+        index = found.start() if found else t.start
         line, column = source.count("\n", 0, index) + 1, index - (source.rfind("\n", 0, index) + 1) + 1
-        yield Problem(path, line, column, f"`{key}` still holds TODO text", "replace it with the real content")
+        yield Problem(path, line, column, f"`{t.key}` still holds TODO text", "replace it with the real content")
 
 
-def _vocabulary_problems(path: Path, m: dict[str, yaml.Node], words: tuple[Word, ...]) -> Iterator[Problem]:
+def _vocabulary_problems(path: Path, texts: tuple[Text, ...], words: tuple[Word, ...]) -> Iterator[Problem]:
     """Yield a problem at the file:line:col of every avoided word in one term's texts."""
-    nodes = [n for key, value in m.items() for n in _text_nodes(value, key)]
-    hits = scan(words, [str(n.value) for n in nodes]) if words else []
+    hits = scan(words, [t.value for t in texts]) if words else []
     source = path.read_bytes().decode("utf-8-sig") if hits else ""
     for hit in hits:
-        node = nodes[hit.text]
-        value, raw = str(node.value), source[node.start_mark.index: node.end_mark.index]
+        text = texts[hit.text]
+        value, raw = text.value, source[text.start: text.end]
         nth = sum(1 for i in range(hit.start) if value.startswith(hit.found, i))
         at = -1
         for _ in range(nth + 1):
             at = raw.find(hit.found, at + 1)
-        index = node.start_mark.index + max(at, 0)  # not found verbatim (folded across lines): the text's start
+        index = text.start + max(at, 0)  # not found verbatim (folded across lines): the text's start
         line = source.count("\n", 0, index) + 1
         column = index - (source.rfind("\n", 0, index) + 1) + 1
         yield Problem(path, line, column, *hit.message())
 
 
-def load(root: Path) -> Glossary:
-    """Return the glossary in `root`, or raise SourceError naming every problem in its files."""
-    return _Reader(root).glossary()
+def _proxy(items: dict[str, object]) -> MappingProxyType[str, object]:
+    """Return a read-only view of `items`: how a kept term's figure parameters are unpickled."""
+    return MappingProxyType(items)
+
+
+def _dumps(value: object) -> bytes:
+    """Return `value` pickled, read-only mappings (a figure's parameters) included."""
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: lambda m: (_proxy, (dict(m),))}
+    pickler.dump(value)
+    return buf.getvalue()
+
+
+def _salt() -> str:
+    """Return a hash of what reading a term file depends on besides its bytes: this code and the kinds."""
+    from dlexport.diagrams import code_digest
+    return memo_key(code_digest(__name__), sorted(KINDS.items()))
+
+
+def load(root: Path, cache: Path | None = None) -> Glossary:
+    """Return the glossary in `root`, or raise SourceError naming every problem in its files.
+
+    With `cache` (a folder), each term file's reading (its term, problems and warnings) is kept there by the
+    file's bytes, so the next load parses only the files that changed; the checks across files, and those
+    of files a figure names, run on every load.
+    """
+    memo = Memo(cache / "memo-load.pickle", _salt()) if cache is not None else None
+    return _Reader(root, memo).glossary()

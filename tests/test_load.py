@@ -19,9 +19,20 @@ RELU = (SEED / "terms" / "20-relu.yaml").read_text(encoding="utf-8")
 
 
 def problems(root: Path) -> list[str]:
-    """Return the loader's messages for `root`, as printed (paths relative to `root`)."""
+    """Return the loader's messages for `root`, as printed (paths relative to `root`).
+
+    The same messages must come from a load with a cache folder, both when it reads every file and when it
+    takes them from its memo (which may hold an earlier version of the files, from the same test)."""
+    found = _problems(root)
+    cache = root.parent / "load-cache"
+    assert _problems(root, cache) == found
+    assert _problems(root, cache) == found
+    return found
+
+
+def _problems(root: Path, cache: Path | None = None) -> list[str]:
     with pytest.raises(SourceError) as info:
-        load(root)
+        load(root, cache)
     return [f"{p.path.relative_to(root) if p.path.is_relative_to(root) else p.path}:{p.line}:{p.column}: "
             f"{p.message} — {p.fix}" for p in info.value.problems]
 
@@ -285,3 +296,63 @@ def test_terms_with_the_same_names_and_facts_in_two_terms_are_rejected(basic_cop
     assert len(found) == 2
     assert "has the same names as the one in 10-퍼셉트론.yaml" in found[0]
     assert "the same cloze fact is in 10-퍼셉트론.yaml" in found[1]
+
+
+def test_a_load_from_the_memo_equals_a_cold_load_warnings_sources_and_all(basic_copy: Path, tmp_path: Path) -> None:
+    from .test_vocabulary import plant
+
+    plant(basic_copy)  # avoided words: warnings
+    edit(basic_copy, "30-rbm.yaml", "caption: ", "caption: TODO ")
+    cold = load(basic_copy)
+    assert len(cold.warnings) == 4
+    cache = tmp_path / "cache"
+    for _ in range(2):  # fills the memo, then reads from it
+        warm = load(basic_copy, cache)
+        assert warm == cold and repr(warm) == repr(cold)  # repr: also source paths, figure folders, warnings
+        assert type(warm.term("rbm-test").figures[0].params) is type(cold.term("rbm-test").figures[0].params)
+    assert (cache / "memo-load.pickle").is_file()
+
+
+def test_the_memo_reads_only_the_changed_file(basic_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) \
+        -> None:
+    from dlexport import load as module
+
+    read: list[str] = []
+    real = module._Reader.read_term
+    monkeypatch.setattr(module._Reader, "read_term", lambda self, path, raw: read.append(path.name) or
+                        real(self, path, raw))
+    cache = tmp_path / "cache"
+    load(basic_copy, cache)
+    assert len(read) == 3
+    edit(basic_copy, "20-activation.yaml", "ko: 활성화 함수", "ko: 활성 함수")
+    read.clear()
+    assert load(basic_copy, cache).term("activation").ko == "활성 함수"
+    assert read == ["20-activation.yaml"]
+    read.clear()
+    load(basic_copy, cache)
+    assert read == []
+
+
+def test_a_broken_file_whose_good_version_is_in_the_memo_fails_as_in_a_cold_load(basic_copy: Path,
+                                                                                   tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load(basic_copy, cache)
+    edit(basic_copy, "20-activation.yaml", "ko: 활성화 함수", "ko: [활성화 함수")
+    edit(basic_copy, "30-rbm.yaml", "kind: rbm", "kind: rmb")
+    with pytest.raises(SourceError) as cold:
+        load(basic_copy)
+    with pytest.raises(SourceError) as warm:
+        load(basic_copy, cache)
+    assert str(warm.value) == str(cold.value) and len(cold.value.problems) == 2
+
+
+def test_a_kept_term_still_checks_the_picture_it_names(basic_copy: Path, tmp_path: Path) -> None:
+    (basic_copy / "images").mkdir()
+    (basic_copy / "images" / "그림.png").write_bytes(b"png")
+    edit(basic_copy, "30-rbm.yaml", "kind: rbm\n    params: {visible: 4, hidden: 2}",
+         "kind: image\n    params: {path: images/그림.png}")
+    cache = tmp_path / "cache"
+    load(basic_copy, cache)
+    (basic_copy / "images" / "그림.png").unlink()
+    assert _problems(basic_copy, cache) == _problems(basic_copy) == ["terms/30-rbm.yaml:19:20: `images/그림.png` does not exist — put the file "
+                                    "under sources/ and give its path relative to sources/"]
