@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from pathlib import Path
 
 from dlexport import __version__, targets
@@ -163,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except OSError as e:  # unwritable --out, full disk, …
         if args.verbose:
+            import traceback  # only here: not on the no-op path
+
             traceback.print_exc()
         name = e.filename2 or e.filename  # os.replace(staged, dest) fails on dest, its second name
         where = shown(Path(os.fsdecode(name))) if name else str(args.out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from dlexport.errors import UsageError
@@ -11,6 +10,8 @@ from dlexport.errors import UsageError
 
 def _git_time(sources: Path) -> int | None:
     """Return the commit time of the last commit touching `sources`, if it is a clean git checkout."""
+    import subprocess  # only here: with SOURCE_DATE_EPOCH set, the no-op build does without it
+
     def git(*args: str) -> str:
         return subprocess.run(["git", *args], cwd=sources, capture_output=True, text=True, check=True,
                               timeout=10).stdout.strip()

@@ -3,28 +3,117 @@
 The fingerprint hashes every input of a build — the source files, dlexport's own code and
 templates, its version, the installed libraries' versions, the build time and the --template
 file — so a no-op rebuild can be recognised without importing matplotlib, python-pptx or genanki.
+Files are hashed once: `Digests` keeps each file's sha256 by its stamp in the cache folder, so a run
+reads only the files that changed since the last one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
 import sys
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 import dlexport
-from dlexport.files import write_bytes
 
 MANIFEST = "manifest.json"
+DIGESTS = "digests.marshal"  # in the cache folder: each file's sha256 by its stamp
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within the same tick of its clock
+_FORMAT = f"dlexport digests 1, python {sys.version_info[0]}.{sys.version_info[1]}"
+Stamp = tuple[int, int, int, int, int]  # size, mtime, ctime (ns), inode, device
 
 
-def _tree(h: hashlib._Hash, root: Path, label: str) -> None:
-    """Add every file below `root` (names and bytes, in sorted order) to `h`."""
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(f"{label}/{path.relative_to(root).as_posix()}\0".encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+def _stamp(st: os.stat_result) -> Stamp:
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev
+
+
+def _sha256(path: str | Path) -> str:
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+class Digests:
+    """Files' sha256 by their stamp (size, mtime, ctime, inode, device), kept between runs in the cache folder.
+
+    A file whose stamp is as remembered is not read again. Writing a file changes its ctime, which no
+    program can set back, so an edit that keeps the size and mtime (even one restored by `touch`) is seen.
+    A file is hashed again next time when it changed less than RACY_NS before this run: on a file system
+    whose clock ticks coarsely, a second same-size edit within the same tick would keep the whole stamp.
+    Outputs are kept as soon as they are published (`keep`): their digest is that of what the build wrote.
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        """Read the digests kept at `path` (None: keep nothing); a missing or unreadable file holds none."""
+        self.path = path
+        self.since = time.time_ns() - RACY_NS  # files changed after this are not remembered as hashed now
+        self.old: dict[str, tuple[Stamp, str]] = {}
+        self.new: dict[str, tuple[Stamp, str]] = {}
+        try:
+            header, entries = marshal.loads(path.read_bytes()) if path else ("", {})
+            if header == _FORMAT and isinstance(entries, dict):
+                self.old = entries
+        except (OSError, ValueError, EOFError, TypeError):
+            pass
+
+    def digest(self, path: str, st: os.stat_result | None = None) -> str:
+        """Return the sha256 of the file at `path` (absolute; `st` its stat), read only when its stamp changed."""
+        st = st or os.stat(path)
+        stamp = _stamp(st)
+        old = self.old.get(path)
+        if old is not None and old[0] == stamp:
+            self.new[path] = old
+            return old[1]
+        digest = _sha256(path)
+        if st.st_mtime_ns < self.since and st.st_ctime_ns < self.since:
+            self.new[path] = (stamp, digest)
+        return digest
+
+    def known(self, path: str) -> str | None:
+        """Return the sha256 of the file at `path` when its stamp is as remembered (nothing is read), else None."""
+        old = self.old.get(path)
+        try:
+            if old is None or old[0] != _stamp(os.stat(path)):
+                return None
+        except OSError:
+            return None
+        self.new[path] = old
+        return old[1]
+
+    def keep(self, path: str, digest: str) -> None:
+        """Remember that the file just written at `path` has this sha256."""
+        self.new[path] = (_stamp(os.stat(path)), digest)
+
+    def save(self, complete: bool) -> None:
+        """Write the digests for the next run: those of this run's files only when it read every file that
+        matters (`complete`), else the earlier ones too. Nothing is written when nothing changed."""
+        entries = self.new if complete else {**self.old, **self.new}
+        if self.path is None or entries == self.old:
+            return
+        from dlexport.files import write_bytes
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes(self.path, marshal.dumps((_FORMAT, entries)))
+
+
+def _files(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Yield (path relative to `top` with `/`, entry) for every file below the folder `top`/`rel`."""
+    with os.scandir(f"{top}/{rel}" if rel else top) as entries:
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):  # as rglob: a link to a folder is not followed
+                if e.name != "__pycache__":
+                    yield from _files(top, f"{rel}{e.name}/")
+            elif e.is_file():
+                yield f"{rel}{e.name}", e
+
+
+def _tree(h: hashlib._Hash, root: Path, label: str, digests: Digests) -> None:
+    """Add every file below `root` (names and contents, in sorted order) to `h`."""
+    for name, entry in sorted(_files(os.path.abspath(root)), key=lambda f: f[0]):
+        h.update(f"{label}/{name}\0{digests.digest(entry.path, entry.stat())}".encode())
 
 
 def _installed() -> list[str]:
@@ -40,31 +129,56 @@ def _installed() -> list[str]:
     return names
 
 
-def fingerprint(sources: Path, epoch: int, files: Iterable[Path], command: str) -> str:
+def fingerprint(sources: Path, epoch: int, files: Iterable[Path], command: str, digests: Digests) -> str:
     """Return a hash of everything that decides the outputs' bytes (`files`: the targets' file options)."""
     h = hashlib.sha256(f"dlexport {dlexport.__version__}\n{command}\n{epoch}\n".encode())
     h.update("\n".join(_installed()).encode())
-    _tree(h, sources, "sources")
-    _tree(h, Path(dlexport.__file__).parent, "code")
+    _tree(h, sources, "sources", digests)
+    _tree(h, Path(dlexport.__file__).parent, "code", digests)
     for path in files:
-        h.update(b"file\0" + path.read_bytes())
+        h.update(f"file\0{digests.digest(os.path.abspath(path))}".encode())
     return h.hexdigest()
 
 
-def _digest(path: Path) -> str:
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
+def _same_bytes(a: str, b: str) -> bool:
+    """Return whether two files hold the same bytes (reading both only as far as the first difference)."""
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            block = fa.read(1 << 20)
+            if block != fb.read(1 << 20):
+                return False
+            if not block:
+                return True
 
 
-def describe(out: Path, files: Iterable[Path]) -> list[dict[str, object]]:
-    """Return the manifest entries (path relative to `out`, sha256, size) for `files`, sorted."""
-    return [{"path": p.relative_to(out).as_posix(), "sha256": _digest(p), "size": p.stat().st_size}
-            for p in sorted(files)]
+def describe(out: Path, names: Iterable[str], digests: Digests | None = None,
+             published: Path | None = None) -> tuple[list[dict[str, object]], set[str]]:
+    """Return the manifest entries (path, sha256, size) of the files `names` (relative to `out`, with `/`),
+    sorted, and the names whose file in `published` (the last build's outputs) already holds the same bytes.
+
+    Such a file's sha256 comes from `digests` by its stamp, and the new file is compared with it byte for
+    byte, which costs less than hashing it; every other file is hashed."""
+    entries: list[dict[str, object]] = []
+    same: set[str] = set()
+    top, before = os.path.abspath(out), os.path.abspath(published) if published else ""
+    for name in sorted(names):
+        path = os.path.join(top, name)
+        size = os.path.getsize(path)
+        old = os.path.join(before, name) if before else ""
+        digest = digests.known(old) if digests and old else None
+        if digest is not None and os.path.getsize(old) == size and _same_bytes(path, old):
+            same.add(name)
+        else:
+            digest = _sha256(path)
+        entries.append({"path": name, "sha256": digest, "size": size})
+    return entries, same
 
 
 def write(out: Path, key: str, epoch: int, outputs: list[dict[str, object]],
           counts: Mapping[str, int]) -> Path:
     """Write build/manifest.json (stable key order, no timings: same build, same bytes)."""
+    from dlexport.files import write_bytes
+
     data = {"dlexport": dlexport.__version__, "fingerprint": key, "epoch": epoch,
             "counts": dict(sorted(counts.items())), "outputs": outputs}
     dest = out / MANIFEST
@@ -72,45 +186,30 @@ def write(out: Path, key: str, epoch: int, outputs: list[dict[str, object]],
     return dest
 
 
-def _stamps(path: Path, key: str) -> dict[str, list[int]]:
-    """Return {output path: [size, mtime_ns]} recorded after the last build with fingerprint `key`."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("fingerprint") != key or not isinstance(data.get("files"), dict):
-        return {}
-    return dict(data["files"])
+def remember(out: Path, outputs: list[dict[str, object]], digests: Digests) -> None:
+    """Remember the digest of each published output, so that the next no-op check reads none of them.
 
-
-def remember(out: Path, stamps: Path) -> None:
-    """Record each listed output's size and mtime, so the next no-op check can skip re-hashing it.
-
-    Kept in the cache folder, not the manifest: mtimes differ between machines and builds.
+    Kept in the cache folder, not the manifest: stamps differ between machines and builds.
     """
-    data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    seen = {e["path"]: [(out / e["path"]).stat().st_size, (out / e["path"]).stat().st_mtime_ns]
-            for e in data["outputs"]}
-    write_bytes(stamps, json.dumps({"fingerprint": data["fingerprint"], "files": seen}).encode())
+    for entry in outputs:
+        path = os.path.abspath(out / str(entry["path"]))
+        if digests.known(path) != entry["sha256"]:
+            digests.keep(path, str(entry["sha256"]))
 
 
-def is_current(out: Path, key: str, stamps: Path) -> bool:
+def is_current(out: Path, key: str, digests: Digests) -> bool:
     """Return True when out/manifest.json has this fingerprint and every output it lists is intact.
 
-    An output whose size and mtime are as recorded after the last build is taken as intact; any
-    other is hashed and compared with the manifest.
+    An output whose stamp is as remembered is taken as intact; any other is hashed and compared with
+    the manifest.
     """
     try:
         data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         if data.get("fingerprint") != key:
             return False
-        files = _stamps(stamps, key)
+        top = os.path.abspath(out)
         for entry in data["outputs"]:
-            path = out / entry["path"]
-            st = path.stat()
-            if st.st_size != entry["size"]:
-                return False
-            if files.get(entry["path"]) != [st.st_size, st.st_mtime_ns] and _digest(path) != entry["sha256"]:
+            if digests.digest(f"{top}/{entry['path']}") != entry["sha256"]:
                 return False
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return False

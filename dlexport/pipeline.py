@@ -7,11 +7,9 @@ has succeeded, so a failed or interrupted build leaves the previous outputs unto
 from __future__ import annotations
 
 import os
-import shutil
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -19,14 +17,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from dlexport import manifest, targets
 from dlexport.epoch import build_epoch
 from dlexport.errors import Problem, SourceError
-from dlexport.files import FIGURES_DIR
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from dlexport.model import Glossary
 
-STAMPS = "outputs.json"  # in the cache folder: sizes and mtimes of the last build's outputs
 
 
 class Options(NamedTuple):  # the no-op path imports neither dataclasses nor the model (~20 ms)
@@ -86,9 +82,21 @@ def progress_bar(name: str) -> Callable[[str], None] | None:
     return show
 
 
+def files_below(folder: Path) -> list[str]:
+    """Return the paths (relative, with `/`) of every file below `folder`, sorted."""
+    names = []
+    for top, _, files in os.walk(folder):
+        rel = os.path.relpath(top, folder).replace(os.sep, "/")
+        names += [f if rel == "." else f"{rel}/{f}" for f in files if os.path.isfile(os.path.join(top, f))]
+    return sorted(names)
+
+
 @contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """Yield an empty folder inside `out`; it is removed afterwards, whatever happens."""
+    import shutil
+    import tempfile
+
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=out))
     try:
@@ -97,16 +105,25 @@ def staging(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def publish(stage: Path, out: Path, prune: bool) -> None:
+def publish(stage: Path, out: Path, prune: bool, same: Collection[str] = ()) -> None:
     """Move every file built in `stage` into `out` all together, or leave `out` as it was.
 
     Files the new build replaces are first moved aside (and, with `prune`, figures it no longer
     uses); if any move fails, everything already moved is put back before the error goes on.
+    Files named in `same` (relative paths) already hold the same bytes in `out`: they stay as they are.
     """
-    moves = [(p, out / p.relative_to(stage)) for p in sorted(stage.rglob("*")) if p.is_file()]
-    keep = {dest for _, dest in moves}
+    import shutil
+    import tempfile
+
+    from dlexport.files import FIGURES_DIR  # not on the no-op path (nor zipfile)
+
+    built = files_below(stage)
+    moves = [(stage / name, out / name) for name in built if name not in same]
+    keep = set(built)
     # Only a build of every output may drop old figures: the .md and .html of an earlier build link them.
-    stale = [p for p in sorted((out / FIGURES_DIR).glob("*.png")) if p not in keep] if prune else []
+    figures = out / FIGURES_DIR
+    stale = sorted(figures / e.name for e in os.scandir(figures) if e.name.endswith(".png")
+                   and f"{FIGURES_DIR}/{e.name}" not in keep) if prune and figures.is_dir() else []
     for _, dest in moves:
         if dest.is_dir():  # checked first: a folder in the way must stop the build before anything moves
             raise IsADirectoryError(21, "a folder is in the way of an output", str(dest))
@@ -145,27 +162,42 @@ def warn(warnings: tuple[Problem, ...], opts: Options) -> None:
 
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, all or a target's name); raise SourceError on bad sources."""
-    stage = Stage(opts.quiet)
     cache = opts.cache or opts.out / ".cache"
-    epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
-    key = ""
-    if command == "all":
+    if command != "all":
+        epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
+        return build(command, opts, cache, epoch, "", None)
+    digests = manifest.Digests(cache / manifest.DIGESTS)  # every file's sha256 by its stamp
+    complete = False
+    try:
+        epoch = build_epoch(opts.sources) if opts.sources.is_dir() else 0
         files = [v for _, v in sorted(opts.options.items()) if isinstance(v, Path)]
         # Text options (--since REF) go into the key as written: a new tag under the same words is not seen.
         texts = [f"--{k} {v}" for k, v in sorted(opts.options.items()) if not isinstance(v, Path)]
-        asked = " ".join([command, *texts])
-        key = manifest.fingerprint(opts.sources, epoch, files, asked) if epoch else ""
-        if key and manifest.is_current(opts.out, key, cache / STAMPS):
+        key = manifest.fingerprint(opts.sources, epoch, files, " ".join([command, *texts]), digests) if epoch else ""
+        if key and manifest.is_current(opts.out, key, digests):
+            complete = True  # the check read every source, code file and output
             if opts.strict:  # the outputs are current, but this run must still refuse avoided words
                 from dlexport.load import load
-                warn(load(opts.sources).warnings, opts)
+                warn(load(opts.sources, cache).warnings, opts)
             if not opts.quiet:
                 print(f"up to date: nothing changed since the last build ({opts.out / manifest.MANIFEST})")
             return
+        build(command, opts, cache, epoch, key, digests)
+        complete = True
+    finally:
+        digests.save(complete)
+
+
+def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digests: manifest.Digests | None) \
+        -> None:
+    """Load, draw and build what `command` asks; with `digests` (`all`), also write the manifest (fingerprint
+    `key`) and remember the outputs' digests."""
+    from dlexport.files import FIGURES_DIR
     from dlexport.load import load  # not needed (nor yaml) when the outputs are current
 
+    stage = Stage(opts.quiet)
     with stage("load") as said:
-        glossary = load(opts.sources)
+        glossary = load(opts.sources, cache if command != "check" else None)  # `check` writes nothing
         said(f"{len(glossary.terms)} terms")
     warn(glossary.warnings, opts)
     if command == "check":
@@ -199,11 +231,13 @@ def run(command: str, opts: Options) -> None:
                 if note not in said_notes:  # two targets reading the same history say it once
                     said_notes.add(note)
                     print(note)
-        if command == "all":
-            outputs = manifest.describe(tmp, (p for p in tmp.rglob("*") if p.is_file()))
+        outputs: list[dict[str, object]] = []
+        same: set[str] = set()  # outputs whose published file already holds the new bytes
+        if digests is not None:
+            outputs, same = manifest.describe(tmp, files_below(tmp), digests, opts.out)
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
         publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS
-                                                            if t.links_figures))
-    if command == "all":
-        manifest.remember(opts.out, cache / STAMPS)
+                                                            if t.links_figures), same=same)
+    if digests is not None:
+        manifest.remember(opts.out, outputs, digests)

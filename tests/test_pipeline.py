@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, ROOTS, run_cli
+from .conftest import ROOT, ROOTS, _share_figure_cache, run_cli
 
 
 def files(out: Path) -> dict[str, bytes]:
@@ -48,17 +48,18 @@ def test_all_writes_every_output_and_a_manifest(built: Path) -> None:
 
 
 def test_noop_rebuild_imports_nothing_heavy_and_touches_nothing(built: Path) -> None:
-    before = {p: p.stat().st_mtime_ns for p in built.rglob("*")}
+    args = [str(a) for a in _share_figure_cache(("all", "--sources", ROOTS / "basic", "--out", built), ROOT)]
+    cache = Path(args[args.index("--cache") + 1]) if "--cache" in args else built / ".cache"
+    before = {p: p.stat().st_mtime_ns for folder in (built, cache) for p in folder.rglob("*")}
     code = ("import sys; from dlexport.cli import main; code = main(sys.argv[1:]); "
             "heavy = [m for m in ('matplotlib', 'pptx', 'genanki', 'yaml', 'PIL') if m in sys.modules]; "
             "print('HEAVY', heavy); sys.exit(code)")
-    result = subprocess.run([sys.executable, "-c", code, "all", "--sources", str(ROOTS / "basic"),
-                             "--out", str(built)], capture_output=True, text=True, cwd=ROOT,
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT,
                             env={"SOURCE_DATE_EPOCH": "1700000000", "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
     assert "HEAVY []" in result.stdout
-    assert {p: p.stat().st_mtime_ns for p in built.rglob("*")} == before
+    assert {p: p.stat().st_mtime_ns for folder in (built, cache) for p in folder.rglob("*")} == before
 
 
 def test_damaged_output_is_rebuilt(built: Path, tmp_path: Path) -> None:
