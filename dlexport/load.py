@@ -11,8 +11,10 @@ import copyreg
 import difflib
 import hashlib
 import io
+import os
 import pickle
 import re
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -257,7 +259,9 @@ class _Reader:
         self.root = root
         self.problems: list[Problem] = []
         self.memo = memo  # each term file's TermFile by its bytes (None: read every file)
-        self.digests: dict[Path, str] = {}  # each term file's sha256, for the memo's keys
+        self.keys: dict[str, str] = {}  # each term file's memo key (its path and bytes), by path
+        self.folders: dict[Path, bool] = {}  # whether a folder lies inside the sources directory
+        self.kept_texts: dict[str, bytes] = {}  # each term file's texts, pickled, by path
 
     def glossary(self) -> Glossary:
         """Return the whole validated glossary, or raise SourceError with every problem found."""
@@ -271,8 +275,7 @@ class _Reader:
         if not self.inside(head):
             raise SourceError(self.problems)
         info = self.read_head(head)
-        files = sorted(p for p in (self.root / TERMS_DIR).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
-        files = [p for p in files if self.inside(p)]
+        files = [p for p in self.term_files() if self.inside(p)]
         if not files:
             self.problems.append(Problem(self.root / TERMS_DIR, 1, 1, "no term files found",
                                          f"add one YAML file per term under {TERMS_DIR}/"))
@@ -303,18 +306,39 @@ class _Reader:
         return out
 
     def term_file(self, path: Path) -> TermFile:
-        """Return one term file read, or the memo's reading of the same bytes at the same path."""
+        """Return one term file read, or the memo's reading of the same bytes at the same path.
+
+        The memo keeps a file's texts apart, unpickled only when the vocabulary check needs them (see `texts`).
+        """
         raw = path.read_bytes()
         if self.memo is None:
             return self.read_term(path, raw)
-        self.digests[path] = hashlib.sha256(raw).hexdigest()
+        name = str(path)
+        k = self.keys[name] = memo_key(name, hashlib.sha256(raw).digest())
         made: list[TermFile] = []
 
         def make() -> bytes:
             made.append(self.read_term(path, raw))
-            return _dumps(made[0])
-        kept = self.memo.get(memo_key("term", str(path), self.digests[path]), make)
-        return made[0] if made else pickle.loads(kept)
+            return self.dumps(made[0]._replace(texts=()), path)
+        kept = self.memo.get(k, make)
+        self.kept_texts[name] = self.memo.get(f"{k} texts", lambda: self.dumps(
+            (made[0] if made else self.read_term(path, raw)).texts, path))
+        return made[0] if made else self.loads(kept, path)
+
+    def dumps(self, value: object, path: Path) -> bytes:
+        """Return `value` pickled (see `_Pickler`), `path` being the term's file."""
+        buf = io.BytesIO()
+        _Pickler(buf, {id(path): "file", id(self.root): "root"}).dump(value)
+        return buf.getvalue()
+
+    def loads(self, data: bytes, path: Path) -> Any:
+        """Return a value pickled by `dumps` for the term file `path`."""
+        return _Unpickler(io.BytesIO(data), {"file": path, "root": self.root}).load()
+
+    def texts(self, tf: TermFile) -> tuple[Text, ...]:
+        """Return the texts of a readable term file (from the memo when it was kept there)."""
+        kept = self.kept_texts.get(str(tf.term.source)) if tf.term and not tf.texts else None
+        return self.loads(kept, tf.term.source) if kept and tf.term else tf.texts
 
     def check_files(self, path: Path, files: Iterable[tuple[str, str, str, Where]]) -> None:
         """Record each file parameter that names no usable file (checked every load: files come and go)."""
@@ -333,13 +357,13 @@ class _Reader:
             path = tf.term.source if tf.term else Path()
 
             def scanned(tf: TermFile = tf, path: Path = path) -> tuple[Problem, ...]:
-                return tuple(_vocabulary_problems(path, tf.texts, words))
+                return tuple(_vocabulary_problems(path, self.texts(tf), words))
             if not words:
                 avoided: tuple[Problem, ...] = ()
             elif self.memo is None:
                 avoided = scanned()
             else:
-                avoided = self.memo.get(memo_key("words", str(path), self.digests[path], vocabulary), scanned)
+                avoided = self.memo.get(memo_key(self.keys[str(path)], vocabulary), scanned)
             out += sorted((*tf.todo, *avoided))
         return tuple(out)
 
@@ -352,8 +376,20 @@ class _Reader:
         m = f.record(node, "vocabulary")
         return f.records(m.get("words") if m else None, "`words`", lambda n: _word(f, n))
 
+    def term_files(self) -> list[Path]:
+        """Return the YAML files in terms/, sorted by name."""
+        folder = self.root / TERMS_DIR
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(e.name for e in entries if os.path.splitext(e.name)[1] in (".yaml", ".yml"))
+        except (FileNotFoundError, NotADirectoryError):
+            return []
+        return [folder / name for name in names]
+
     def inside(self, path: Path) -> bool:
         """Return whether `path` is a regular file that really lies inside the sources directory."""
+        if self.plain(path):
+            return True
         if not path.resolve().is_relative_to(self.root.resolve()):
             self.problems.append(Problem(path, 1, 1, "this file is a link leading outside the sources directory",
                                          "copy the file into sources/ instead of linking to it"))
@@ -363,6 +399,18 @@ class _Reader:
                                          f"move it out of {TERMS_DIR}/ or rename it"))
             return False
         return True
+
+    def plain(self, path: Path) -> bool:
+        """Return whether `path` is a regular file, not a link, in a folder that lies inside the sources directory
+        (what `inside` accepts, told without resolving the path)."""
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+        except OSError:
+            return False
+        if path.parent not in self.folders:
+            self.folders[path.parent] = path.parent.resolve().is_relative_to(self.root.resolve())
+        return self.folders[path.parent]
 
     def read_head(self, path: Path) -> dict[str, Any] | None:
         """Return the glossary file's fields (sections as plain dicts)."""
@@ -705,13 +753,30 @@ def _proxy(items: dict[str, object]) -> MappingProxyType[str, object]:
     return MappingProxyType(items)
 
 
-def _dumps(value: object) -> bytes:
-    """Return `value` pickled, read-only mappings (a figure's parameters) included."""
-    buf = io.BytesIO()
-    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: lambda m: (_proxy, (dict(m),))}
-    pickler.dump(value)
-    return buf.getvalue()
+class _Pickler(pickle.Pickler):
+    """Pickles read-only mappings (a figure's parameters) too, and leaves out the objects in `names` (the term's
+    file and the sources folder, by id): `_Unpickler` gives them back without building them again."""
+
+    def __init__(self, file: io.BytesIO, names: dict[int, str]) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.dispatch_table = {**copyreg.dispatch_table, MappingProxyType: lambda m: (_proxy, (dict(m),))}
+        self.names = names
+
+    def persistent_id(self, obj: object) -> str | None:
+        """Return the name of an object left out, else None."""
+        return self.names.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    """Reads what `_Pickler` wrote, giving back the objects left out by name."""
+
+    def __init__(self, file: io.BytesIO, objects: dict[str, object]) -> None:
+        super().__init__(file)
+        self.objects = objects
+
+    def persistent_load(self, pid: object) -> object:
+        """Return the object left out under this name."""
+        return self.objects[str(pid)]
 
 
 def _salt() -> str:

@@ -82,15 +82,6 @@ def progress_bar(name: str) -> Callable[[str], None] | None:
     return show
 
 
-def files_below(folder: Path) -> list[str]:
-    """Return the paths (relative, with `/`) of every file below `folder`, sorted."""
-    names = []
-    for top, _, files in os.walk(folder):
-        rel = os.path.relpath(top, folder).replace(os.sep, "/")
-        names += [f if rel == "." else f"{rel}/{f}" for f in files if os.path.isfile(os.path.join(top, f))]
-    return sorted(names)
-
-
 @contextmanager
 def staging(out: Path) -> Iterator[Path]:
     """Yield an empty folder inside `out`; it is removed afterwards, whatever happens."""
@@ -117,7 +108,7 @@ def publish(stage: Path, out: Path, prune: bool, same: Collection[str] = ()) -> 
 
     from dlexport.files import FIGURES_DIR  # not on the no-op path (nor zipfile)
 
-    built = files_below(stage)
+    built = manifest.files_below(stage)
     moves = [(stage / name, out / name) for name in built if name not in same]
     keep = set(built)
     # Only a build of every output may drop old figures: the .md and .html of an earlier build link them.
@@ -234,7 +225,7 @@ def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digest
         outputs: list[dict[str, object]] = []
         same: set[str] = set()  # outputs whose published file already holds the new bytes
         if digests is not None:
-            outputs, same = manifest.describe(tmp, files_below(tmp), digests, opts.out)
+            outputs, same = manifest.describe(tmp, manifest.files_below(tmp), digests, opts.out)
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
         publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS
