@@ -89,14 +89,18 @@ class Digests:
 
     def save(self, complete: bool) -> None:
         """Write the digests for the next run: those of this run's files only when it read every file that
-        matters (`complete`), else the earlier ones too. Nothing is written when nothing changed."""
+        matters (`complete`), else the earlier ones too. Nothing is written when nothing changed, nor where
+        the cache folder can't be written."""
         entries = self.new if complete else {**self.old, **self.new}
         if self.path is None or entries == self.old:
             return
         from dlexport.files import write_bytes
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(self.path, marshal.dumps((_FORMAT, entries)))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_bytes(self.path, marshal.dumps((_FORMAT, entries)))
+        except OSError:  # a read-only cache folder: the next run hashes again, nothing worse
+            pass
 
 
 def _files(top: str, rel: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -156,27 +160,41 @@ def _same_bytes(a: str, b: str, size: int) -> bool:
         return fa.read(1) == fb.read(1) == b""
 
 
-def describe(out: Path, names: Iterable[str], digests: Digests | None = None,
-             published: Path | None = None) -> tuple[list[dict[str, object]], set[str]]:
+def describe(out: Path, names: Iterable[str], digests: Digests | None = None, published: Path | None = None,
+             linked: Mapping[str, str] | None = None) -> tuple[list[dict[str, object]], set[str]]:
     """Return the manifest entries (path, sha256, size) of the files `names` (relative to `out`, with `/`),
     sorted, and the names whose file in `published` (the last build's outputs) already holds the same bytes.
 
-    Such a file's sha256 comes from `digests` by its stamp, and the new file is compared with it byte for
-    byte, which costs less than hashing it; every other file is hashed."""
+    A file that is still the link made from the published file (`linked`: their digests, known before
+    linking) needs no reading. Else a published file's sha256 comes from `digests` by its stamp and the new
+    file is compared with it byte for byte, which costs less than hashing it; every other file is hashed."""
     entries: list[dict[str, object]] = []
     same: set[str] = set()
     top, before = os.path.abspath(out), os.path.abspath(published) if published else ""
     for name in sorted(names):
         path = os.path.join(top, name)
-        size = os.path.getsize(path)
+        st = os.stat(path)
         old = os.path.join(before, name) if before else ""
-        digest = digests.known(old) if digests and old else None
-        if digest is not None and os.path.getsize(old) == size and _same_bytes(path, old, size):
-            same.add(name)
-        else:
+        digest = linked.get(name) if linked and old and _same_file(st, old) else None
+        if digest is None:
+            digest = digests.known(old) if digests and old else None
+            if digest is None or os.path.getsize(old) != st.st_size or not _same_bytes(path, old, st.st_size):
+                digest = None
+        if digest is None:
             digest = _sha256(path)
-        entries.append({"path": name, "sha256": digest, "size": size})
+        else:
+            same.add(name)
+        entries.append({"path": name, "sha256": digest, "size": st.st_size})
     return entries, same
+
+
+def _same_file(st: os.stat_result, path: str) -> bool:
+    """Return whether `path` is the file whose stat is `st` (another link to it)."""
+    try:
+        other = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_ino, st.st_dev) == (other.st_ino, other.st_dev)
 
 
 def write(out: Path, key: str, epoch: int, outputs: list[dict[str, object]],

@@ -96,6 +96,32 @@ def staging(out: Path) -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+def link_published(out: Path, stage: Path, digests: manifest.Digests) -> dict[str, str]:
+    """Link into `stage` each figure the last build published whose digest `digests` knows; return those digests.
+
+    The figure stage then finds each unchanged figure in place and writes nothing, `manifest.describe` knows
+    its digest without reading it, publishing leaves it where it is, and removing the staging folder only
+    drops a link: writing and then deleting thousands of PNGs costs seconds on some disks.
+    """
+    from dlexport.files import FIGURES_DIR
+
+    linked: dict[str, str] = {}
+    (stage / FIGURES_DIR).mkdir(exist_ok=True)
+    try:
+        entries = list(os.scandir(out / FIGURES_DIR))
+    except OSError:
+        return linked
+    for e in entries:
+        digest = digests.known(os.path.abspath(e.path)) if e.name.endswith(".png") else None
+        if digest is not None:
+            try:
+                os.link(e.path, stage / FIGURES_DIR / e.name)
+            except OSError:  # a file system without hard links: the figure stage writes it
+                continue
+            linked[f"{FIGURES_DIR}/{e.name}"] = digest
+    return linked
+
+
 def publish(stage: Path, out: Path, prune: bool, same: Collection[str] = ()) -> None:
     """Move every file built in `stage` into `out` all together, or leave `out` as it was.
 
@@ -204,7 +230,9 @@ def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digest
         from dlexport.render import contact_sheet, draw_errors, render_assets
 
         assets = Assets({}, {})
+        linked: dict[str, str] = {}
         if command == "diagrams" or any(t.images for t in building):  # `changes` needs no pictures
+            linked = link_published(opts.out, tmp, digests) if digests is not None else {}
             with stage("figures") as said, draw_errors(glossary):
                 assets, stats = render_assets(glossary, tmp, cache_dir=cache / FIGURES_DIR, jobs=opts.jobs,
                                               progress=None if opts.quiet else progress_bar("figures"))
@@ -225,7 +253,7 @@ def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digest
         outputs: list[dict[str, object]] = []
         same: set[str] = set()  # outputs whose published file already holds the new bytes
         if digests is not None:
-            outputs, same = manifest.describe(tmp, manifest.files_below(tmp), digests, opts.out)
+            outputs, same = manifest.describe(tmp, manifest.files_below(tmp), digests, opts.out, linked)
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
         publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS

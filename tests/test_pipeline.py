@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,8 +68,10 @@ def test_damaged_output_is_rebuilt(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(built, out)
     good = (out / "테스트-용어집.apkg").read_bytes()
-    for damaged in (good[:100], good[::-1]):  # truncated; same size, other bytes
+    stamp = (out / "테스트-용어집.apkg").stat()
+    for damaged in (good[:100], good[::-1]):  # truncated; same size, other bytes, and the old mtime put back
         (out / "테스트-용어집.apkg").write_bytes(damaged)
+        os.utime(out / "테스트-용어집.apkg", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
         result = run_cli("all", "--sources", ROOTS / "basic", "--out", out)
         assert result.returncode == 0 and "up to date" not in result.stdout
         assert (out / "테스트-용어집.apkg").read_bytes() == good
@@ -140,3 +144,67 @@ def test_publish_puts_everything_back_when_a_move_fails(tmp_path: Path, monkeypa
     after = {k: v for k, v in files(out).items() if not k.startswith(".staging")}
     assert after == before
     assert [p.name for p in out.iterdir() if p.name.startswith(".previous")] == []
+
+
+def test_a_source_edit_that_keeps_size_and_mtime_is_built(basic_copy: Path) -> None:
+    out = basic_copy.parent / "out"
+    assert run_cli("all", "--sources", basic_copy, "--out", out).returncode == 0
+    assert "up to date" in run_cli("all", "--sources", basic_copy, "--out", out).stdout
+    path = basic_copy / "terms" / "20-activation.yaml"
+    text, stamp = path.read_text(encoding="utf-8"), path.stat()
+    assert "활성화 함수" in text
+    path.write_text(text.replace("활성화 함수", "활성화 험수", 1), encoding="utf-8")  # the same number of bytes
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size and path.stat().st_mtime_ns == stamp.st_mtime_ns
+    result = run_cli("all", "--sources", basic_copy, "--out", out)
+    assert result.returncode == 0 and "up to date" not in result.stdout
+    assert "활성화 험수" in (out / "테스트-용어집.md").read_text(encoding="utf-8")
+    assert "up to date" in run_cli("all", "--sources", basic_copy, "--out", out).stdout
+
+
+def test_a_file_changed_just_before_a_run_is_hashed_again_next_time(tmp_path: Path) -> None:
+    from dlexport.manifest import Digests
+
+    path, store = tmp_path / "a.yaml", tmp_path / "cache" / "digests"
+    path.write_bytes(b"one")
+    digests = Digests(store)
+    first = digests.digest(str(path))
+    digests.save(complete=True)
+    assert Digests(store).old == {}  # changed within RACY_NS of the run: its stamp is not trusted next time
+    later = Digests(store)
+    later.since = path.stat().st_ctime_ns + 1  # as if the run started long after the file changed
+    assert later.digest(str(path)) == first
+    later.save(complete=True)
+    assert list(Digests(store).old) == [str(path)]
+    path.write_bytes(b"two")  # a new ctime (and size): hashed again
+    assert Digests(store).digest(str(path)) != first
+
+
+def test_an_edit_rewrites_only_the_outputs_it_changes_and_equals_a_cold_build(basic_copy: Path,
+                                                                               tmp_path: Path) -> None:
+    out = basic_copy.parent / "out"
+    assert run_cli("all", "--sources", basic_copy, "--out", out, "--cache", tmp_path / "cache").returncode == 0
+    figures = {p.name: p.stat().st_ino for p in (out / "figures").iterdir()}
+    md = (out / "테스트-용어집.md").stat().st_ino
+    path = basic_copy / "terms" / "20-activation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("활성화 함수", "활성 함수", 1), encoding="utf-8")
+    assert run_cli("all", "--sources", basic_copy, "--out", out, "--cache", tmp_path / "cache").returncode == 0
+    assert {p.name: p.stat().st_ino for p in (out / "figures").iterdir()} == figures  # left in place
+    assert (out / "테스트-용어집.md").stat().st_ino != md
+    cold = tmp_path / "cold"
+    assert run_cli("all", "--sources", basic_copy, "--out", cold, "--cache", tmp_path / "cold-cache").returncode == 0
+    assert files(out) == files(cold)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"]: e["sha256"] for e in manifest["outputs"]} == {
+        name: hashlib.sha256(data).hexdigest() for name, data in files(out).items() if name != "manifest.json"}
+
+
+def test_the_manifest_is_written_as_json_dumps_writes_it() -> None:
+    from dlexport.manifest import dumps
+
+    data = {"counts": {"notes": 3, "terms": 2}, "dlexport": "0.1.0", "epoch": 1, "fingerprint": "ab"}
+    outputs: list[dict[str, object]] = [{"path": 'figures/그림 "따옴표" \\ \t.png', "sha256": "0" * 64, "size": 12},
+                                        {"path": "b.apkg", "sha256": "1" * 64, "size": 0}]
+    for listed in (outputs, []):
+        assert dumps(data, listed) == json.dumps({**data, "outputs": listed}, ensure_ascii=False, indent=2,
+                                                 sort_keys=True) + "\n"
