@@ -780,9 +780,13 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _salt() -> str:
-    """Return a hash of what reading a term file depends on besides its bytes: this code and the kinds."""
-    from dlexport.diagrams import code_digest
-    return memo_key(code_digest(__name__), sorted(KINDS.items()))
+    """Return a hash of what reading a term file depends on besides its bytes: dlexport's code (all of it, which
+    costs a tenth of following the loader's imports) and the diagram kinds (tests register more at run time)."""
+    h = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(f"{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes() + b"\0")
+    return memo_key(h.hexdigest(), sorted(KINDS.items()))
 
 
 def load(root: Path, cache: Path | None = None) -> Glossary:

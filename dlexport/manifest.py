@@ -172,9 +172,9 @@ def describe(out: Path, names: Iterable[str], digests: Digests | None = None, pu
     same: set[str] = set()
     top, before = os.path.abspath(out), os.path.abspath(published) if published else ""
     for name in sorted(names):
-        path = os.path.join(top, name)
+        path = f"{top}/{name}"
         st = os.stat(path)
-        old = os.path.join(before, name) if before else ""
+        old = f"{before}/{name}" if before else ""
         digest = linked.get(name) if linked and old and _same_file(st, old) else None
         if digest is None:
             digest = digests.known(old) if digests and old else None
@@ -227,8 +227,9 @@ def remember(out: Path, outputs: list[dict[str, object]], digests: Digests) -> N
 
     Kept in the cache folder, not the manifest: stamps differ between machines and builds.
     """
+    top = os.path.abspath(out)
     for entry in outputs:
-        path = os.path.abspath(out / str(entry["path"]))
+        path = f"{top}/{entry['path']}"
         if digests.known(path) != entry["sha256"]:
             digests.keep(path, str(entry["sha256"]))
 
