@@ -354,5 +354,6 @@ def test_a_kept_term_still_checks_the_picture_it_names(basic_copy: Path, tmp_pat
     cache = tmp_path / "cache"
     load(basic_copy, cache)
     (basic_copy / "images" / "그림.png").unlink()
-    assert _problems(basic_copy, cache) == _problems(basic_copy) == ["terms/30-rbm.yaml:19:20: `images/그림.png` does not exist — put the file "
-                                    "under sources/ and give its path relative to sources/"]
+    assert _problems(basic_copy, cache) == _problems(basic_copy) == [
+        "terms/30-rbm.yaml:19:20: `images/그림.png` does not exist — put the file under sources/ and give its path "
+        "relative to sources/"]
