@@ -149,25 +149,14 @@ def fingerprint(sources: Path, epoch: int, files: Iterable[Path], command: str, 
     return h.hexdigest()
 
 
-def _same_bytes(a: str, b: str, size: int) -> bool:
-    """Return whether two files of `size` bytes hold the same bytes (reading both only as far as the first
-    difference)."""
-    with open(a, "rb", buffering=0) as fa, open(b, "rb", buffering=0) as fb:
-        for _ in range(0, size, 1 << 22):
-            block = fa.read(min(size, 1 << 22))
-            if not block or block != fb.read(len(block)):
-                return False
-        return fa.read(1) == fb.read(1) == b""
-
-
 def describe(out: Path, names: Iterable[str], digests: Digests | None = None, published: Path | None = None,
              linked: Mapping[str, str] | None = None) -> tuple[list[dict[str, object]], set[str]]:
     """Return the manifest entries (path, sha256, size) of the files `names` (relative to `out`, with `/`),
     sorted, and the names whose file in `published` (the last build's outputs) already holds the same bytes.
 
     A file that is still the link made from the published file (`linked`: their digests, known before
-    linking) needs no reading. Else a published file's sha256 comes from `digests` by its stamp and the new
-    file is compared with it byte for byte, which costs less than hashing it; every other file is hashed."""
+    linking) is not read. Every other file is hashed; it holds the published file's bytes when their sha256
+    (which `digests` knows by the published file's stamp) are equal."""
     entries: list[dict[str, object]] = []
     same: set[str] = set()
     top, before = os.path.abspath(out), os.path.abspath(published) if published else ""
@@ -177,12 +166,10 @@ def describe(out: Path, names: Iterable[str], digests: Digests | None = None, pu
         old = f"{before}/{name}" if before else ""
         digest = linked.get(name) if linked and old and _same_file(st, old) else None
         if digest is None:
-            digest = digests.known(old) if digests and old else None
-            if digest is None or os.path.getsize(old) != st.st_size or not _same_bytes(path, old, st.st_size):
-                digest = None
-        if digest is None:
             digest = _sha256(path)
-        else:
+            if not old or digests is None or digests.known(old) != digest:
+                old = ""
+        if old:
             same.add(name)
         entries.append({"path": name, "sha256": digest, "size": st.st_size})
     return entries, same

@@ -107,15 +107,16 @@ def link_published(out: Path, stage: Path, digests: manifest.Digests) -> dict[st
 
     linked: dict[str, str] = {}
     (stage / FIGURES_DIR).mkdir(exist_ok=True)
+    into = os.path.abspath(stage / FIGURES_DIR)
     try:
-        entries = list(os.scandir(out / FIGURES_DIR))
+        entries = list(os.scandir(os.path.abspath(out / FIGURES_DIR)))
     except OSError:
         return linked
     for e in entries:
-        digest = digests.known(os.path.abspath(e.path)) if e.name.endswith(".png") else None
+        digest = digests.known(e.path) if e.name.endswith(".png") else None
         if digest is not None:
             try:
-                os.link(e.path, stage / FIGURES_DIR / e.name)
+                os.link(e.path, f"{into}/{e.name}")
             except OSError:  # a file system without hard links: the figure stage writes it
                 continue
             linked[f"{FIGURES_DIR}/{e.name}"] = digest
