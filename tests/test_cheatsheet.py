@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dlexport import cards
+from dlexport.memo import Memo
 from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.render import render_assets
 from dlexport.targets import anki, cheatsheet
@@ -245,9 +246,13 @@ def _with(g: Glossary, term: Term) -> Glossary:
 
 def test_memo_builds_are_byte_identical_to_cold_builds_and_remake_only_what_changed(
         basic: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    memos: list[Any] = []
+    memos: list[Memo] = []
     made = Settings.memo
-    monkeypatch.setattr(Settings, "memo", lambda self, *a: memos.append(made(self, *a)) or memos[-1])
+
+    def remembered(self: Settings, name: str, salt: str = "") -> Memo:
+        memos.append(made(self, name, salt))
+        return memos[-1]
+    monkeypatch.setattr(Settings, "memo", remembered)
     warm = Settings(epoch=EPOCH, cache=tmp_path / "cache")
     cheatsheet.build(basic.glossary, basic.assets, tmp_path / "warm", warm)
     terms = len(basic.glossary.terms)
