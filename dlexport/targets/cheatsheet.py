@@ -257,7 +257,8 @@ def salt() -> str:
     """
     h = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
-    for path in sorted([*package.rglob("*.py"), *TEMPLATE_DIR.iterdir(), *anki.TEMPLATE_DIR.iterdir()]):
+    for path in sorted(p for p in (*package.rglob("*.py"), *TEMPLATE_DIR.iterdir(), *anki.TEMPLATE_DIR.iterdir())
+                       if p.is_file()):
         h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
