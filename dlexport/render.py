@@ -17,7 +17,7 @@ import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import version
@@ -180,16 +180,44 @@ def _render_job(job: Job) -> Image:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
+class _Cached(bytes):
+    """PNG bytes read from the figure cache, with the file they came from, its stamp when read and their
+    verified sha256: `_publish` links that file instead of hashing and writing the bytes again."""
+
+    sha256: str
+    source: Path
+    stamp: list[int]
+
+
+def _stamp(st: os.stat_result) -> list[int]:
+    """Return what changes when a file is rewritten or replaced: size, modification time, inode."""
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
 def read_cache(cache_dir: Path, key: str) -> Image | None:
-    """Return a cached image, or None if missing or not matching its recorded sha256."""
+    """Return a cached image, or None if missing or not matching its recorded sha256.
+
+    The PNG is hashed only when its stamp (size, mtime, inode) differs from the one recorded when it was
+    written or last verified; a verified PNG's new stamp is recorded, so a copied cache is hashed once.
+    """
     try:
-        info = json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
-        data = (cache_dir / f"{key}.png").read_bytes()
-        if _sha256(data) != info["sha256"]:
+        meta = cache_dir / f"{key}.json"
+        info = json.loads(meta.read_text(encoding="utf-8"))
+        png = cache_dir / f"{key}.png"
+        with png.open("rb") as f:
+            stamp, data = _stamp(os.fstat(f.fileno())), f.read()
+        if len(data) != stamp[0] or not isinstance(info["sha256"], str):
             return None
+        if info.get("stamp") != stamp:
+            if _sha256(data) != info["sha256"]:
+                return None
+            with suppress(OSError):  # a read-only cache is still a cache: it is hashed again next time
+                write_bytes(meta, json.dumps({**info, "stamp": stamp}, sort_keys=True, ensure_ascii=False).encode())
         texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
                       for t in info["texts"])
-        return Image(data, int(info["width"]), int(info["height"]), texts)
+        cached = _Cached(data)
+        cached.sha256, cached.source, cached.stamp = info["sha256"], png, stamp
+        return Image(cached, int(info["width"]), int(info["height"]), texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -200,15 +228,33 @@ def _box(values: list[object]) -> tuple[int, int, int, int]:
 
 
 def write_cache(cache_dir: Path, key: str, image: Image) -> None:
-    """Store an image's PNG and its metadata (size, sha256, placed texts) under `key`."""
-    write_bytes(cache_dir / f"{key}.png", image.png)
+    """Store an image's PNG and its metadata (size, sha256, the PNG file's stamp, placed texts) under `key`."""
+    png = cache_dir / f"{key}.png"
+    write_bytes(png, image.png)
     texts = [{"text": t.text, "points": t.points, "box": list(t.box), "label": t.label} for t in image.texts]
-    meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts}
+    meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts,
+            "stamp": _stamp(png.stat())}
     write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
 
 
 def _publish(figures_dir: Path, stem: str, data: bytes) -> Path:
-    dest = figures_dir / f"{stem}-{_sha256(data)[:10]}.png"
+    """Write `data` as figures_dir/<stem>-<sha256 prefix>.png unless that file already holds it.
+
+    Bytes from the cache (`_Cached`) are published as a hard link to their cache file (no hashing, no
+    writing) while that file still has the stamp it was verified with; else, or where links fail
+    (another file system), they are written.
+    """
+    cached = data if isinstance(data, _Cached) else None
+    dest = figures_dir / f"{stem}-{(cached.sha256 if cached else _sha256(data))[:10]}.png"
+    try:
+        if cached and _stamp(cached.source.stat()) == cached.stamp:
+            if dest.is_file() and os.path.samefile(dest, cached.source):
+                return dest
+            if not dest.exists():
+                os.link(cached.source, dest)  # the name appears with the whole file behind it: atomic
+                return dest
+    except OSError:
+        pass
     if not (dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data):
         write_bytes(dest, data)
     return dest

@@ -19,7 +19,8 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from dlexport import cards
-from dlexport.model import Assets, Glossary, Settings
+from dlexport.memo import Memo
+from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.render import render_assets
 from dlexport.targets import anki, cheatsheet
 
@@ -218,6 +219,57 @@ def test_build_is_reproducible(basic: Built, tmp_path: Path) -> None:
     again = cheatsheet.build(basic.glossary, basic.assets, tmp_path, Settings(epoch=EPOCH)).paths[0]
     assert again.read_bytes() == basic.md.read_bytes()
     assert again.with_suffix(".html").read_bytes() == basic.page.read_bytes()
+
+
+def _edits(g: Glossary) -> Iterator[tuple[str, Glossary]]:
+    """Yield (what changed, glossary) for a run of edits, each on the one before: text, an inserted term
+    whose heading repeats another's (GitHub numbers the later anchors anew), a related title, a deletion."""
+    act, per = g.term("activation"), g.term("perceptron")
+    g = _with(g, dataclasses.replace(act, summary=act.summary + " 바뀜"))
+    yield "text", g
+    twin = dataclasses.replace(per, id="twin", related=("perceptron",), cloze=(), figures=())
+    first = g.sections[0]
+    g = dataclasses.replace(g, sections=(dataclasses.replace(first, terms=(twin, *first.terms)), *g.sections[1:]))
+    yield "insert a term with a repeated heading", g
+    g = _with(g, dataclasses.replace(per, en=per.en + " II"))
+    yield "a related title", g
+    g = dataclasses.replace(g, sections=tuple(
+        dataclasses.replace(s, terms=tuple(t for t in s.terms if t.id != "twin")) for s in g.sections))
+    yield "delete", g
+
+
+def _with(g: Glossary, term: Term) -> Glossary:
+    """Return `g` with `term` in place of the term of the same id."""
+    return dataclasses.replace(g, sections=tuple(
+        dataclasses.replace(s, terms=tuple(term if t.id == term.id else t for t in s.terms)) for s in g.sections))
+
+
+def test_memo_builds_are_byte_identical_to_cold_builds_and_remake_only_what_changed(
+        basic: Built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    memos: list[Memo] = []
+    made = Settings.memo
+
+    def remembered(self: Settings, name: str, salt: str = "") -> Memo:
+        memos.append(made(self, name, salt))
+        return memos[-1]
+    monkeypatch.setattr(Settings, "memo", remembered)
+    warm = Settings(epoch=EPOCH, cache=tmp_path / "cache")
+    cheatsheet.build(basic.glossary, basic.assets, tmp_path / "warm", warm)
+    terms = len(basic.glossary.terms)
+    assert (memos[-1].hits, memos[-1].misses) == (0, 3 * terms)
+    cheatsheet.build(basic.glossary, basic.assets, tmp_path / "warm", warm)
+    assert (memos[-1].hits, memos[-1].misses) == (3 * terms, 0)
+    # Remade: the edited term's three fragments (Markdown, article, cards) and what shows it: the twin takes
+    # perceptron's anchor (its md and article, and rbm's, which link it, are remade); perceptron's new title
+    # is shown by rbm and the twin (their related links and cards); a deletion that nobody links remakes nothing.
+    remade = {"text": 3, "insert a term with a repeated heading": 3 + 2 + 2, "a related title": 3 + 3 + 3, "delete": 0}
+    for what, g in _edits(basic.glossary):
+        md = cheatsheet.build(g, basic.assets, tmp_path / "warm", warm).paths[0]
+        assert memos[-1].misses == remade[what], what  # the edited term's fragments, and the ones it shows
+        cold = cheatsheet.build(g, basic.assets, tmp_path / "cold", Settings(epoch=EPOCH)).paths[0]
+        assert md.read_bytes() == cold.read_bytes(), what
+        assert md.with_suffix(".html").read_bytes() == cold.with_suffix(".html").read_bytes(), what
+    assert "twin" not in md.with_suffix(".html").read_text(encoding="utf-8")
 
 
 def test_cheatsheet_command_writes_both_files_beside_the_figures(tmp_path: Path) -> None:

@@ -110,6 +110,60 @@ def test_corrupt_or_missing_cache_entries_are_rendered_again(cold: tuple[Path, A
     assert files(tmp_path / "out") == before
 
 
+def _png_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the PNGs render.py hashes from now on (other hashes, such as cache keys, are not counted)."""
+    from dlexport import render
+
+    calls: list[int] = []
+    real = render._sha256
+
+    def counted(data: bytes) -> str:
+        if data.startswith(b"\x89PNG"):
+            calls.append(len(data))
+        return real(data)
+    monkeypatch.setattr(render, "_sha256", counted)
+    return calls
+
+
+def test_a_warm_check_hashes_only_pngs_whose_stamp_changed(cold: tuple[Path, Assets, RenderStats], tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = warm_copy(cold, tmp_path / "copy") / ".cache" / "figures"
+    hashed = _png_hashes(monkeypatch)
+    _, stats = render_assets(synthetic(), tmp_path / "a", cache_dir=cache, jobs=1)
+    assert stats.cached == 8 and len(hashed) == 8  # a copied cache (new inodes) is verified once, then stamped
+    hashed.clear()
+    _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
+    assert stats.cached == 8 and hashed == []
+    png = sorted(cache.glob("*.png"))[3]
+    data = bytearray(png.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # same size, new mtime: damaged in place
+    png.write_bytes(bytes(data))
+    _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
+    assert (stats.cached, stats.rendered) == (7, 1) and len(hashed) == 3  # verified; the new drawing stored, named
+    assert files(tmp_path / "b") == files(cold[0])
+    # "a" published a link to the file damaged in place (its manifest stamps see the new mtime): its next
+    # build replaces it with the new drawing
+    assert files(tmp_path / "a") != files(cold[0])
+    _, stats = render_assets(synthetic(), tmp_path / "a", cache_dir=cache, jobs=1)
+    assert stats.cached == 8 and files(tmp_path / "a") == files(cold[0])
+
+
+def test_published_figures_are_links_to_verified_cache_files_or_copies(cold: tuple[Path, Assets, RenderStats],
+                                                                       tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = cold[0] / ".cache" / "figures"
+    assets, _ = render_assets(synthetic(), tmp_path / "linked", cache_dir=cache, jobs=1)
+    for asset in [*assets.figures.values(), *assets.formulas.values()]:
+        assert asset.path.stat().st_nlink >= 2 and any(os.path.samefile(asset.path, c) for c in cache.glob("*.png"))
+
+    def no_links(src: object, dst: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", no_links)
+    assets, _ = render_assets(synthetic(), tmp_path / "copied", cache_dir=cache, jobs=1)
+    assert all(a.path.stat().st_nlink == 1 for a in assets.figures.values())
+    assert files(tmp_path / "copied") == files(tmp_path / "linked") == files(cold[0])
+
+
 def test_parallel_and_serial_builds_are_identical(cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
     serial = cold[2]
     _, parallel = render_assets(synthetic(), tmp_path / "parallel", jobs=2)

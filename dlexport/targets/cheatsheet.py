@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import re
 import unicodedata
@@ -10,14 +11,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
 
-from dlexport import cards
+from dlexport import cards, memo
 from dlexport.files import FIGURES_DIR, write_bytes
-from dlexport.model import Asset, Assets, Glossary, Section, Settings, Term
+from dlexport.memo import Memo
+from dlexport.model import Asset, Assets, Figure, Glossary, Placed, Section, Settings, Term
 from dlexport.targets import BuildResult, anki, occlusion
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cheatsheet"
@@ -119,46 +121,71 @@ def _page_field(name: str, value: str, assets: Assets) -> str:
 def card_views(glossary: Glossary, assets: Assets) -> list[CardView]:
     """Return every card of the .apkg in deck order: the cards `dlexport.cards` says a term yields, each
     side the Anki target's own card template filled in with the same field values."""
-    views: list[CardView] = []
     titles = {t.id: t.title for t in glossary.terms}
-    for term in (t for s in glossary.sections for t in s.terms):
-        term_fields = dict(zip(anki.TERM_FIELDS, anki.term_fields(term, titles, assets), strict=True))
-        occluded = tuple(c for f in term.figures for c in anki.occlusion_cards(term, f, assets.figures[f.id]))
-        for card in cards.term_cards(term) + cards.cloze_cards(term) + occluded:
-            sides = ("", "")
-            if card.type.note == "term":
-                raw = term_fields
-            elif card.type.note == "cloze":
-                raw = dict(zip(anki.CLOZE_FIELDS, anki.cloze_fields(card), strict=True))
-                sides = (anki.cloze_html(card.fact, lambda _hidden: '<span class="cloze">[...]</span>'),
-                         anki.cloze_html(card.fact, lambda hidden: f'<span class="cloze">{hidden}</span>'))
-            else:
-                raw, sides = _occlusion_sides(term, card, assets)
-            fields = {n: _page_field(n, v, assets) for n, v in raw.items()}
-            front = anki.card_html(f"{card.type.stem}_front.html", fields, sides[0])
-            back = anki.card_html(f"{card.type.stem}_back.html", fields, sides[1])
-            # Ids (Anki's `<hr id=answer>`, the image-occlusion container) would repeat on every card of one
-            # page: make them classes. Anki's own scripts (its reviewer paints the masks) are left out:
-            # page.js paints them from the same mask list.
-            front, back = (_ID.sub(r'\1 class="\2"', _SCRIPT.sub("", side)) for side in (front, back))
-            name = card.type.name if card.type.note != "occlusion" else f"{card.type.name} · {card.key}"
-            views.append(CardView(term.id, name, Markup(front), Markup(back)))
+    return [view for s in glossary.sections for t in s.terms
+            for view in term_card_views(t, _related_titles(t, titles), _term_assets(t, assets))]
+
+
+def term_card_views(term: Term, titles: Mapping[str, str], assets: Assets) -> list[CardView]:
+    """Return one term's cards (see `card_views`); `titles` and `assets` need hold only what the term names."""
+    term_fields = dict(zip(anki.TERM_FIELDS, anki.term_fields(term, titles, assets), strict=True))
+    occluded = {f.id: _occlusion_note(term, f, assets.figures[f.id]) for f in term.figures}
+    views: list[CardView] = []
+    for card in (*cards.term_cards(term), *cards.cloze_cards(term), *(c for _, cs, _ in occluded.values() for c in cs)):
+        sides = ("", "")
+        if card.type.note == "term":
+            raw = term_fields
+        elif card.type.note == "cloze":
+            raw = dict(zip(anki.CLOZE_FIELDS, anki.cloze_fields(card), strict=True))
+            sides = (anki.cloze_html(card.fact, lambda _hidden: '<span class="cloze">[...]</span>'),
+                     anki.cloze_html(card.fact, lambda hidden: f'<span class="cloze">{hidden}</span>'))
+        else:
+            assert card.figure is not None
+            raw, _, masks = occluded[card.figure.id]
+            sides = (occlusion.rendered(masks, card.ordinal, True, not card.figure.hide_one),
+                     occlusion.rendered(masks, card.ordinal, False, not card.figure.hide_one))
+        fields = {n: _page_field(n, v, assets) for n, v in raw.items()}
+        front = anki.card_html(f"{card.type.stem}_front.html", fields, sides[0])
+        back = anki.card_html(f"{card.type.stem}_back.html", fields, sides[1])
+        # Ids (Anki's `<hr id=answer>`, the image-occlusion container) would repeat on every card of one
+        # page: make them classes. Anki's own scripts (its reviewer paints the masks) are left out:
+        # page.js paints them from the same mask list.
+        front, back = (_ID.sub(r'\1 class="\2"', _SCRIPT.sub("", side)) for side in (front, back))
+        name = card.type.name if card.type.note != "occlusion" else f"{card.type.name} · {card.key}"
+        views.append(CardView(term.id, name, Markup(front), Markup(back)))
     return views
 
 
-def _occlusion_sides(term: Term, card: cards.Card, assets: Assets) -> tuple[dict[str, str], tuple[str, str]]:
-    """Return an occlusion card's note fields and what `{{cloze:Occlusion}}` shows on its two sides."""
-    assert card.figure is not None
-    figure, asset = card.figure, assets.figures[card.figure.id]
+def _occlusion_note(term: Term, figure: Figure, asset: Asset) -> tuple[dict[str, str], tuple[cards.Card, ...],
+                                                                        tuple[occlusion.Mask, ...]]:
+    """Return a figure's image-occlusion note once for all its cards: its fields, its cards and its masks."""
     raw = dict(zip(anki.OCCLUSION_FIELDS, anki.occlusion_fields(term, figure, asset), strict=True))
-    masks = anki.occlusion_masks(term, figure, asset)
-    return raw, (occlusion.rendered(masks, card.ordinal, True, not figure.hide_one),
-                 occlusion.rendered(masks, card.ordinal, False, not figure.hide_one))
+    return raw, anki.occlusion_cards(term, figure, asset), anki.occlusion_masks(term, figure, asset)
+
+
+def _related_titles(term: Term, titles: Mapping[str, str]) -> dict[str, str]:
+    """Return the titles of the terms `term` names as related (all its notes' fields show of other terms)."""
+    return {r: titles[r] for r in term.related if r in titles}
+
+
+def _term_assets(term: Term, assets: Assets) -> Assets:
+    """Return the images of one term's figures and formulas only."""
+    return Assets({f.id: assets.figures[f.id] for f in term.figures},
+                  {f.latex: assets.formulas[f.latex] for f in term.formulas if f.latex in assets.formulas})
 
 
 def _size(asset: Asset, scale: float) -> tuple[int, int]:
     """Return the CSS pixel size to show an image at."""
     return max(1, round(asset.width * scale)), max(1, round(asset.height * scale))
+
+
+class Link(NamedTuple):
+    """A related entry as another entry shows it: its anchor, heading and names."""
+
+    anchor: str
+    heading: str
+    ko: str
+    en: str
 
 
 @dataclass(frozen=True)
@@ -168,7 +195,7 @@ class Entry:
     term: Term
     heading: str
     anchor: str
-    related: tuple[Entry, ...] = ()
+    related: tuple[Link, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,7 +208,11 @@ class Part:
 
 
 def _outline(glossary: Glossary) -> dict[str, Any]:
-    """Return what both templates need: anchors in document order, sections, entries, related links."""
+    """Return what both templates need: anchors in document order, sections, entries, related links.
+
+    Anchors are numbered over the whole document (GitHub's rule), so an entry's anchor depends on the
+    headings before it: fragments are keyed by the anchors they show, never by position.
+    """
     anchor = anchors()
     title_anchor, toc_anchor = anchor(glossary.title), anchor("목차 (Contents)")
     parts = []
@@ -189,7 +220,7 @@ def _outline(glossary: Glossary) -> dict[str, Any]:
         part_anchor = anchor(f"{s.ko} ({s.en})")
         entries = [Entry(t, heading(t), anchor(heading(t))) for t in s.terms]
         parts.append((s, part_anchor, entries))
-    linked = {e.term.id: e for _, _, entries in parts for e in entries}
+    linked = {e.term.id: Link(e.anchor, e.heading, e.term.ko, e.term.en) for _, _, entries in parts for e in entries}
     sections = [Part(s, a, tuple(dataclasses.replace(e, related=tuple(linked[r] for r in e.term.related
                                                                       if r in linked)) for e in entries))
                 for s, a, entries in parts]
@@ -200,7 +231,8 @@ def _outline(glossary: Glossary) -> dict[str, Any]:
 def _environment(kind: str) -> jinja2.Environment:
     """Return the jinja2 environment for "md" (every value Markdown-escaped) or "html" (autoescaped)."""
     loader = jinja2.FileSystemLoader(TEMPLATE_DIR)
-    common: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True}
+    common: dict[str, Any] = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True,
+                              "auto_reload": False}  # a build renders thousands of fragments: no stat for each
     if kind == "md":
         env = jinja2.Environment(loader=loader, autoescape=False, finalize=md_text, **common)
         env.filters.update(math=md_math, raw=Raw)
@@ -210,25 +242,111 @@ def _environment(kind: str) -> jinja2.Environment:
     return env
 
 
-def markdown(glossary: Glossary, assets: Assets) -> str:
+@cache
+def _template(kind: str, name: str) -> jinja2.Template:
+    """Return one template of the "md" or "html" environment."""
+    return _environment(kind).get_template(name)
+
+
+@cache
+def salt() -> str:
+    """Return what names the code and templates that make the fragments: a memo made by others is ignored.
+
+    Every module of the package and both template folders (the card preview fills the Anki target's
+    templates): reading them takes milliseconds, where `diagrams.code_digest` parses the imports (~0.2 s).
+    """
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent.parent
+    for path in sorted(p for p in (*package.rglob("*.py"), *TEMPLATE_DIR.iterdir(), *anki.TEMPLATE_DIR.iterdir())
+                       if p.is_file()):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def _image(asset: Asset, scale: float) -> dict[str, object]:
+    """Return how the page shows an image: its file under figures/, its CSS size and alt text."""
+    w, h = _size(asset, scale)
+    return {"src": f"{FIGURES}/{asset.path.name}", "width": w, "height": h, "alt": asset.alt}
+
+
+_ASSET = tuple(f.name for f in dataclasses.fields(Asset))
+_PLACED = tuple(f.name for f in dataclasses.fields(Placed))
+
+
+def _asset_key(asset: Asset | None) -> object:
+    """Return what a fragment can show of an image: every field but the folder it was written to, as plain
+    tuples (their repr is several times faster to make than the dataclasses')."""
+    if asset is None:
+        return None
+    plain = {f: getattr(asset, f) for f in _ASSET}
+    plain.update(path=asset.path.name, quiz=_asset_key(asset.quiz),
+                 texts=tuple(tuple(getattr(t, f) for f in _PLACED) for t in asset.texts))
+    return tuple(plain.items())
+
+
+class Fragments:
+    """Each term's parts of both documents, from the memo when what they are made of is unchanged.
+
+    A fragment is rendered from exactly the values its key names (the term, its anchor and related links,
+    the images it shows), so it can depend on nothing the key misses.
+    """
+
+    def __init__(self, glossary: Glossary, assets: Assets, keep: Memo | None = None) -> None:
+        self.assets, self.memo = assets, keep or Memo(None)
+        self.outline = _outline(glossary)
+        self.titles = {t.id: t.title for t in glossary.terms}
+        self.digest = {t.id: memo.key(t) for t in glossary.terms}  # one repr per term, for all its keys
+
+    def entries(self) -> list[Entry]:
+        """Return every entry in document order."""
+        return [e for part in self.outline["sections"] for e in part.terms]
+
+    def markdown(self, e: Entry) -> str:
+        """Return a term's section of the Markdown cheatsheet."""
+        figures = {f.id: f"{FIGURES}/{self.assets.figures[f.id].path.name}" for f in e.term.figures}
+        return self.memo.get(memo.key("md", self.digest[e.term.id], e.anchor, e.related, figures), lambda: (
+            _template("md", "term.md.j2").render(e=e, figures=figures)))
+
+    def article(self, e: Entry) -> Markup:
+        """Return a term's article of the study page."""
+        figures = {f.id: _image(self.assets.figures[f.id], FIGURE_SCALE) for f in e.term.figures}
+        formulas = {f.latex: _image(self.assets.formulas[f.latex], FORMULA_SCALE) for f in e.term.formulas}
+        return Markup(self.memo.get(memo.key("html", self.digest[e.term.id], e.anchor, e.related, figures, formulas),
+                                    lambda: _template("html", "page_term.html.j2").render(
+                                        e=e, figures=figures, formulas=formulas)))
+
+    def cards(self, term: Term) -> tuple[Markup, int]:
+        """Return a term's cards in the card preview, and how many there are."""
+        titles, assets = _related_titles(term, self.titles), _term_assets(term, self.assets)
+        k = memo.key("cards", self.digest[term.id], titles, [(i, _asset_key(a)) for i, a in assets.figures.items()],
+                     [(latex, _asset_key(a)) for latex, a in assets.formulas.items()])
+
+        def make() -> tuple[str, int]:
+            views = term_card_views(term, titles, assets)
+            return _template("html", "page_cards.html.j2").render(term=term, cards=views), len(views)
+        html_, count = self.memo.get(k, make)
+        return Markup(html_), count
+
+
+def markdown(glossary: Glossary, assets: Assets, fragments: Fragments | None = None) -> str:
     """Return the cheatsheet as GitHub Markdown (pure: reads and writes no files)."""
-    figures = {k: f"{FIGURES}/{a.path.name}" for k, a in assets.figures.items()}
-    text = _environment("md").get_template("cheatsheet.md.j2").render(**_outline(glossary), figures=figures)
+    parts = fragments or Fragments(glossary, assets)
+    terms = {e.term.id: Raw(parts.markdown(e)) for e in parts.entries()}
+    text = _template("md", "cheatsheet.md.j2").render(**parts.outline, terms=terms)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def page(glossary: Glossary, assets: Assets) -> str:
+def page(glossary: Glossary, assets: Assets, fragments: Fragments | None = None) -> str:
     """Return the HTML study page (pure: reads no sources, writes no files)."""
-    def image(asset: Asset, scale: float) -> dict[str, object]:
-        w, h = _size(asset, scale)
-        return {"src": f"{FIGURES}/{asset.path.name}", "width": w, "height": h, "alt": asset.alt}
-    env = _environment("html")
+    parts = fragments or Fragments(glossary, assets)
+    entries = parts.entries()
+    card_parts = {e.term.id: parts.cards(e.term) for e in entries}
     card_css = anki.default_css().replace("</", "<\\/")  # our own file; never let it end the <style>
-    return env.get_template("page.html.j2").render(
-        **_outline(glossary),
-        figures={k: image(a, FIGURE_SCALE) for k, a in assets.figures.items()},
-        formulas={k: image(a, FORMULA_SCALE) for k, a in assets.formulas.items()},
-        cards=card_views(glossary, assets),
+    return _template("html", "page.html.j2").render(
+        **parts.outline,
+        articles={e.term.id: parts.article(e) for e in entries},
+        card_parts={i: html_ for i, (html_, _) in card_parts.items()},
+        card_count=sum(n for _, n in card_parts.values()),
         card_css=Markup(scope_css(card_css, ".deck")),
     )
 
@@ -248,13 +366,26 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
     return {}
 
 
+def _folder(path: Path) -> Path:
+    """Return `path`, made if missing."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/<name>.md` and `out_dir/<name>.html` atomically.
 
-    Both link the images in `out_dir/figures/`, which the figure stage writes beside them.
+    Both link the images in `out_dir/figures/`, which the figure stage writes beside them. Each term's
+    fragments are kept in the memo "cheatsheet" between builds: an edit renders only what it changes.
     """
-    md, page_html = markdown(glossary, assets), page(glossary, assets)  # everything before any write
+    keep = settings.memo("cheatsheet", salt())
+    if settings.cache is not None:  # compiling the templates anew in every process costs more than a warm build
+        for kind in ("md", "html"):
+            _environment(kind).bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder(settings.cache / "jinja")))
+    parts = Fragments(glossary, assets, keep)
+    md, page_html = markdown(glossary, assets, parts), page(glossary, assets, parts)  # everything before any write
     dest = out_dir / f"{glossary.name}.md"
     write_bytes(dest, md.encode("utf-8"))
     write_bytes(out_dir / f"{glossary.name}.html", page_html.encode("utf-8"))
+    keep.save()
     return BuildResult((dest, out_dir / f"{glossary.name}.html"))
