@@ -243,9 +243,10 @@ def _md(label: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in label.replace("&", "&amp;"))
 
 
-def changes(glossary: Glossary, earlier: Past) -> str | None:
-    """Return CHANGES.md for this glossary since the --since release, or None without one."""
+def changes(glossary: Glossary, earlier: Past, memo: Memo | None = None) -> str | None:
+    """Return CHANGES.md for this glossary since the --since release, or None without one (`memo`: see `notes`)."""
     since = next((s for s in earlier.snapshots if s.shipped and s.notes is not None), None)
     if since is None or since.notes is None:
         return None
-    return changes_markdown(release_diff(since.notes, comparable(glossary), since.release.tag), glossary.version)
+    return changes_markdown(release_diff(since.notes, comparable(glossary, memo), since.release.tag),
+                            glossary.version)
