@@ -142,3 +142,23 @@ def test_a_release_is_rendered_once_and_the_memo_keeps_its_mtimes_and_retired_no
     assert edited == EPOCH and any(m == T1 for m, _ in new.values())  # unchanged since v1.0.0: its time
     assert {g for g in new if new[g][0] == T1} <= {g for g in old if old[g][0] == T1}
     assert any(f.startswith("활성화 함수 (Activation Function) (폐기됨)") for _, f in new.values())  # retired
+
+
+def test_figures_that_do_not_show_asked_labels_are_named_three_at_a_time(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], figure_cache: Path) -> None:
+    """At 1,000 terms the build named hundreds of figures; now three (file:line) and a count, all with --verbose."""
+    sources = synth.write(tmp_path / "sources", 12)
+    (tmp_path / "out" / ".cache").mkdir(parents=True)
+    (tmp_path / "out" / ".cache" / "figures").symlink_to(figure_cache, target_is_directory=True)
+    said = {}
+    for verbose in (False, True):
+        pipeline.run("anki", pipeline.Options(sources, tmp_path / "out", cache=tmp_path / "out" / ".cache", jobs=1,
+                                              verbose=verbose))
+        said[verbose] = [line for line in capsys.readouterr().out.splitlines() if "does not show" in line
+                         or "more figures" in line]
+    every = [line for line in said[True] if "does not show" in line]
+    assert len(every) > anki.UNSHOWN_SHOWN + 1
+    assert all(re.match(rf"{re.escape(str(sources))}/terms/\d+\.yaml:\d+: anki: figure ", line) for line in every)
+    assert said[False] == [*every[:anki.UNSHOWN_SHOWN],
+                           f"anki: … and {len(every) - anki.UNSHOWN_SHOWN} more figures that do not show labels "
+                           "they ask; --verbose lists them"]
