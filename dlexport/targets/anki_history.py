@@ -126,22 +126,29 @@ def _walk(root: Path, releases: Sequence[history.Release], sources: Path, limit:
 def _notes_at(root: Path, release: history.Release, sources: Path, memo: Memo | None) \
         -> dict[str, NotePlan] | None:
     """Return a release's notes as this code renders its sources, or None if they don't load now."""
-    if memo is not None:
+    try:
+        if memo is None:
+            return _render(root, release, sources)
         from dlexport.render import environment
 
         rel = sources.resolve().relative_to(root).as_posix()
-        try:  # a git tree id names every byte of the sources folder at that release
-            tree = history.git(root, "rev-parse", f"{release.commit}:{rel}").decode().strip()
-        except history.NoHistory:
-            return None  # no sources folder at that tag
-        return memo.get(key("anki release", tree, environment()), lambda: _notes_at(root, release, sources, None))
+        # A git tree id names every byte of the sources folder at that release. An OSError (e.g. a full disk
+        # while reading it from git) leaves the memo without it: only what the sources decide is kept.
+        tree = history.git(root, "rev-parse", f"{release.commit}:{rel}").decode().strip()
+        return memo.get(key("anki release", tree, environment()), lambda: _render(root, release, sources))
+    except (history.NoHistory, OSError):
+        return None  # e.g. no sources/ at that tag
+
+
+def _render(root: Path, release: history.Release, sources: Path) -> dict[str, NotePlan] | None:
+    """Return a release's notes as this code renders its sources, or None if this loader rejects them."""
     from dlexport.load import load
 
-    try:
-        with history.sources_at(root, release.commit, sources) as old:
+    with history.sources_at(root, release.commit, sources) as old:
+        try:
             return comparable(load(old))
-    except (history.NoHistory, SourceError, OSError, ValueError):
-        return None  # e.g. no sources/ at that tag, or sources this loader rejects
+        except (SourceError, ValueError):
+            return None
 
 
 def retired(glossary: Glossary, current: Sequence[NotePlan], earlier: Past) -> list[NotePlan]:
