@@ -162,3 +162,18 @@ def test_figures_that_do_not_show_asked_labels_are_named_three_at_a_time(
     assert said[False] == [*every[:anki.UNSHOWN_SHOWN],
                            f"anki: … and {len(every) - anki.UNSHOWN_SHOWN} more figures that do not show labels "
                            "they ask; --verbose lists them"]
+
+
+def test_sources_at_the_top_of_their_repository_keep_their_releases_in_the_memo(
+        build: Callable[[Path, str], bytes], walked: list[str], tmp_path: Path) -> None:
+    sources = synth.write(tmp_path / "sources", 4)
+    repo = Repo.__new__(Repo)  # its git and commit only, on a repository whose top folder is the sources
+    repo.root = repo.sources = sources
+    repo.git("init", "-q", "-b", "main")
+    repo.commit(T1, tag="v1.0.0")
+    (sources / "terms" / "00003.yaml").unlink()
+    repo.commit(T2)
+    first = build(sources, "inc")
+    assert len(walked) == 1 and b"(\xed\x8f\x90\xea\xb8\xb0\xeb\x90\xa8)" in first  # term 3 retired: "(폐기됨)"
+    walked.clear()
+    assert build(sources, "inc") == first and walked == []

@@ -134,7 +134,8 @@ def _notes_at(root: Path, release: history.Release, sources: Path, memo: Memo | 
         rel = sources.resolve().relative_to(root).as_posix()
         # A git tree id names every byte of the sources folder at that release. An OSError (e.g. a full disk
         # while reading it from git) leaves the memo without it: only what the sources decide is kept.
-        tree = history.git(root, "rev-parse", f"{release.commit}:{rel}").decode().strip()
+        spec = f"{release.commit}:{rel}" if rel != "." else f"{release.commit}^{{tree}}"  # "commit:." is no path
+        tree = history.git(root, "rev-parse", spec).decode().strip()
         return memo.get(key("anki release", tree, environment()), lambda: _render(root, release, sources))
     except (history.NoHistory, OSError):
         return None  # e.g. no sources/ at that tag
