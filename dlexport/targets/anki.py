@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -365,9 +365,15 @@ def term_notes(glossary_id: str, term: Term, titles: Mapping[str, str], assets: 
     figures = {f.id: assets.figures[f.id] for f in term.figures}
     if memo is None:
         return _term_notes(glossary_id, term, related, figures)
-    k = key("anki notes", glossary_id, term, tuple(related.values()),
+    k = key("anki notes", glossary_id, _unplaced(term), tuple(related.values()),
             tuple((fid, _named(a)) for fid, a in figures.items()))
     return memo.get(k, lambda: _term_notes(glossary_id, term, related, figures))
+
+
+def _unplaced(term: Term) -> Term:
+    """Return `term` without where it was read from (its file, its figures' folder and lines), which its notes
+    don't show: an earlier release, read from a temporary folder, then finds the notes of its unchanged terms."""
+    return replace(term, source=Path("."), figures=tuple(replace(f, base_dir=Path("."), line=1) for f in term.figures))
 
 
 def _named(asset: Asset) -> tuple[object, ...]:
@@ -390,7 +396,10 @@ def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
             plans.append(NotePlan("occlusion", guid(glossary_id, "occlusion", fig.id), "",
                                   occlusion_fields(term, fig, figures[fig.id]), (), 0,
                                   f"{term.title} — {fig.caption}", term.id))
-    return tuple(plans)
+    # Interned, the fields a term's notes share with its notes with stand-in figures (anki_history.comparable)
+    # are one string each in the memo's pickle: they are most of it.
+    return tuple(NotePlan(p.kind, p.guid, p.deck, tuple(map(sys.intern, p.fields)), p.tags, p.due, p.label, p.term)
+                 for p in plans)
 
 
 @cache

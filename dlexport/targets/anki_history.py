@@ -136,18 +136,21 @@ def _notes_at(root: Path, release: history.Release, sources: Path, memo: Memo | 
         # while reading it from git) leaves the memo without it: only what the sources decide is kept.
         spec = f"{release.commit}:{rel}" if rel != "." else f"{release.commit}^{{tree}}"  # "commit:." is no path
         tree = history.git(root, "rev-parse", spec).decode().strip()
-        return memo.get(key("anki release", tree, environment()), lambda: _render(root, release, sources))
+        return memo.get(key("anki release", tree, environment()), lambda: _render(root, release, sources, memo))
     except (history.NoHistory, OSError):
         return None  # e.g. no sources/ at that tag
 
 
-def _render(root: Path, release: history.Release, sources: Path) -> dict[str, NotePlan] | None:
-    """Return a release's notes as this code renders its sources, or None if this loader rejects them."""
+def _render(root: Path, release: history.Release, sources: Path, memo: Memo | None = None) \
+        -> dict[str, NotePlan] | None:
+    """Return a release's notes as this code renders its sources, or None if this loader rejects them.
+
+    With a `memo`, the notes of terms unchanged since are the current build's (and pickled once with them)."""
     from dlexport.load import load
 
     with history.sources_at(root, release.commit, sources) as old:
         try:
-            return comparable(load(old))
+            return comparable(load(old), memo)
         except (SourceError, ValueError):
             return None
 
