@@ -100,14 +100,15 @@ def test_note_and_note_type_mtimes_are_what_anki_reads(tmp_path: Path) -> None:
 
     blob = _ours({"g-a": EPOCH - 500, "g-c": EPOCH + 7}, EPOCH - 900)
     raw = _open(blob, tmp_path)
-    assert dict(raw.execute("select guid, mod from notes")) == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7, "g-d": EPOCH}
+    mtimes = {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7, "g-d": EPOCH}
+    assert dict(raw.execute("select guid, mod from notes")) == mtimes
     assert [m["mod"] for m in json.loads(raw.execute("select models from col").fetchone()[0]).values()] == \
         [EPOCH - 900, EPOCH - 900]
     raw.close()
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         notes = {col.get_note(n).guid: col.get_note(n).mod for n in col.find_notes("")}
-        assert notes == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7, "g-d": EPOCH}
+        assert notes == mtimes
         assert [m["mod"] for m in col.models.all()] == [EPOCH - 900, EPOCH - 900]
     finally:
         col.close()
