@@ -68,7 +68,8 @@ def write_zip(dest: Path, members: Iterable[tuple[str, bytes, bool]], epoch: int
         for name, data, deflate in members:
             method = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
             crc, size = zlib.crc32(data), len(data)
-            packed = old.get(name, method, crc, data)
+            # A stored member is its data: copying it from the last build would save nothing, checking it costs a read.
+            packed = old.get(name, method, crc, data) if deflate else data
             if packed is None:
                 packed = _deflate(data) if deflate else data
             if len(central) >= 0xFFFF or offset + len(packed) + 100 > 0xFFFFFFFF:

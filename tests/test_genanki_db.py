@@ -17,15 +17,30 @@ from dlexport.targets import _genanki_db
 EPOCH = 1700000000
 
 
-def _decks() -> list[genanki.Deck]:
-    """Return a deck and a subdeck: three notes of a two-card note type, with Hangul fields."""
-    model = genanki.Model(1607392319, "시험 유형", fields=[{"name": "앞"}, {"name": "뒤"}],
-                          templates=[{"name": "정방향", "qfmt": "{{앞}}", "afmt": "{{뒤}}"},
-                                     {"name": "역방향", "qfmt": "{{뒤}}", "afmt": "{{앞}}"}])
-    top, sub = genanki.Deck(2059400110, "시험"), genanki.Deck(2059400111, "시험::하위")
-    for deck, guid, front in ((top, "g-a", "가"), (top, "g-b", "나"), (sub, "g-c", "다")):
-        deck.add_note(genanki.Note(model, [front, f"{front}의 뜻"], guid=guid))
-    return [top, sub]
+MODEL = genanki.Model(1607392319, "시험 유형", fields=[{"name": "앞"}, {"name": "뒤"}],
+                      templates=[{"name": "정방향", "qfmt": "{{앞}}", "afmt": "{{뒤}}"},
+                                 {"name": "역방향", "qfmt": "{{뒤}}", "afmt": "{{앞}}"}])
+CLOZE = genanki.Model(1607392320, "시험 빈칸", fields=[{"name": "글"}, {"name": "덧"}],
+                      templates=[{"name": "빈칸", "qfmt": "{{cloze:글}}", "afmt": "{{cloze:글}}<br>{{덧}}"}],
+                      model_type=genanki.Model.CLOZE)
+NOTES = (  # deck, GUID, note type, fields: the subdeck's note comes first, and a cloze note has two cards
+    (2059400111, "g-c", MODEL, ("다", "다의 뜻")), (2059400110, "g-a", MODEL, ("가", "가의 뜻")),
+    (2059400110, "g-b", MODEL, ("나", "")), (2059400111, "g-d", CLOZE, ("{{c1::라}} {{c2::마}}", "")))
+
+
+def _decks(with_notes: bool = True) -> list[genanki.Deck]:
+    """Return a deck and a subdeck: four notes (with_notes) of two note types, with Hangul fields."""
+    decks = {2059400110: genanki.Deck(2059400110, "시험"), 2059400111: genanki.Deck(2059400111, "시험::하위")}
+    for deck, guid, model, fields in NOTES if with_notes else ():
+        decks[deck].add_note(genanki.Note(model, list(fields), guid=guid, tags=["가::나", "t"], due=3))
+    return list(decks.values())
+
+
+def _ours(mtimes: dict[str, int] | None = None, type_mtime: int = EPOCH) -> bytes:
+    """Return our collection of the same decks and notes."""
+    rows = [_genanki_db.NoteRow(model, deck, guid, fields, fields[0], ("가::나", "t"), 3,
+                                _genanki_db.card_ords(model, fields)) for deck, guid, model, fields in NOTES]
+    return _genanki_db.collection(_decks(with_notes=False), rows, EPOCH, mtimes or {}, type_mtime)
 
 
 def _open(blob: bytes, tmp_path: Path) -> sqlite3.Connection:
@@ -58,41 +73,42 @@ def test_write_to_db_writes_the_collection_write_to_file_zips(tmp_path: Path,
     with zipfile.ZipFile(tmp_path / "theirs.apkg") as z:
         (tmp_path / "theirs.anki2").write_bytes(z.read("collection.anki2"))
     theirs = sqlite3.connect(tmp_path / "theirs.anki2")
-    ours = _open(_genanki_db.collection(_decks(), EPOCH, {}, EPOCH), tmp_path)
+    ours = _open(_ours(), tmp_path)
     assert _rows(ours) == _rows(theirs)
-    assert ours.execute("select count(*) from notes").fetchone() == (3,)
+    assert ours.execute("select count(*) from notes").fetchone() == (4,)
 
 
 def test_writing_the_collection_creates_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.chdir(tmp_path)
-    assert _genanki_db.collection(_decks(), EPOCH, {}, EPOCH)
+    assert _ours()
     assert list(tmp_path.iterdir()) == []
 
 
 def test_ids_count_up_from_the_epoch_and_the_bytes_repeat(tmp_path: Path) -> None:
-    blob = _genanki_db.collection(_decks(), EPOCH, {}, EPOCH)
-    assert _genanki_db.collection(_decks(), EPOCH, {}, EPOCH) == blob
+    blob = _ours()
+    assert _ours() == blob
     db = _open(blob, tmp_path)
     notes = [n for (n,) in db.execute("select id from notes order by id")]
     cards = [c for (c,) in db.execute("select id from cards order by id")]
-    assert sorted(notes + cards) == list(range(EPOCH * 1000, EPOCH * 1000 + 9))  # 3 notes, 6 cards
+    assert sorted(notes + cards) == list(range(EPOCH * 1000, EPOCH * 1000 + 11))  # 4 notes, 7 cards
 
 
 def test_note_and_note_type_mtimes_are_what_anki_reads(tmp_path: Path) -> None:
     """The `notes.mod` column by GUID and `col.models[*].mod` are the mtimes Anki itself reports."""
     from anki.collection import Collection
 
-    blob = _genanki_db.collection(_decks(), EPOCH, {"g-a": EPOCH - 500, "g-c": EPOCH + 7}, EPOCH - 900)
+    blob = _ours({"g-a": EPOCH - 500, "g-c": EPOCH + 7}, EPOCH - 900)
     raw = _open(blob, tmp_path)
-    assert dict(raw.execute("select guid, mod from notes")) == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7}
+    mtimes = {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7, "g-d": EPOCH}
+    assert dict(raw.execute("select guid, mod from notes")) == mtimes
     assert [m["mod"] for m in json.loads(raw.execute("select models from col").fetchone()[0]).values()] == \
-        [EPOCH - 900]
+        [EPOCH - 900, EPOCH - 900]
     raw.close()
     col = Collection(str(tmp_path / "collection.anki2"))
     try:
         notes = {col.get_note(n).guid: col.get_note(n).mod for n in col.find_notes("")}
-        assert notes == {"g-a": EPOCH - 500, "g-b": EPOCH, "g-c": EPOCH + 7}
-        assert [m["mod"] for m in col.models.all()] == [EPOCH - 900]
+        assert notes == mtimes
+        assert [m["mod"] for m in col.models.all()] == [EPOCH - 900, EPOCH - 900]
     finally:
         col.close()

@@ -9,7 +9,7 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from markupsafe import Markup
 from dlexport import cards
 from dlexport.diagrams import KINDS
 from dlexport.files import write_zip
+from dlexport.memo import Memo, key
 from dlexport.model import Asset, Assets, Figure, Glossary, Section, Settings, Term
 from dlexport.targets import BuildResult, _genanki_db, occlusion
 
@@ -44,6 +45,7 @@ OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
 IMAGE_OCCLUSION = 6  # anki.notetypes_pb2.StockNotetype.OriginalStockKind.ORIGINAL_STOCK_KIND_IMAGE_OCCLUSION
 FIELDS = {"term": TERM_FIELDS, "cloze": CLOZE_FIELDS, "occlusion": OCCLUSION_FIELDS}  # by NotePlan.kind
 SORT_FIELD = {"term": "Sort", "cloze": "Sort", "occlusion": "Header"}
+UNSHOWN_SHOWN = 3  # figures asking labels they don't draw: how many a build names without --verbose
 RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
 RETIRED_DECK = "폐기됨"  # and their subdeck, where a new learner's copies go
 TERM_CARDS = tuple((c.name, c.stem) for c in cards.TERM_CARDS)  # (template name, file stem): see dlexport.cards
@@ -291,6 +293,14 @@ def unshown_labels(glossary: Glossary, assets: Assets) -> list[str]:
     return lines
 
 
+def shortened(lines: Sequence[str], keep: int = UNSHOWN_SHOWN) -> list[str]:
+    """Return the first `keep` of `unshown_labels`' lines and one line counting the rest (--verbose: all)."""
+    if len(lines) <= keep + 1:
+        return list(lines)
+    return [*lines[:keep], f"anki: … and {len(lines) - keep} more figures that do not show labels they ask; "
+                           "--verbose lists them"]
+
+
 def sort_key(term: Term, fact: str | None = None) -> str:
     """Return the sort field: the title, then a cloze fact's identity ("퍼셉트론 (Perceptron) · 선형").
 
@@ -318,7 +328,7 @@ def deck_id(*keys: str) -> int:
     return (1 << 30) | int.from_bytes(digest[:4], "big") & ((1 << 30) - 1)
 
 
-def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
+def notes(glossary: Glossary, assets: Assets, memo: Memo | None = None) -> list[NotePlan]:
     """Return every note to write, in source order (pure: reads and writes no files).
 
     GUIDs come from identity only: `guid_for(glossary.id, term.id, "term")` for a term note and
@@ -328,6 +338,8 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
     answer without a pinned `id:` is a new note. A figure's image-occlusion note is
     `guid_for(glossary.id, "occlusion", figure id)`: moved labels update its masks in place, and each
     label's card is its cloze number, fixed per label name (`cards.ordinal`).
+
+    With a `memo`, a term's notes are made only when what they are made from changed (`term_notes`).
     """
     plans: list[NotePlan] = []
     titles = {t.id: t.title for t in glossary.terms}
@@ -336,19 +348,72 @@ def notes(glossary: Glossary, assets: Assets) -> list[NotePlan]:
         deck = deck_name(glossary, section)
         for term in section.terms:
             note_tags = tags(glossary, section, term)
-            plans.append(NotePlan("term", guid(glossary.id, term.id, "term"), deck,
-                                  term_fields(term, titles, assets), note_tags, index, term.title, term.id))
-            for card in cards.cloze_cards(term):
-                plans.append(NotePlan("cloze", guid(glossary.id, term.id, "cloze", card.key), deck,
-                                      cloze_fields(card), note_tags, index,
-                                      f"{term.title} — {cards.cloze_label(card.fact)}", term.id))
-            for fig in cards.occluded_figures(term):
-                if occlusion_cards(term, fig, assets.figures[fig.id]):
-                    plans.append(NotePlan("occlusion", guid(glossary.id, "occlusion", fig.id), deck,
-                                          occlusion_fields(term, fig, assets.figures[fig.id]), note_tags, index,
-                                          f"{term.title} — {fig.caption}", term.id))
+            plans += (NotePlan(p.kind, p.guid, deck, p.fields, note_tags, index, p.label, p.term)
+                      for p in term_notes(glossary.id, term, titles, assets, memo))
             index += 1
     return plans
+
+
+def term_notes(glossary_id: str, term: Term, titles: Mapping[str, str], assets: Assets,
+               memo: Memo | None = None) -> tuple[NotePlan, ...]:
+    """Return a term's notes (term, cloze facts, figure occlusions) with no deck, tags or order yet.
+
+    They depend on the glossary id (GUIDs), the term, its related terms' titles and its figures' assets
+    (by file name): the key under which `memo` keeps them. The code is the memo's salt (`code_salt`).
+    """
+    related = {r: titles.get(r, r) for r in term.related}
+    figures = {f.id: assets.figures[f.id] for f in term.figures}
+    if memo is None:
+        return _term_notes(glossary_id, term, related, figures)
+    k = key("anki notes", glossary_id, _unplaced(term), tuple(related.values()),
+            tuple((fid, _named(a)) for fid, a in figures.items()))
+    return memo.get(k, lambda: _term_notes(glossary_id, term, related, figures))
+
+
+def _unplaced(term: Term) -> Term:
+    """Return `term` without where it was read from (its file, its figures' folder and lines), which its notes
+    don't show: an earlier release, read from a temporary folder, then finds the notes of its unchanged terms."""
+    return replace(term, source=Path("."), figures=tuple(replace(f, base_dir=Path("."), line=1) for f in term.figures))
+
+
+def _named(asset: Asset) -> tuple[object, ...]:
+    """Return what notes read of an asset, by its file's name (they never name the folder it is built in)."""
+    texts = tuple((t.text, t.points, t.box, t.label) for t in asset.texts)  # plain tuples: repr is fast
+    return (asset.path.name, asset.width, asset.height, asset.alt, asset.caption, texts,
+            _named(asset.quiz) if asset.quiz else None)
+
+
+def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
+                figures: Mapping[str, Asset]) -> tuple[NotePlan, ...]:
+    assets = Assets(figures, {})
+    plans = [NotePlan("term", guid(glossary_id, term.id, "term"), "", term_fields(term, titles, assets), (), 0,
+                      term.title, term.id)]
+    for card in cards.cloze_cards(term):
+        plans.append(NotePlan("cloze", guid(glossary_id, term.id, "cloze", card.key), "", cloze_fields(card), (), 0,
+                              f"{term.title} — {cards.cloze_label(card.fact)}", term.id))
+    for fig in cards.occluded_figures(term):
+        if occlusion_cards(term, fig, figures[fig.id]):
+            plans.append(NotePlan("occlusion", guid(glossary_id, "occlusion", fig.id), "",
+                                  occlusion_fields(term, fig, figures[fig.id]), (), 0,
+                                  f"{term.title} — {fig.caption}", term.id))
+    # Interned, the fields a term's notes share with its notes with stand-in figures (anki_history.comparable)
+    # are one string each in the memo's pickle: they are most of it.
+    return tuple(NotePlan(p.kind, p.guid, p.deck, tuple(map(sys.intern, p.fields)), p.tags, p.due, p.label, p.term)
+                 for p in plans)
+
+
+@cache
+def code_salt() -> str:
+    """Return the memo's salt: the bytes of every dlexport module and card template, and genanki's version
+    (its `guid_for` makes the GUIDs). Any code change empties the memo once: a cold build, never a stale note.
+    (Following imports instead, as `diagrams.code_digest` does, parses them all: 0.5 s a build.)"""
+    from importlib.metadata import version
+
+    package = Path(__file__).resolve().parent.parent
+    h = hashlib.sha256(f"genanki {version('genanki')}\0".encode())
+    for path in sorted([*package.rglob("*.py"), *TEMPLATE_DIR.iterdir()]):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def guid(*keys: str) -> str:
@@ -399,14 +464,15 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     from dlexport.targets import anki_history
 
-    earlier = anki_history.past(settings.sources, settings.text("since"))
-    plans = notes(glossary, assets)
+    memo = settings.memo("anki", code_salt())
+    earlier = anki_history.past(settings.sources, settings.text("since"), memo)
+    plans = notes(glossary, assets, memo)
     if settings.verbose:
         for line in describe_occlusions(glossary, assets):
             print(line, file=sys.stderr)
     gone = anki_history.retired(glossary, plans, earlier)
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
-    mtimes = anki_history.stamps(anki_history.comparable(glossary) if earlier.snapshots else
+    mtimes = anki_history.stamps(anki_history.comparable(glossary, memo) if earlier.snapshots else
                                  {p.guid: p for p in plans}, {p.guid: p for p in gone}, earlier, now)
     models = _models(genanki, default_css() if css is None else css)
     c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
@@ -419,22 +485,34 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     if gone:
         name = f"{glossary.title}::{RETIRED_DECK}"
         decks[name] = genanki.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
-    for plan in [*plans, *gone]:
-        sort = plan.fields[FIELDS[plan.kind].index(SORT_FIELD[plan.kind])]
-        decks[plan.deck].add_note(genanki.Note(models[plan.kind], list(plan.fields), sort_field=sort,
-                                               tags=list(plan.tags), guid=plan.guid, due=plan.due))
+    rows = [_row(plan, models[plan.kind], decks[plan.deck].deck_id, memo) for plan in [*plans, *gone]]
     media = _media(glossary, assets)
-    collection = _genanki_db.collection([top, *decks.values()], settings.epoch, mtimes,
+    collection = _genanki_db.collection([top, *decks.values()], rows, settings.epoch, mtimes,
                                         anki_history.type_stamp(earlier, now),
                                         {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}})
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
     pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
-    write_zip(dest, itertools.chain([("collection.anki2", collection, True), ("media", media_map, True)],
+    # The collection is stored, as genanki stores it: deflating its 5 MB (1,000 terms) cost 0.2 s a build, for
+    # 4 MB less in a package that its figures make 120 MB; an edited note changes it, so it is never copied.
+    write_zip(dest, itertools.chain([("collection.anki2", collection, False), ("media", media_map, True)],
                                     pictures), settings.epoch, previous=settings.previous(dest.name))
-    notes_ = (*unshown_labels(glossary, assets), *((earlier.note,) if earlier.note else ()))
-    return BuildResult((dest,), counts(glossary, assets), notes_)
+    memo.save()
+    unshown = unshown_labels(glossary, assets)
+    notes_ = (*(unshown if settings.verbose else shortened(unshown)), *((earlier.note,) if earlier.note else ()))
+    # What `counts(glossary, assets)` predicts, read from the rows written (without the retired notes).
+    written = {"notes": len(plans), "cards": sum(len(row.ords) for row in rows[:len(plans)])}
+    return BuildResult((dest,), written, notes_)
+
+
+def _row(plan: NotePlan, model: Any, deck: int, memo: Memo) -> _genanki_db.NoteRow:
+    """Return the collection row of a note; its cards' ords (genanki's cloze scan) are kept by its fields."""
+    sort = plan.fields[FIELDS[plan.kind].index(SORT_FIELD[plan.kind])]
+    digest = hashlib.sha256("\x1f".join(plan.fields).encode()).hexdigest()  # 3 × faster than their repr
+    ords = memo.get(key("anki cards", plan.kind, tuple(map(len, plan.fields)), digest),
+                    lambda: _genanki_db.card_ords(model, plan.fields))
+    return _genanki_db.NoteRow(model, deck, plan.guid, plan.fields, sort, plan.tags, plan.due, ords)
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:

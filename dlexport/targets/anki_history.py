@@ -18,6 +18,7 @@ from pathlib import Path
 import dlexport
 from dlexport import history
 from dlexport.errors import SourceError
+from dlexport.memo import Memo, key
 from dlexport.model import Asset, Assets, Glossary
 from dlexport.targets.anki import FIELDS, RETIRED_DECK, RETIRED_SECTION, SORT_FIELD, NotePlan, notes, text
 
@@ -68,9 +69,9 @@ def stand_in_assets(glossary: Glossary) -> Assets:
     return Assets(figures=figures, formulas={})
 
 
-def comparable(glossary: Glossary) -> dict[str, NotePlan]:
+def comparable(glossary: Glossary, memo: Memo | None = None) -> dict[str, NotePlan]:
     """Return the glossary's notes by GUID, with stand-in figure names (see `stand_in_assets`)."""
-    return {p.guid: p for p in notes(glossary, stand_in_assets(glossary))}
+    return {p.guid: p for p in notes(glossary, stand_in_assets(glossary), memo)}
 
 
 def content(plan: NotePlan) -> tuple[object, ...]:
@@ -78,8 +79,11 @@ def content(plan: NotePlan) -> tuple[object, ...]:
     return plan.kind, plan.fields, plan.tags
 
 
-def past(sources: Path | None, since: str | None = None) -> Past:
-    """Return the earlier releases of the git repository holding `sources` (or why there are none)."""
+def past(sources: Path | None, since: str | None = None, memo: Memo | None = None) -> Past:
+    """Return the earlier releases of the git repository holding `sources` (or why there are none).
+
+    With a `memo`, a release's notes are rendered from its sources once, then kept under the id of its
+    sources' git tree (and the drawing environment, which names the stand-in figures)."""
     none = "every note gets the build time and nothing is retired"
     if sources is None:  # called as a library, without a sources folder: nothing to compare with
         return Past()
@@ -94,14 +98,15 @@ def past(sources: Path | None, since: str | None = None) -> Past:
     key = (sources.resolve(), history.git(root, "rev-parse", "HEAD"), tuple(releases), limit)
     if key not in _SEEN:  # `all` asks twice: for the .apkg and for CHANGES.md
         _SEEN.clear()
-        _SEEN[key] = _walk(root, releases, sources, limit)
+        _SEEN[key] = _walk(root, releases, sources, limit, memo)
     return _SEEN[key]
 
 
 _SEEN: dict[tuple[object, ...], Past] = {}
 
 
-def _walk(root: Path, releases: Sequence[history.Release], sources: Path, limit: str) -> Past:
+def _walk(root: Path, releases: Sequence[history.Release], sources: Path, limit: str,
+          memo: Memo | None) -> Past:
     """Return the snapshots of `releases` (newest first), each rendered by this code."""
     package = Path(dlexport.__file__).resolve().parent
     rel = package.relative_to(root).as_posix() if package.is_relative_to(root) else "dlexport"
@@ -111,22 +116,43 @@ def _walk(root: Path, releases: Sequence[history.Release], sources: Path, limit:
     for release in releases:
         same_notes = same_notes and history.files_at(root, release.commit, rel, NOTE_CODE) == now_notes
         same_types = same_types and history.files_at(root, release.commit, rel, TYPE_CODE) == now_types
-        old_notes = _notes_at(root, release, sources)
+        old_notes = _notes_at(root, release, sources, memo)
         same_notes = same_notes and old_notes is not None
         shipped = history.is_ancestor(root, release.commit, limit)
         snapshots.append(Snapshot(release, old_notes, same_notes, same_types, shipped))
     return Past(tuple(snapshots))
 
 
-def _notes_at(root: Path, release: history.Release, sources: Path) -> dict[str, NotePlan] | None:
+def _notes_at(root: Path, release: history.Release, sources: Path, memo: Memo | None) \
+        -> dict[str, NotePlan] | None:
     """Return a release's notes as this code renders its sources, or None if they don't load now."""
+    try:
+        if memo is None:
+            return _render(root, release, sources)
+        from dlexport.render import environment
+
+        rel = sources.resolve().relative_to(root).as_posix()
+        # A git tree id names every byte of the sources folder at that release. An OSError (e.g. a full disk
+        # while reading it from git) leaves the memo without it: only what the sources decide is kept.
+        spec = f"{release.commit}:{rel}" if rel != "." else f"{release.commit}^{{tree}}"  # "commit:." is no path
+        tree = history.git(root, "rev-parse", spec).decode().strip()
+        return memo.get(key("anki release", tree, environment()), lambda: _render(root, release, sources, memo))
+    except (history.NoHistory, OSError):
+        return None  # e.g. no sources/ at that tag
+
+
+def _render(root: Path, release: history.Release, sources: Path, memo: Memo | None = None) \
+        -> dict[str, NotePlan] | None:
+    """Return a release's notes as this code renders its sources, or None if this loader rejects them.
+
+    With a `memo`, the notes of terms unchanged since are the current build's (and pickled once with them)."""
     from dlexport.load import load
 
-    try:
-        with history.sources_at(root, release.commit, sources) as old:
-            return comparable(load(old))
-    except (history.NoHistory, SourceError, OSError, ValueError):
-        return None  # e.g. no sources/ at that tag, or sources this loader rejects
+    with history.sources_at(root, release.commit, sources) as old:
+        try:
+            return comparable(load(old), memo)
+        except (SourceError, ValueError):
+            return None
 
 
 def retired(glossary: Glossary, current: Sequence[NotePlan], earlier: Past) -> list[NotePlan]:
@@ -228,9 +254,10 @@ def _md(label: str) -> str:
     return "".join("\\" + c if c in "\\`*_[]<>#|~" else c for c in label.replace("&", "&amp;"))
 
 
-def changes(glossary: Glossary, earlier: Past) -> str | None:
-    """Return CHANGES.md for this glossary since the --since release, or None without one."""
+def changes(glossary: Glossary, earlier: Past, memo: Memo | None = None) -> str | None:
+    """Return CHANGES.md for this glossary since the --since release, or None without one (`memo`: see `notes`)."""
     since = next((s for s in earlier.snapshots if s.shipped and s.notes is not None), None)
     if since is None or since.notes is None:
         return None
-    return changes_markdown(release_diff(since.notes, comparable(glossary), since.release.tag), glossary.version)
+    return changes_markdown(release_diff(since.notes, comparable(glossary, memo), since.release.tag),
+                            glossary.version)

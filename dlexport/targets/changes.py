@@ -19,10 +19,13 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/CHANGES.md` since `--since` (default: the newest version tag); nothing without one."""
-    from dlexport.targets import anki_history
+    from dlexport.targets import anki, anki_history
 
-    earlier = anki_history.past(settings.sources, settings.text("since"))
-    text = anki_history.changes(glossary, earlier)
+    # The Anki target's memo, read but never saved here (saving keeps only what this build used): in `all` the
+    # .apkg was just built, so every note and release is in it.
+    memo = settings.memo("anki", anki.code_salt())
+    earlier = anki_history.past(settings.sources, settings.text("since"), memo)
+    text = anki_history.changes(glossary, earlier, memo)
     if text is None:
         return BuildResult((), notes=(earlier.note,) if earlier.note else ())
     dest = out_dir / CHANGES
