@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
+import hashlib
+import importlib.metadata
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,21 +38,23 @@ from typing import Any
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
+from dlexport.memo import Memo, key
 from dlexport.model import Assets, Glossary, Settings
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
-    Images,
-    add_notes_part,
+    IMAGE_TYPES,
+    SlideXml,
+    deck_members,
     drop_slides,
-    members,
-    new_slide,
+    layout_partname,
     notes_prototype,
+    scratch_slide,
+    serialize,
     sp_tree,
     tx_body,
 )
@@ -375,9 +381,9 @@ def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
         body.append(_paragraph(para, i == 0, align))
 
 
-def _shape_id(slide: Any) -> int:
-    """Return an id no shape on `slide` has yet."""
-    return 1 + max((int(e.get("id", 0)) for e in sp_tree(slide).iter(_qn("p:cNvPr"))), default=1)
+def _shape_id(tree: Any) -> int:
+    """Return an id no shape in the shape tree `tree` has yet."""
+    return 1 + max((int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr"))), default=1)
 
 
 _TITLE_TYPES = ("title", "ctrTitle")
@@ -414,13 +420,47 @@ def place(sp: Any, rect: Rect) -> None:
     sp_pr.insert(0, xfrm)
 
 
-class Writer:
-    """Adds planned slides to one presentation, keeping what is the same on every slide.
+@dataclass(frozen=True)
+class Made:
+    """One slide's XML made from its plan, kept in the memo: it does not depend on where the slide is.
 
-    python-pptx's per-slide conveniences (add_slide, clone_placeholder, notes_slide, placeholder
-    lookups through inheritance) each walk the package or the layout: 1,000 terms took ≈ 20 s.
-    Here each layout's placeholders, the footer shapes and the notes page are worked out once and
-    copied, and parts are named from the slide number.
+    The slide number (the footer's field) goes between `head` and `tail`; `tail` is None without one.
+    """
+
+    head: bytes
+    tail: bytes | None
+    role: str  # the plan's layout role
+    images: tuple[str, ...]  # media part names, in relationship order
+    notes: bytes | None
+
+    def slide(self, number: int, layouts: Mapping[str, str]) -> SlideXml:
+        """Return the slide as package members at position `number`."""
+        xml = self.head if self.tail is None else self.head + str(number).encode() + self.tail
+        return SlideXml(xml, layouts[self.role], self.images, self.notes)
+
+
+_NUMBER = "\ue000slide number\ue000"  # stands for the slide number in a made slide (private-use characters)
+_MEDIA = re.compile(r"-([0-9a-f]{10})\.(png|jpe?g|gif)$")
+
+
+def media_name(path: Path) -> str:
+    """Return the media part name of a picture file: named by its content, so it never depends on the deck.
+
+    Figure files already carry a hash of their bytes in their name; any other file is hashed.
+    """
+    m = _MEDIA.search(path.name)
+    digest, ext = (m[1], m[2]) if m else (hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.suffix[1:].lower())
+    if ext not in IMAGE_TYPES:
+        raise UsageError(f"{path.name}: slides take PNG, JPEG or GIF pictures")
+    return f"/ppt/media/image-{digest}.{ext}"
+
+
+class Writer:
+    """Makes each planned slide's XML (`make`), from shapes worked out once per deck and copied.
+
+    The placeholders of each layout, the footer shapes and the notes page are made once on a scratch
+    slide; a slide is then a copy of its layout's shapes, filled in, and serialised. What `make` returns
+    depends only on the plan and the deck's template and title, so builds keep it in a memo.
     """
 
     def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry, designed: bool = False) -> None:
@@ -429,36 +469,31 @@ class Writer:
         self.designed = designed  # the default look: recolour section dividers, centre the cover title
         self.layouts = layouts
         self.geo = geo
-        self.images = Images(prs)
-        self.placeholder_shapes: dict[int, list[Any]] = {}  # empty placeholders cloned from each layout
+        self.prototypes: dict[str, Any] = {}  # a `p:sld` with each role's placed, empty placeholders
         self.footer_shapes: list[Any] | None = None
-        self.notes_page: Any = None
+        self.notes_page = notes_prototype(prs.part.package)
 
-    def add_slide(self, layout: Any, number: int) -> Any:
-        """Return a new slide on `layout`, named after its number (add_slide's rel scan is quadratic)."""
-        slide = new_slide(self.prs, layout, number)
-        tree = sp_tree(slide)
-        if id(layout) not in self.placeholder_shapes:
+    def new_slide(self, role: str) -> Any:
+        """Return a new `p:sld` element holding the empty placeholders of the role's layout."""
+        if role not in self.prototypes:
+            layout = self.layouts[role]
+            slide = scratch_slide(self.prs, layout)
             slide.shapes.clone_layout_placeholders(layout)
-            clones = [sp for sp in tree.iterchildren(qn("p:sp"))]
+            clones = list(sp_tree(slide).iterchildren(qn("p:sp")))
             for sp, ph in zip(clones, layout.iter_cloneable_placeholders(), strict=True):
                 place(sp, (int(ph.left), int(ph.top), int(ph.width), int(ph.height)))
-            self.placeholder_shapes[id(layout)] = [copy.deepcopy(sp) for sp in clones]
-        else:
-            for sp in self.placeholder_shapes[id(layout)]:
-                tree.append(copy.deepcopy(sp))
-        return slide
+            self.prototypes[role] = slide.element
+        return copy.deepcopy(self.prototypes[role])
 
-    def add_footer(self, slide: Any, number: int, section: str = "", color: str = "") -> None:
-        """Add the footer (glossary title · section, the progress hint) and slide number from layout 1."""
+    def add_footer(self, tree: Any, section: str = "", color: str = "") -> None:
+        """Add the footer (glossary title · section, the progress hint) and the slide number's field."""
         if self.footer_shapes is None:
-            self.footer_shapes = self._footer_shapes(slide)
-        tree = sp_tree(slide)
+            self.footer_shapes = self._footer_shapes(scratch_slide(self.prs, self.layouts["content"]))
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
-            sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(slide)))
+            sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(tree)))
             for t in sp.iter(qn("a:fld")):
-                t.find(qn("a:t")).text = str(number)
+                t.find(qn("a:t")).text = _NUMBER
             if section and next(sp.iter(qn("a:fld")), None) is None:
                 sp.find(f".//{qn('a:r')}/{qn('a:t')}").text = self.footer_text(section)
             if color:
@@ -503,20 +538,19 @@ class Writer:
             shape.element.getparent().remove(shape.element)
         return shapes
 
-    def add_notes(self, slide: Any, number: int, paras: tuple[Para, ...]) -> None:
-        """Give `slide` a notes page holding `paras` (notes_slide names parts by walking the package)."""
-        if self.notes_page is None:
-            self.notes_page = notes_prototype(slide.part.package)
+    def notes(self, paras: tuple[Para, ...]) -> bytes:
+        """Return the XML of a notes page holding `paras`."""
         element = copy.deepcopy(self.notes_page)
-        add_notes_part(slide, number, element)
         body = next(sp for sp in element.iter(_qn("p:sp"))
                     if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
         fill(body, paras)
+        return serialize(element)
 
-    def add(self, plan: SlidePlan, number: int) -> None:
-        """Add one planned slide."""
-        slide = self.add_slide(self.layouts[plan.layout], number)
-        title, bodies = _placeholders(sp_tree(slide))
+    def make(self, plan: SlidePlan) -> Made:
+        """Return one planned slide's XML."""
+        sld = self.new_slide(plan.layout)
+        tree = sld.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
+        title, bodies = _placeholders(tree)
         title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
         on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
@@ -531,26 +565,30 @@ class Writer:
         if on_accent:
             for sp in (title, *bodies[:1]):
                 recolor(sp, on_accent)
+        images: list[str] = []
         for pic in plan.pictures:
-            part = self.images.part(pic.asset.path)
-            rid = slide.part.relate_to(part, RT.IMAGE)
-            shape_id = _shape_id(slide)  # the alt text is ours: add_picture would use the file name
-            el = sp_tree(slide).add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
+            name = media_name(pic.asset.path)
+            if name not in images:
+                images.append(name)
+            shape_id = _shape_id(tree)  # the alt text is ours: add_picture would use the file name
+            el = tree.add_pic(shape_id, f"Picture {shape_id - 1}", "", f"rId{2 + images.index(name)}", *pic.rect)
             el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
             if pic.framed:
                 ln = _sub(el.spPr, "a:ln", w=9525)
                 _sub(_sub(ln, "a:solidFill"), "a:srgbClr", val=FRAME)
         for box in plan.boxes:
-            shape_id = _shape_id(slide)
-            box_sp = sp_tree(slide).add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
+            shape_id = _shape_id(tree)
+            box_sp = tree.add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
             fill(box_sp, box.paras, "ctr")
             if self.designed:
                 recolor(box_sp, CAPTION)
         if plan.footer:
-            self.add_footer(slide, number, plan.section, on_accent)
-        if plan.notes:
-            self.add_notes(slide, number, tuple(Para(line, NOTES_SIZE, bullet=False)
-                                                for line in plan.notes.split("\n")))
+            self.add_footer(tree, plan.section, on_accent)
+        notes = self.notes(tuple(Para(line, NOTES_SIZE, bullet=False) for line in plan.notes.split("\n"))) \
+            if plan.notes else None
+        head, number, tail = serialize(sld).rpartition(_NUMBER.encode())
+        return Made(head, tail, plan.layout, tuple(images), notes) if number else \
+            Made(tail, None, plan.layout, tuple(images), notes)
 
 
 def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
@@ -570,45 +608,65 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
     return {}
 
 
-def render(glossary: Glossary, assets: Assets, settings: Settings,
-           titles: dict[str, str] | None = None) -> tuple[Any, int]:
-    """Return the deck as a python-pptx Presentation (not yet saved) and its number of slides.
+def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
+           titles: dict[str, str] | None = None) -> tuple[Any, list[SlideXml], dict[str, Path]]:
+    """Return the deck: its template as a python-pptx Presentation without slides, its slides as package
+    members, and its pictures ({media part name: file}).
 
+    Each slide's XML comes from `memo` when the same plan was made under the same template and title.
     `titles`: every term's title, for a lecture that links terms of other sections.
     """
-    prs = open_template(settings.file("template"))
+    template = settings.file("template")
+    prs = open_template(template)
     drop_slides(prs)  # a template's own example slides are dropped
     layouts = choose_layouts(prs)
     if settings.verbose:
         for line in describe_layouts(layouts):
             print(line, file=sys.stderr)
     geo = geometry_of(prs, layouts)
-    writer = Writer(prs, glossary.title, layouts, geo, designed=settings.file("template") is None)
-    plans = slide_plan(glossary, assets, settings.epoch, geo, titles)
-    for number, plan in enumerate(plans, 1):
-        writer.add(plan, number)
+    writer = Writer(prs, glossary.title, layouts, geo, designed=template is None)
+    context = (hashlib.sha256(template.read_bytes()).hexdigest() if template else "default", glossary.title)
+    parts = {role: layout_partname(layout) for role, layout in layouts.items()}
+    slides: list[SlideXml] = []
+    media: dict[str, Path] = {}
+    for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geo, titles), 1):
+        pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
+        made = memo.get(key(context, dataclasses.replace(plan, pictures=()), pictures),
+                        functools.partial(writer.make, plan))
+        slides.append(made.slide(number, parts))
+        media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
     _properties(prs, glossary, settings.epoch)
-    return prs, len(plans)
+    return prs, slides, dict(sorted(media.items()))
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/<name>.pptx` (or one deck per lecture) atomically, then the PDFs `--pdf` asks for.
 
-    The same input gives the same .pptx bytes. Without LibreOffice, `--pdf` says so in one line and
-    the decks are still written.
+    The same input gives the same .pptx bytes, whether its slides were made now or kept from an earlier
+    build (the memo) and its members written now or copied from the last .pptx. Without LibreOffice,
+    `--pdf` says so in one line and the decks are still written.
     """
     titles = {t.id: t.title for t in glossary.terms}
-    paths, slides, notes = [], 0, []
+    paths, count, notes = [], 0, []
+    memo = settings.memo("slides", salt=salt())
     for deck in lectures(glossary, settings):
-        prs, n = render(deck, assets, settings, titles)
+        prs, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, members(prs), settings.epoch, previous=settings.previous(dest.name))
+        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name))
         paths.append(dest)
-        slides += n
+        count += len(slides)
+    memo.save()
     if settings.options.get("pdf"):
         exe = handouts.soffice()
         if exe is None:
             notes.append(handouts.MISSING)
         else:
             paths += handouts.handouts(paths, out_dir, exe)
-    return BuildResult(tuple(paths), {"slides": slides}, tuple(notes))
+    return BuildResult(tuple(paths), {"slides": count}, tuple(notes))
+
+
+@cache
+def salt() -> str:
+    """Return the memo's salt: this module's code and the dlexport code it imports, and python-pptx's version."""
+    from dlexport.diagrams import code_digest
+    return f"{code_digest(__name__)} python-pptx {importlib.metadata.version('python-pptx')}"
