@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import quoteattr
@@ -140,10 +141,16 @@ def deck_members(prs: Any, slides: Sequence[SlideXml], media: Mapping[str, Path]
         yield name[1:], path.read_bytes(), False
 
 
+@cache
+def _relative(partname: str, base: str) -> str:
+    """Return the reference to part `partname` from a part in the folder `base`."""
+    return PackURI(partname).relative_ref(base)
+
+
 def _slide_members(slides: Sequence[SlideXml], notes_master: str) -> Iterator[tuple[str, bytes, bool]]:
     """Yield each slide, its relationships, its notes page and the notes page's relationships."""
     for n, s in enumerate(slides, 1):
-        targets = [(RT.SLIDE_LAYOUT, PackURI(s.layout).relative_ref("/ppt/slides")),
+        targets = [(RT.SLIDE_LAYOUT, _relative(s.layout, "/ppt/slides")),
                    *((RT.IMAGE, f"../media/{name.rpartition('/')[2]}") for name in s.images)]
         if s.notes is not None:
             targets.append((RT.NOTES_SLIDE, f"../notesSlides/notesSlide{n}.xml"))
@@ -152,5 +159,5 @@ def _slide_members(slides: Sequence[SlideXml], notes_master: str) -> Iterator[tu
         if s.notes is not None:
             yield f"ppt/notesSlides/notesSlide{n}.xml", s.notes, True
             yield f"ppt/notesSlides/_rels/notesSlide{n}.xml.rels", rels_xml(
-                [(RT.NOTES_MASTER, PackURI(notes_master).relative_ref("/ppt/notesSlides")),
+                [(RT.NOTES_MASTER, _relative(notes_master, "/ppt/notesSlides")),
                  (RT.SLIDE, f"../slides/slide{n}.xml")]), True

@@ -28,6 +28,7 @@ import hashlib
 import importlib.metadata
 import re
 import sys
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,7 +45,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
 from dlexport.memo import Memo, key
-from dlexport.model import Assets, Glossary, Settings
+from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
     IMAGE_TYPES,
@@ -72,6 +73,7 @@ from dlexport.targets.slide_plan import (
     SlidePlan,
     frames,
     slide_plan,
+    term_slides,
     text_width,
 )
 
@@ -187,8 +189,20 @@ class Shape:
     number: Rect
 
 
+_SHAPES: weakref.WeakKeyDictionary[Any, Shape] = weakref.WeakKeyDictionary()
+
+
 def shape_of(layout: Any) -> Shape:
-    """Return a layout's placeholder boxes by role (a subtitle counts as a body)."""
+    """Return a layout's placeholder boxes by role (a subtitle counts as a body), worked out once per layout.
+
+    python-pptx finds each placeholder's inherited position by walking the master: slow, and asked often.
+    """
+    if layout.part not in _SHAPES:
+        _SHAPES[layout.part] = _shape_of(layout)
+    return _SHAPES[layout.part]
+
+
+def _shape_of(layout: Any) -> Shape:
     title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
@@ -629,7 +643,8 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
     parts = {role: layout_partname(layout) for role, layout in layouts.items()}
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
-    for number, plan in enumerate(slide_plan(glossary, assets, settings.epoch, geo, titles), 1):
+    plans = slide_plan(glossary, assets, settings.epoch, geo, titles, terms=functools.partial(_term_slides, memo))
+    for number, plan in enumerate(plans, 1):
         pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
         made = memo.get(key(context, dataclasses.replace(plan, pictures=()), pictures),
                         functools.partial(writer.make, plan))
@@ -637,6 +652,27 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
         media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
     _properties(prs, glossary, settings.epoch)
     return prs, slides, dict(sorted(media.items()))
+
+
+def _term_slides(memo: Memo, titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
+                 scale: float) -> list[SlidePlan]:
+    """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from.
+
+    A kept plan's pictures are rebound to this build's files (the same content, so the same file name).
+    """
+    used = [assets.figures[f.id] for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
+    k = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
+            [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
+    plans = memo.get(k, lambda: [_lean(p) for p in term_slides(titles, term, assets, geo, scale)])
+    by_name = {a.path.name: a for a in used}
+    return [dataclasses.replace(p, pictures=tuple(dataclasses.replace(pic, asset=by_name[pic.asset.path.name])
+                                                  for pic in p.pictures)) if p.pictures else p for p in plans]
+
+
+def _lean(plan: SlidePlan) -> SlidePlan:
+    """Return `plan` with its pictures' figure texts dropped: the memo keeps less, and no slide shows them."""
+    return dataclasses.replace(plan, pictures=tuple(
+        dataclasses.replace(p, asset=dataclasses.replace(p.asset, texts=(), quiz=None)) for p in plan.pictures))
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
@@ -667,6 +703,11 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
 
 @cache
 def salt() -> str:
-    """Return the memo's salt: this module's code and the dlexport code it imports, and python-pptx's version."""
-    from dlexport.diagrams import code_digest
-    return f"{code_digest(__name__)} python-pptx {importlib.metadata.version('python-pptx')}"
+    """Return the memo's salt: the bytes of every dlexport module and python-pptx's version.
+
+    Any change to dlexport's code starts the memo afresh: one cold build, never a stale slide.
+    """
+    h = hashlib.sha256(importlib.metadata.version("python-pptx").encode())
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
