@@ -77,6 +77,7 @@ from dlexport.targets.slide_plan import (
     text_width,
 )
 
+_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
@@ -90,8 +91,8 @@ def widen(prs: Any, width: int) -> Any:
     """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
     k = width / prs.slide_width
     for part in [prs.slide_master, *prs.slide_layouts]:
-        for xfrm in part.element.iter(qn("a:xfrm")):
-            off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+        for xfrm in part.element.iter(_qn("a:xfrm")):
+            off, ext = xfrm.find(_qn("a:off")), xfrm.find(_qn("a:ext"))
             if off is not None:
                 off.set("x", str(round(int(off.get("x")) * k)))
             if ext is not None:
@@ -112,7 +113,7 @@ def open_template(template: Path | None) -> Any:
 
 def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
     """Return a filled, unoutlined rectangle `p:sp` (a decoration: no text, drawn behind the slide's shapes)."""
-    sp = etree.Element(qn("p:sp"))
+    sp = etree.Element(_qn("p:sp"))
     nv = _sub(sp, "p:nvSpPr")
     _sub(nv, "p:cNvPr", id=shape_id, name=f"Accent {shape_id}")
     _sub(nv, "p:cNvSpPr")
@@ -129,8 +130,8 @@ def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
 
 def _decorate(part: Any, rects: list[tuple[Rect, str]]) -> None:
     """Add decoration rectangles to a master's or layout's shape tree."""
-    tree = part.element.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
-    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(qn("p:cNvPr")))
+    tree = part.element.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
+    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr")))
     for i, (rect, color) in enumerate(rects):
         tree.append(_rect_xml(next_id + i, rect, color))
 
@@ -141,10 +142,10 @@ def design(prs: Any) -> Any:
     Decorations sit in the margins the placeholders leave free, so they never meet the plan's boxes.
     """
     master = prs.slide_master.element
-    for color in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
-        color.tag = qn("a:srgbClr")
+    for color in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}//{_qn('a:schemeClr')}"):
+        color.tag = _qn("a:srgbClr")
         color.set("val", ACCENT)
-    for ppr in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}"):
+    for ppr in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}/{_qn('a:lvl1pPr')}"):
         ppr.set("algn", "l")  # content titles start at the accent bar; cover and dividers align their own
     w, h = int(prs.slide_width), int(prs.slide_height)
     _decorate(prs.slide_master, [((0, h - 54864, w, 54864), ACCENT)])  # a thin band along the bottom
@@ -157,10 +158,10 @@ def design(prs: Any) -> Any:
             _decorate(layout, [((0, 0, 365760, h), ACCENT),
                                ((w // 2 - 914400, y + cy + 91440, 1828800, 38100), ACCENT)])
         elif "section" in layout.name.lower():
-            bg = etree.Element(qn("p:bg"))
+            bg = etree.Element(_qn("p:bg"))
             _sub(_sub(_sub(bg, "p:bgPr"), "a:solidFill"), "a:srgbClr", val=ACCENT)
-            _sub(bg.find(qn("p:bgPr")), "a:effectLst")
-            layout.element.find(qn("p:cSld")).insert(0, bg)
+            _sub(bg.find(_qn("p:bgPr")), "a:effectLst")
+            layout.element.find(_qn("p:cSld")).insert(0, bg)
         elif x >= 365760 and cy < h // 3:  # a title across the top: an accent bar beside it, a rule under it
             _decorate(layout, [((x - 228600, y + cy // 4, 91440, cy // 2), ACCENT),
                                ((x, y + cy + 45720, cx, 12700), RULE)])
@@ -295,7 +296,6 @@ def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
             for n, s in enumerate((s for s in glossary.sections if s.terms), 1)]
 
 
-_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
 
 
 def _sub(parent: Any, tag: str, **attrs: object) -> Any:
@@ -317,7 +317,7 @@ def hangul(rPr: Any, size: int | None = None) -> None:
     if size:
         rPr.set("sz", str(size * 100))
     for tag in ("a:latin", "a:ea", "a:cs"):
-        for old in rPr.findall(qn(tag)):
+        for old in rPr.findall(_qn(tag)):
             rPr.remove(old)
     _sub(rPr, "a:latin", typeface=LATIN)
     _sub(rPr, "a:ea", typeface=EAST_ASIAN)
@@ -328,7 +328,7 @@ def hangul(rPr: Any, size: int | None = None) -> None:
         rPr.append(c)
 
 
-_AFTER_FONTS = {qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
+_AFTER_FONTS = {_qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
 
 
 def _paragraph(para: Para, first: bool, align: str | None) -> Any:
@@ -375,11 +375,48 @@ def _paragraph_style(size: int, level: int, numbered: bool, bullet: bool, first:
     return p
 
 
-_AUTOFIT = {qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
+_AUTOFIT = {_qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
 
 
-def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
-    """Replace the text of shape `sp` (a `p:sp` element) with `paras`; auto-fit off, word wrap on."""
+_MARK = re.compile(rb"<!--dlexport paragraph (\d+)-->")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # as libxml2 escapes text
+
+
+@cache
+def _paragraph_xml(size: int, level: int, number: int, bullet: bool, first: bool, align: str | None,
+                   has_text: bool, color: str) -> tuple[bytes, bytes]:
+    """Return one paragraph style's XML before and after its text, as lxml writes it inside a slide."""
+    p = _paragraph(Para("\ue001" if has_text else "", size, level, number, bullet), first, align)
+    if color:
+        recolor(p, color)
+    ns = p.nsmap if None not in p.nsmap else {}
+    xml = etree.tostring(p, encoding="unicode")
+    for prefix, uri in ns.items():  # a slide declares `a` once at its root
+        xml = xml.replace(f' xmlns:{prefix}="{uri}"', "").replace(f"{prefix}:", "a:")
+    head, _, tail = xml.partition("\ue001")
+    return head.encode(), tail.encode()
+
+
+def paragraph_xml(para: Para, first: bool, align: str | None, color: str) -> bytes:
+    """Return one `a:p` as bytes, the same that `_paragraph` (then `recolor`) gives once serialised.
+
+    Writing the text into a serialised prototype is several times cheaper than building elements.
+    """
+    if _NOT_XML.search(para.text):
+        raise ValueError(f"not a character XML allows in {para.text!r}")
+    head, tail = _paragraph_xml(para.size, para.level, para.number, para.bullet, first, align, bool(para.text),
+                                color)
+    return head + para.text.translate(_ESCAPES).encode() + tail if para.text else head + tail
+
+
+def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str = "",
+         later: list[bytes] | None = None) -> None:
+    """Replace the text of shape `sp` (a `p:sp` element) with `paras`; auto-fit off, word wrap on.
+
+    With `later`, each paragraph is a marker in the tree and its XML goes into `later`, for `fill_in` to put
+    in place once the part is serialised; `color` then colours its runs (as `recolor` does).
+    """
     body = sp.find(_qn("p:txBody"))
     if body is None:
         body = sp.get_or_add_txBody()
@@ -392,7 +429,16 @@ def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
     for old in body.findall(_qn("a:p")):
         body.remove(old)
     for i, para in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)):
-        body.append(_paragraph(para, i == 0, align))
+        if later is None:
+            body.append(_paragraph(para, i == 0, align))
+        else:
+            body.append(etree.Comment(f"dlexport paragraph {len(later)}"))
+            later.append(paragraph_xml(para, i == 0, align, color))
+
+
+def fill_in(xml: bytes, later: list[bytes]) -> bytes:
+    """Return a serialised part with the paragraphs `fill` left for later in place of their markers."""
+    return _MARK.sub(lambda m: later[int(m[1])], xml)
 
 
 def _shape_id(tree: Any) -> int:
@@ -410,25 +456,25 @@ def _placeholders(sp_tree: Any) -> tuple[Any, list[Any]]:
     the title, the subtitle and every body idx 0.
     """
     title, bodies = None, []
-    for sp in sp_tree.iterchildren(qn("p:sp")):
-        ph = sp.find(f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}")
+    for sp in sp_tree.iterchildren(_qn("p:sp")):
+        ph = sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:nvPr')}/{_qn('p:ph')}")
         if ph is None:
             continue
         if ph.get("type") in _TITLE_TYPES and title is None:
             title = sp
         else:
             bodies.append(sp)
-    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{_qn('p:spPr')}/{_qn('a:xfrm')}/{_qn('a:off')}")
                                      .attrib.values()))
     return title, bodies
 
 
 def place(sp: Any, rect: Rect) -> None:
     """Give a shape an explicit position and size (a placeholder need not inherit it from its layout)."""
-    sp_pr = sp.find(qn("p:spPr"))
-    for old in sp_pr.findall(qn("a:xfrm")):
+    sp_pr = sp.find(_qn("p:spPr"))
+    for old in sp_pr.findall(_qn("a:xfrm")):
         sp_pr.remove(old)
-    xfrm = etree.Element(qn("a:xfrm"))
+    xfrm = etree.Element(_qn("a:xfrm"))
     _sub(xfrm, "a:off", x=rect[0], y=rect[1])
     _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
     sp_pr.insert(0, xfrm)
@@ -493,7 +539,7 @@ class Writer:
             layout = self.layouts[role]
             slide = scratch_slide(self.prs, layout)
             slide.shapes.clone_layout_placeholders(layout)
-            clones = list(sp_tree(slide).iterchildren(qn("p:sp")))
+            clones = list(sp_tree(slide).iterchildren(_qn("p:sp")))
             for sp, ph in zip(clones, layout.iter_cloneable_placeholders(), strict=True):
                 place(sp, (int(ph.left), int(ph.top), int(ph.width), int(ph.height)))
             self.prototypes[role] = slide.element
@@ -505,11 +551,11 @@ class Writer:
             self.footer_shapes = self._footer_shapes(scratch_slide(self.prs, self.layouts["content"]))
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
-            sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(tree)))
-            for t in sp.iter(qn("a:fld")):
-                t.find(qn("a:t")).text = _NUMBER
-            if section and next(sp.iter(qn("a:fld")), None) is None:
-                sp.find(f".//{qn('a:r')}/{qn('a:t')}").text = self.footer_text(section)
+            sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:cNvPr')}").set("id", str(_shape_id(tree)))
+            for t in sp.iter(_qn("a:fld")):
+                t.find(_qn("a:t")).text = _NUMBER
+            if section and next(sp.iter(_qn("a:fld")), None) is None:
+                sp.find(f".//{_qn('a:r')}/{_qn('a:t')}").text = self.footer_text(section)
             if color:
                 recolor(sp, color)
             tree.append(sp)
@@ -543,11 +589,11 @@ class Writer:
                 fill(shape.element, (Para(text, FOOTER_SIZE, bullet=False),))
             else:
                 fill(shape.element, (Para("", FOOTER_SIZE, bullet=False),))
-                p = tx_body(shape).find(qn("a:p"))
+                p = tx_body(shape).find(_qn("a:p"))
                 fld = _sub(p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
                 hangul(_sub(fld, "a:rPr"), FOOTER_SIZE)
                 _sub(fld, "a:t")
-                p.append(p.find(qn("a:endParaRPr")))  # endParaRPr stays last
+                p.append(p.find(_qn("a:endParaRPr")))  # endParaRPr stays last
             shapes.append(shape.element)
             shape.element.getparent().remove(shape.element)
         return shapes
@@ -557,28 +603,27 @@ class Writer:
         element = copy.deepcopy(self.notes_page)
         body = next(sp for sp in element.iter(_qn("p:sp"))
                     if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
-        fill(body, paras)
-        return serialize(element)
+        later: list[bytes] = []
+        fill(body, paras, later=later)
+        return fill_in(serialize(element), later)
 
     def make(self, plan: SlidePlan) -> Made:
         """Return one planned slide's XML."""
         sld = self.new_slide(plan.layout)
-        tree = sld.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
+        tree = sld.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
         title, bodies = _placeholders(tree)
         title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
         on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
+        later: list[bytes] = []
         fill(title, (Para(plan.title, plan.title_size, bullet=False),),
-             "ctr" if self.designed and plan.kind == "title" else None)
+             "ctr" if self.designed and plan.kind == "title" else None, on_accent, later)
         for i, sp in enumerate(bodies):
             if i == 0 and plan.body and frame is not None:
                 place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
-                fill(sp, plan.body)
+                fill(sp, plan.body, None, on_accent, later)
             else:
                 sp.getparent().remove(sp)
-        if on_accent:
-            for sp in (title, *bodies[:1]):
-                recolor(sp, on_accent)
         images: list[str] = []
         for pic in plan.pictures:
             name = media_name(pic.asset.path)
@@ -593,14 +638,12 @@ class Writer:
         for box in plan.boxes:
             shape_id = _shape_id(tree)
             box_sp = tree.add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
-            fill(box_sp, box.paras, "ctr")
-            if self.designed:
-                recolor(box_sp, CAPTION)
+            fill(box_sp, box.paras, "ctr", CAPTION if self.designed else "", later)
         if plan.footer:
             self.add_footer(tree, plan.section, on_accent)
         notes = self.notes(tuple(Para(line, NOTES_SIZE, bullet=False) for line in plan.notes.split("\n"))) \
             if plan.notes else None
-        head, number, tail = serialize(sld).rpartition(_NUMBER.encode())
+        head, number, tail = fill_in(serialize(sld), later).rpartition(_NUMBER.encode())
         return Made(head, tail, plan.layout, tuple(images), notes) if number else \
             Made(tail, None, plan.layout, tuple(images), notes)
 
