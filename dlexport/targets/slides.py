@@ -69,6 +69,7 @@ from dlexport.targets.slide_plan import (
     TEXT,
     Geometry,
     Para,
+    Picture,
     Rect,
     SlidePlan,
     frames,
@@ -686,36 +687,49 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
     parts = {role: layout_partname(layout) for role, layout in layouts.items()}
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
-    plans = slide_plan(glossary, assets, settings.epoch, geo, titles, terms=functools.partial(_term_slides, memo))
+    keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
+    plans = slide_plan(glossary, assets, settings.epoch, geo, titles,
+                       terms=functools.partial(_term_slides, memo, keys))
+    nth: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
         pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
-        made = memo.get(key(context, dataclasses.replace(plan, pictures=()), pictures),
-                        functools.partial(writer.make, plan))
+        if plan.term_id in keys:  # a term's slide: its term's key says all its plan does, but the section
+            nth[plan.term_id] = nth.get(plan.term_id, -1) + 1
+            k = key(context, keys[plan.term_id], nth[plan.term_id], plan.section)
+        else:
+            k = key(context, dataclasses.replace(plan, pictures=()), pictures)
+        made = memo.get(k, functools.partial(writer.make, plan))
         slides.append(made.slide(number, parts))
         media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
     _properties(prs, glossary, settings.epoch)
     return prs, slides, dict(sorted(media.items()))
 
 
-def _term_slides(memo: Memo, titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
-                 scale: float) -> list[SlidePlan]:
-    """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from.
+Kept = tuple[SlidePlan, tuple[tuple[str, Rect, str, bool], ...]]  # a plan without its pictures, and them by file
 
-    A kept plan's pictures are rebound to this build's files (the same content, so the same file name).
+
+def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], term: Term, assets: Assets,
+                 geo: Geometry, scale: float) -> list[SlidePlan]:
+    """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from
+    (that key goes into `keys[term.id]`).
+
+    The memo keeps pictures by file name (the same content, the same name) and they are rebound to this
+    build's assets: no paths of an earlier build, and far less to unpickle.
     """
     used = [assets.figures[f.id] for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
-    k = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
-            [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
-    plans = memo.get(k, lambda: [_lean(p) for p in term_slides(titles, term, assets, geo, scale)])
+    k = keys[term.id] = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
+                            [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
+    kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
     by_name = {a.path.name: a for a in used}
-    return [dataclasses.replace(p, pictures=tuple(dataclasses.replace(pic, asset=by_name[pic.asset.path.name])
-                                                  for pic in p.pictures)) if p.pictures else p for p in plans]
+    return [dataclasses.replace(plan, pictures=tuple(Picture(by_name[name], rect, descr, framed)
+                                                     for name, rect, descr, framed in pictures)) if pictures else plan
+            for plan, pictures in kept]
 
 
-def _lean(plan: SlidePlan) -> SlidePlan:
-    """Return `plan` with its pictures' figure texts dropped: the memo keeps less, and no slide shows them."""
-    return dataclasses.replace(plan, pictures=tuple(
-        dataclasses.replace(p, asset=dataclasses.replace(p.asset, texts=(), quiz=None)) for p in plan.pictures))
+def _keep(plan: SlidePlan) -> Kept:
+    """Return what the memo keeps of a term's slide: the plan without pictures, and each picture by file name."""
+    return dataclasses.replace(plan, pictures=()), tuple((p.asset.path.name, p.rect, p.descr, p.framed)
+                                                          for p in plan.pictures)
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
