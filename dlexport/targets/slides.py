@@ -600,13 +600,18 @@ class Writer:
         return shapes
 
     def notes(self, paras: tuple[Para, ...]) -> bytes:
-        """Return the XML of a notes page holding `paras`."""
-        element = copy.deepcopy(self.notes_page)
-        body = next(sp for sp in element.iter(_qn("p:sp"))
+        """Return the XML of a notes page holding `paras` (at least one)."""
+        head, tail = self.notes_xml
+        return head + b"".join(paragraph_xml(p, i == 0, None, "") for i, p in enumerate(paras)) + tail
+
+    @functools.cached_property
+    def notes_xml(self) -> tuple[bytes, bytes]:
+        """Return the notes page's XML before and after its body's paragraphs (serialised once per deck)."""
+        body = next(sp for sp in self.notes_page.iter(_qn("p:sp"))
                     if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
-        later: list[bytes] = []
-        fill(body, paras, later=later)
-        return fill_in(serialize(element), later)
+        fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
+        head, _, tail = serialize(self.notes_page).partition(b"<!--dlexport paragraph 0-->")
+        return head, tail
 
     def make(self, plan: SlidePlan) -> Made:
         """Return one planned slide's XML."""
