@@ -548,18 +548,28 @@ class Writer:
 
     def add_footer(self, tree: Any, section: str = "", color: str = "") -> None:
         """Add the footer (glossary title · section, the progress hint) and the slide number's field."""
+        first = _shape_id(tree)
+        for i, proto in enumerate(self.footer_for(section, color)):
+            sp = copy.deepcopy(proto)
+            sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:cNvPr')}").set("id", str(first + i))
+            tree.append(sp)
+
+    @cache  # noqa: B019 — one Writer per deck, a handful of sections
+    def footer_for(self, section: str, color: str) -> list[Any]:
+        """Return the footer shapes of a section's slides, in `color`, the number's field holding `_NUMBER`."""
         if self.footer_shapes is None:
             self.footer_shapes = self._footer_shapes(scratch_slide(self.prs, self.layouts["content"]))
+        shapes = []
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
-            sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:cNvPr')}").set("id", str(_shape_id(tree)))
             for t in sp.iter(_qn("a:fld")):
                 t.find(_qn("a:t")).text = _NUMBER
             if section and next(sp.iter(_qn("a:fld")), None) is None:
                 sp.find(f".//{_qn('a:r')}/{_qn('a:t')}").text = self.footer_text(section)
             if color:
                 recolor(sp, color)
-            tree.append(sp)
+            shapes.append(sp)
+        return shapes
 
     @cache  # noqa: B019 — one Writer per deck, a handful of sections
     def footer_text(self, section: str) -> str:
