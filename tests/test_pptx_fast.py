@@ -7,6 +7,7 @@ import importlib.metadata
 import zipfile
 from pathlib import Path
 
+from lxml import etree
 from PIL import Image
 from pptx import Presentation
 from pptx.oxml.ns import qn
@@ -32,16 +33,14 @@ def test_sp_tree_and_tx_body_are_the_slide_and_shape_elements() -> None:
     assert fast.tx_body(slide.shapes.title).tag == qn("p:txBody")
 
 
-def test_new_slides_are_in_order_named_by_number_and_survive_a_reopen(tmp_path: Path) -> None:
+def test_a_scratch_slide_has_the_layouts_placeholders_and_is_never_written(tmp_path: Path) -> None:
     prs = Presentation()
-    for number in (1, 2, 3):
-        slide = fast.new_slide(prs, prs.slide_layouts[5], number)
-        slide.shapes.clone_layout_placeholders(prs.slide_layouts[5])
-        slide.shapes.title.text = f"제목 {number}"
-    assert [s.part.partname for s in prs.slides] == [f"/ppt/slides/slide{n}.xml" for n in (1, 2, 3)]
-    prs.save(str(tmp_path / "d.pptx"))
-    again = Presentation(str(tmp_path / "d.pptx"))
-    assert [s.shapes.title.text for s in again.slides] == ["제목 1", "제목 2", "제목 3"]
+    slide = fast.scratch_slide(prs, prs.slide_layouts[1])
+    slide.shapes.clone_layout_placeholders(prs.slide_layouts[1])
+    assert slide.element.tag == qn("p:sld") and len(fast.sp_tree(slide).findall(qn("p:sp"))) == 2
+    prs.save(str(tmp_path / "s.pptx"))
+    with zipfile.ZipFile(tmp_path / "s.pptx") as z:
+        assert not [n for n in z.namelist() if n.startswith("ppt/slides/")]
 
 
 def test_drop_slides_removes_a_templates_slides(tmp_path: Path) -> None:
@@ -52,49 +51,61 @@ def test_drop_slides_removes_a_templates_slides(tmp_path: Path) -> None:
     template = Presentation(str(tmp_path / "t.pptx"))
     fast.drop_slides(template)
     assert len(template.slides) == 0
-    fast.new_slide(template, template.slide_layouts[6], 1)
-    template.save(str(tmp_path / "u.pptx"))
-    assert len(Presentation(str(tmp_path / "u.pptx")).slides) == 1
+    write_zip(tmp_path / "u.pptx", fast.deck_members(template, [], {}), 1700000000)
+    assert len(Presentation(str(tmp_path / "u.pptx")).slides) == 0
+    with zipfile.ZipFile(tmp_path / "u.pptx") as z:  # the dropped slides' parts are not written either
+        assert not [n for n in z.namelist() if n.startswith("ppt/slides/")]
 
 
-def test_a_notes_part_is_what_python_pptx_reads_as_the_slides_notes(tmp_path: Path) -> None:
+def _deck(tmp_path: Path) -> tuple[Path, list[bytes]]:
+    """Write a two-slide deck with deck_members: titles, a picture shared by both, a notes page on the first."""
     prs = Presentation()
-    slide = fast.new_slide(prs, prs.slide_layouts[6], 1)
-    page = copy.deepcopy(fast.notes_prototype(prs.part.package))
-    assert any(sp.find(f".//{qn('p:ph')}[@type='body']") is not None for sp in page.iter(qn("p:sp")))
-    fast.add_notes_part(slide, 1, page)
-    slide.notes_slide.notes_text_frame.text = "발표자 노트"
-    prs.save(str(tmp_path / "n.pptx"))
-    again = Presentation(str(tmp_path / "n.pptx")).slides[0]
-    assert again.has_notes_slide and again.notes_slide.notes_text_frame.text == "발표자 노트"
-    assert again.notes_slide.part.partname == "/ppt/notesSlides/notesSlide1.xml"
+    layout = prs.slide_layouts[5]
+    notes = fast.notes_prototype(prs.part.package)
+    made = []
+    for n in (1, 2):
+        slide = fast.scratch_slide(prs, layout)
+        slide.shapes.clone_layout_placeholders(layout)
+        slide.shapes.title.text = f"제목 {n}"
+        fast.sp_tree(slide).add_pic(9, "Picture 8", "", "rId2", Emu(0), Emu(0), Emu(400000), Emu(300000))
+        page = copy.deepcopy(notes)
+        body = next(sp for sp in page.iter(qn("p:sp")) if sp.find(f".//{qn('p:ph')}[@type='body']") is not None)
+        run = etree.Element(qn("a:r"))
+        etree.SubElement(run, qn("a:t")).text = f"제목 {n}"
+        body.find(f".//{qn('a:p')}").insert(0, run)
+        made.append(fast.SlideXml(fast.serialize(slide.element), fast.layout_partname(layout),
+                                  ("/ppt/media/image-abc.png",), fast.serialize(page) if n == 1 else None))
+    picture = _png(tmp_path / "p.png", "red")
+    out = tmp_path / "deck.pptx"
+    write_zip(out, fast.deck_members(prs, made, {"/ppt/media/image-abc.png": picture}), 1700000000)
+    return out, [picture.read_bytes()]
 
 
-def test_image_parts_are_shared_by_content_and_read_from_the_file_when_written(tmp_path: Path) -> None:
-    prs = Presentation()
-    images = fast.Images(prs)
-    a = images.part(_png(tmp_path / "a.png", "red"))
-    same = images.part(_png(tmp_path / "b.png", "red"))
-    other = images.part(_png(tmp_path / "c.png", "blue"))
-    assert a is same and a is not other
-    _png(tmp_path / "a.png", "green")  # the bytes are read when the package is written, not before
-    assert a.blob == (tmp_path / "a.png").read_bytes()
+def test_deck_members_write_a_package_python_pptx_reads_back(tmp_path: Path) -> None:
+    out, (png,) = _deck(tmp_path)
+    again = Presentation(str(out))
+    assert [s.shapes.title.text for s in again.slides] == ["제목 1", "제목 2"]
+    assert [s.part.partname for s in again.slides] == ["/ppt/slides/slide1.xml", "/ppt/slides/slide2.xml"]
+    assert [s.has_notes_slide for s in again.slides] == [True, False]
+    notes = again.slides[0].notes_slide
+    assert notes.part.partname == "/ppt/notesSlides/notesSlide1.xml" and notes.notes_text_frame.text == "제목 1"
+    pictures = [sh for s in again.slides for sh in s.shapes if sh.shape_type == 13]
+    assert len(pictures) == 2 and all(p.image.blob == png for p in pictures)
+    assert pictures[0].image.content_type == "image/png"
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        assert names.count("ppt/media/image-abc.png") == 1 and len(names) == len(set(names))
+        assert z.getinfo("ppt/media/image-abc.png").compress_type == zipfile.ZIP_STORED
+        assert z.getinfo("ppt/slides/slide1.xml").compress_type == zipfile.ZIP_DEFLATED
+    saved = tmp_path / "saved.pptx"
+    again.save(str(saved))  # python-pptx can also write what it read
+    assert len(Presentation(str(saved)).slides) == 2
 
 
-def test_members_write_the_same_package_python_pptx_would(tmp_path: Path) -> None:
-    prs = Presentation()
-    images = fast.Images(prs)
-    slide = fast.new_slide(prs, prs.slide_layouts[6], 1)
-    rid = slide.part.relate_to(images.part(_png(tmp_path / "p.png", "red")), "http://schemas.openxmlformats.org/"
-                               "officeDocument/2006/relationships/image")
-    fast.sp_tree(slide).add_pic(2, "Picture 1", "", rid, Emu(0), Emu(0), Emu(400000), Emu(300000))
-    ours, theirs = tmp_path / "ours.pptx", tmp_path / "theirs.pptx"
-    write_zip(ours, fast.members(prs), 1700000000)
-    prs.save(str(theirs))
-    with zipfile.ZipFile(ours) as z, zipfile.ZipFile(theirs) as t:
-        assert sorted(z.namelist()) == sorted(t.namelist())
-        for name in t.namelist():
-            assert z.read(name) == t.read(name), name
-        assert z.getinfo("ppt/media/image1.png").compress_type == zipfile.ZIP_STORED
-    reopened = Presentation(str(ours))
-    assert len(reopened.slides) == 1 and reopened.slides[0].shapes[0].image.blob == (tmp_path / "p.png").read_bytes()
+def test_rels_xml_is_what_python_pptx_parses() -> None:
+    from pptx.oxml import parse_xml
+
+    xml = fast.rels_xml([("http://t/a", "../x/a&b.xml"), ("http://t/b", "b.xml")])
+    rels = parse_xml(xml.split(b"\n", 1)[1])
+    assert [(r.rId, r.reltype, r.target_ref) for r in rels.relationship_lst] == \
+        [("rId1", "http://t/a", "../x/a&b.xml"), ("rId2", "http://t/b", "b.xml")]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -783,3 +785,98 @@ def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_t
     theirs = Presentation(str(built))
     assert not [sp for sp in theirs.slide_master.shapes if sp.name.startswith("Accent")]
     assert all(slides.ON_ACCENT not in run_colors(s.shapes.title) for s in theirs.slides)
+
+
+def hashed_assets(assets: Assets, folder: Path) -> Assets:
+    """Return `assets` copied to files named as the pipeline names them: `<stem>-<sha256 of the bytes>.png`."""
+
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def moved(a: Asset) -> Asset:
+        dest = folder / f"{a.path.stem}-{hashlib.sha256(a.path.read_bytes()).hexdigest()[:10]}.png"
+        shutil.copyfile(a.path, dest)
+        return dataclasses.replace(a, path=dest)
+
+    return Assets({k: moved(a) for k, a in assets.figures.items()}, {k: moved(a) for k, a in assets.formulas.items()})
+
+
+def edited(glossary: Glossary, change: str) -> Glossary:
+    """Return the glossary with one change: a term's text edited, a term inserted, or a term deleted."""
+    first = glossary.sections[0]
+    terms = list(first.terms)
+    if change == "text":
+        terms[0] = dataclasses.replace(terms[0], definition=terms[0].definition + " 고친 문장.",
+                                       key_points=(*terms[0].key_points[:-1], "고친 핵심 요점"))
+    elif change == "insert":
+        terms.insert(1, dataclasses.replace(terms[-1], id="inserted", ko="끼워 넣은 용어", figures=()))
+    elif change == "delete":
+        del terms[0]
+    return dataclasses.replace(glossary, sections=(dataclasses.replace(first, terms=tuple(terms)),
+                                                   *glossary.sections[1:]))
+
+
+def repainted(assets: Assets, folder: Path) -> Assets:
+    """Return the assets with the first figure redrawn (new pixels, so a new file name, as the pipeline names it)."""
+    fid, old = next(iter(sorted(assets.figures.items())))
+    with Image.open(old.path) as drawn:
+        image = drawn.copy()
+    ImageDraw.Draw(image).ellipse((10, 10, 200, 120), fill="seagreen")
+    path = folder / f"{fid}.png"
+    image.save(path)
+    path = path.rename(folder / f"{fid}-{hashlib.sha256(path.read_bytes()).hexdigest()[:10]}.png")
+    return Assets({**assets.figures, fid: dataclasses.replace(old, path=path)}, assets.formulas)
+
+
+@pytest.mark.parametrize("change", ["text", "insert", "delete", "figure"])
+def test_an_incremental_build_writes_the_bytes_of_a_cold_build(change: str, glossary: Glossary, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build, change the glossary or a figure, build again with the memo and the last deck: the same bytes
+    as a cold build of the changed glossary; unchanged slides are taken from the memo, not made again."""
+    base = hashed_assets(make_assets(glossary, tmp_path / "drawn"), tmp_path / "assets")
+    cache, published = tmp_path / "cache", tmp_path / "published"
+    made: list[str] = []
+    make = slides.Writer.make
+
+    def counted(self: slides.Writer, plan: Any) -> slides.Made:
+        made.append(plan.title)
+        return make(self, plan)
+
+    monkeypatch.setattr(slides.Writer, "make", counted)
+    planned: list[str] = []
+    plan_term = slides.term_slides
+
+    def planned_term(titles: Any, term: Term, *args: Any) -> Any:
+        planned.append(term.id)
+        return plan_term(titles, term, *args)
+
+    monkeypatch.setattr(slides, "term_slides", planned_term)
+
+    def incremental(g: Glossary, assets: Assets, n: int) -> bytes:
+        out = slides.build(g, assets, tmp_path / f"stage{n}", Settings(epoch=EPOCH, cache=cache,
+                                                                       published=published)).paths[0]
+        published.mkdir(exist_ok=True)
+        return Path(shutil.copy(out, published / out.name)).read_bytes()
+
+    first = incremental(glossary, base, 1)
+    assert made and first == slides.build(glossary, base, tmp_path / "cold0",
+                                          Settings(epoch=EPOCH)).paths[0].read_bytes()
+    made.clear()
+    planned.clear()
+    assert incremental(glossary, base, 2) == first and made == planned == []  # every slide from the memo
+    changed = edited(glossary, change)
+    assets = repainted(base, tmp_path / "assets") if change == "figure" else base
+    again = incremental(changed, assets, 3)
+    remade, replanned = list(made), set(planned)
+    cold = slides.build(changed, assets, tmp_path / "cold", Settings(epoch=EPOCH)).paths[0]
+    assert again == cold.read_bytes() != first
+    plans = slide_plan(changed, assets, EPOCH)
+    touched = {"text": {changed.sections[0].terms[0].id}, "insert": {"inserted"},
+               "delete": {glossary.sections[0].terms[0].id},
+               "figure": {t.id for t in changed.terms if any(f.id == min(assets.figures) for f in t.figures)}}[change]
+    if change in ("insert", "delete"):
+        touched |= {t.id for t in changed.terms if touched & set(t.related)}  # their notes name it
+    kept = [p for p in plans if p.term_id and p.term_id not in touched]
+    assert kept and remade and not {p.title for p in kept} & set(remade), remade  # only what changed was made
+    assert replanned <= touched and (replanned == touched or change == "delete")  # nor planned again
+    if change in ("text", "figure"):
+        assert set(remade) == {p.title for p in plans if p.term_id in touched}

@@ -2,16 +2,20 @@
 
 python-pptx's public conveniences (add_slide, add_picture, notes_slide, save) walk the whole package on
 every call, which made a 1,000-term deck quadratic (≈ 20 s), stamp zip members with the current time and
-keep every picture in memory. The slides target therefore builds parts itself. Each assumption made here
+keep every picture in memory. The slides target therefore uses python-pptx for the template (masters,
+layouts, theme, properties) and for shapes on a scratch slide, and writes the slides, their notes pages,
+their relationships and the pictures as package members itself (`deck_members`). Each assumption made here
 about python-pptx 1.0.2 (pinned exactly in pyproject.toml) has a test in tests/test_pptx_fast.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
@@ -21,8 +25,12 @@ from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from pptx.opc.serialized import _ContentTypesItem
 from pptx.oxml.ns import qn
 from pptx.oxml.slide import CT_NotesSlide
-from pptx.parts.image import Image, ImagePart
+from pptx.parts.image import ImagePart
 from pptx.parts.slide import NotesSlidePart, SlidePart
+
+IMAGE_TYPES = {"png": CT.PNG, "jpg": CT.JPEG, "jpeg": CT.JPEG, "gif": CT.GIF}
+_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 
 def sp_tree(slide: Any) -> Any:
@@ -35,17 +43,13 @@ def tx_body(shape: Any) -> Any:
     return shape.text_frame._txBody
 
 
-def new_slide(prs: Any, layout: Any, number: int) -> Any:
-    """Return a new, empty slide on `layout` named `slide<number>.xml` and appended to the deck.
+def scratch_slide(prs: Any, layout: Any) -> Any:
+    """Return a slide on `layout` that is not in the deck: a bench to make shapes on and copy them from.
 
-    add_slide finds a free part name and relationship id by scanning the package: quadratic.
+    Nothing relates to its part, so the package never writes it.
     """
-    part = SlidePart.new(PackURI(f"/ppt/slides/slide{number}.xml"), prs.part.package,  # type: ignore[no-untyped-call]
-                         layout.part)
-    rid = prs.part.rels._add_relationship(RT.SLIDE, part)
-    sld_id = etree.SubElement(prs.slides._sldIdLst, qn("p:sldId"), {"id": str(255 + number)})
-    sld_id.set(qn("r:id"), rid)
-    return part.slide
+    return SlidePart.new(PackURI("/ppt/slides/scratch.xml"), prs.part.package,  # type: ignore[no-untyped-call]
+                         layout.part).slide
 
 
 def drop_slides(prs: Any) -> None:
@@ -57,7 +61,10 @@ def drop_slides(prs: Any) -> None:
 
 
 def notes_prototype(package: Any) -> Any:
-    """Return an empty `p:notes` element with the notes master's placeholders, to copy for every slide."""
+    """Return an empty `p:notes` element with the notes master's placeholders, to copy for every slide.
+
+    Asking for the notes master adds python-pptx's default one when the template has none.
+    """
     master = package.presentation_part.notes_master_part
     page = CT_NotesSlide.new()
     NotesSlidePart(PackURI("/ppt/notesSlides/prototype.xml"), CT.PML_NOTES_SLIDE, package,
@@ -65,77 +72,92 @@ def notes_prototype(package: Any) -> Any:
     return page
 
 
-def add_notes_part(slide: Any, number: int, element: Any) -> None:
-    """Attach `element` (a `p:notes` copy) to `slide` as its notes page `notesSlide<number>.xml`.
+def serialize(element: Any) -> bytes:
+    """Return a part's XML as python-pptx writes it (UTF-8, with a standalone declaration)."""
+    return serialize_part_xml(element)
 
-    slide.notes_slide names the part by walking the package: quadratic.
+
+@dataclass(frozen=True)
+class SlideXml:
+    """One slide as package members: its XML, its layout's part name, its pictures, its notes page."""
+
+    xml: bytes
+    layout: str  # e.g. /ppt/slideLayouts/slideLayout2.xml
+    images: tuple[str, ...]  # media part names, related as rId2, rId3, … in this order (rId1: the layout)
+    notes: bytes | None = None  # the notes page's XML
+
+
+def layout_partname(layout: Any) -> str:
+    """Return the part name of a slide layout."""
+    return str(layout.part.partname)
+
+
+def rels_xml(targets: Iterable[tuple[str, str]]) -> bytes:
+    """Return a .rels member relating (type, relative target) pairs as rId1, rId2, … in order."""
+    body = "".join(f'<Relationship Id="rId{i}" Type={quoteattr(kind)} Target={quoteattr(target)}/>'
+                   for i, (kind, target) in enumerate(targets, 1))
+    return f'{_DECLARATION}<Relationships xmlns="{_RELS_NS}">{body}</Relationships>'.encode()
+
+
+class _Typed:
+    """A part name and content type, all `_ContentTypesItem` reads of a part."""
+
+    def __init__(self, partname: str, content_type: str) -> None:
+        self.partname, self.content_type = PackURI(partname), content_type
+
+
+def deck_members(prs: Any, slides: Sequence[SlideXml], media: Mapping[str, Path]) \
+        -> Iterator[tuple[str, bytes, bool]]:
+    """Yield the package's zip members (name, bytes, deflate?): the template's parts, then `slides` as
+    /ppt/slides/slide<n>.xml with notes pages notesSlide<n>.xml, then the pictures read from `media`
+    ({part name: file}). Pictures are stored, XML is deflated. `prs` must have no slides left.
     """
-    package = slide.part.package
-    master = package.presentation_part.notes_master_part
-    part = NotesSlidePart(PackURI(f"/ppt/notesSlides/notesSlide{number}.xml"), CT.PML_NOTES_SLIDE, package,
-                          element)
-    part.relate_to(master, RT.NOTES_MASTER)
-    part.relate_to(slide.part, RT.SLIDE)
-    slide.part.relate_to(part, RT.NOTES_SLIDE)
-
-
-class FileImagePart(ImagePart):
-    """An image part that reads its bytes from the figure file only when the package is written.
-
-    python-pptx keeps every picture's bytes in memory until it saves; with 1,000 figures that is
-    the largest part of the process's memory.
-    """
-
-    def __init__(self, partname: PackURI, content_type: str, package: Any, path: Path, sha1: str) -> None:
-        super().__init__(partname, content_type, package, b"", path.name)
-        self._path, self._sha1 = path, sha1
-
-    @property  # type: ignore[misc]  # read-only on purpose: the bytes live in the file
-    def blob(self) -> bytes:
-        """Return the picture file's bytes."""
-        return self._path.read_bytes()
-
-    @property
-    def sha1(self) -> str:
-        """Return the SHA1 of the picture (python-pptx uses it to find duplicates)."""
-        return self._sha1
-
-
-class Images:
-    """Image parts by content hash: add_picture's package scan made 1,000 pictures quadratic."""
-
-    def __init__(self, prs: Any) -> None:
-        self.package = prs.part.package
-        parts = [p for p in self.package.iter_parts() if isinstance(p, ImagePart)]
-        self.by_sha = {p.sha1: p for p in parts}
-        self.by_path: dict[Path, ImagePart] = {}
-        self.next = 1 + max((p.partname.idx or 0 for p in parts), default=0)
-
-    def part(self, path: Path) -> ImagePart:
-        """Return the image part holding the file at `path`, adding it once."""
-        if path not in self.by_path:
-            blob = path.read_bytes()
-            sha = hashlib.sha1(blob).hexdigest()
-            if sha not in self.by_sha:
-                image = Image.from_blob(blob, path.name)
-                name = PackURI(f"/ppt/media/image{self.next}.{image.ext}")
-                self.next += 1
-                self.by_sha[sha] = FileImagePart(name, image.content_type, self.package, path, sha)
-            self.by_path[path] = self.by_sha[sha]
-        return self.by_path[path]
-
-
-def members(prs: Any) -> Iterator[tuple[str, bytes, bool]]:
-    """Yield the package's zip members as python-pptx's writer would: (name, bytes, deflate?).
-
-    python-pptx's own `save` stamps every member with the current time and deflates pictures;
-    pictures are stored, XML is deflated.
-    """
-    package = prs.part.package
+    package, pres = prs.part.package, prs.part
+    notes_master = str(package.presentation_part.notes_master_part.partname)
+    first = 1 + max((int(r[3:]) for r in pres.rels if r[3:].isdigit()), default=0)
+    for n in range(1, len(slides) + 1):
+        sld_id = etree.SubElement(prs.slides._sldIdLst, qn("p:sldId"), {"id": str(255 + n)})
+        sld_id.set(qn("r:id"), f"rId{first + n - 1}")
+    extra = "".join(f'<Relationship Id="rId{first + n - 1}" Type="{RT.SLIDE}" Target="slides/slide{n}.xml"/>'
+                    for n in range(1, len(slides) + 1)).encode()
     parts = list(package.iter_parts())
-    yield CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(parts)), True
+    typed: list[Any] = [*parts, *(_Typed(f"/ppt/slides/slide{n}.xml", CT.PML_SLIDE)
+                                  for n in range(1, len(slides) + 1))]
+    typed += [_Typed(f"/ppt/notesSlides/notesSlide{n}.xml", CT.PML_NOTES_SLIDE)
+              for n, s in enumerate(slides, 1) if s.notes is not None]
+    typed += [_Typed(name, IMAGE_TYPES[name.rpartition(".")[2].lower()]) for name in media]
+    yield CONTENT_TYPES_URI.membername, serialize_part_xml(_ContentTypesItem.xml_for(typed)), True
     yield PACKAGE_URI.rels_uri.membername, package._rels.xml, True
     for part in parts:
         yield part.partname.membername, part.blob, not isinstance(part, ImagePart)
-        if part._rels:
+        if part is pres:
+            rels = part.rels.xml
+            yield part.partname.rels_uri.membername, rels.replace(b"</Relationships>", extra + b"</Relationships>"), \
+                True
+        elif part._rels:
             yield part.partname.rels_uri.membername, part.rels.xml, True
+    yield from _slide_members(slides, notes_master)
+    for name, path in media.items():
+        yield name[1:], path.read_bytes(), False
+
+
+@cache
+def _relative(partname: str, base: str) -> str:
+    """Return the reference to part `partname` from a part in the folder `base`."""
+    return PackURI(partname).relative_ref(base)
+
+
+def _slide_members(slides: Sequence[SlideXml], notes_master: str) -> Iterator[tuple[str, bytes, bool]]:
+    """Yield each slide, its relationships, its notes page and the notes page's relationships."""
+    for n, s in enumerate(slides, 1):
+        targets = [(RT.SLIDE_LAYOUT, _relative(s.layout, "/ppt/slides")),
+                   *((RT.IMAGE, f"../media/{name.rpartition('/')[2]}") for name in s.images)]
+        if s.notes is not None:
+            targets.append((RT.NOTES_SLIDE, f"../notesSlides/notesSlide{n}.xml"))
+        yield f"ppt/slides/slide{n}.xml", s.xml, True
+        yield f"ppt/slides/_rels/slide{n}.xml.rels", rels_xml(targets), True
+        if s.notes is not None:
+            yield f"ppt/notesSlides/notesSlide{n}.xml", s.notes, True
+            yield f"ppt/notesSlides/_rels/notesSlide{n}.xml.rels", rels_xml(
+                [(RT.NOTES_MASTER, _relative(notes_master, "/ppt/notesSlides")),
+                 (RT.SLIDE, f"../slides/slide{n}.xml")]), True

@@ -9,7 +9,7 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -585,8 +585,11 @@ def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
 
 
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
-               titles: Mapping[str, str] | None = None) -> list[SlidePlan]:
-    """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture)."""
+               titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides) \
+        -> list[SlidePlan]:
+    """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture).
+
+    `terms` plans one term's slides: `term_slides`, or a caller's memo of it."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
@@ -600,7 +603,7 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)
         part = [SlidePlan("section", "section", title, fit_title(title, geo.section_title), body)]
         for t in s.terms:
-            part += term_slides(titles, t, assets, geo, scale)
+            part += terms(titles, t, assets, geo, scale)
         if s.terms:
             part += review_slides(s, geo)
         slides += [replace(p, section=s.ko) for p in part]

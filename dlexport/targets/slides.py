@@ -23,7 +23,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
+import hashlib
+import importlib.metadata
+import re
 import sys
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,21 +39,23 @@ from typing import Any
 from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.files import write_zip
-from dlexport.model import Assets, Glossary, Settings
+from dlexport.memo import Memo, key
+from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
-    Images,
-    add_notes_part,
+    IMAGE_TYPES,
+    SlideXml,
+    deck_members,
     drop_slides,
-    members,
-    new_slide,
+    layout_partname,
     notes_prototype,
+    scratch_slide,
+    serialize,
     sp_tree,
     tx_body,
 )
@@ -62,13 +69,16 @@ from dlexport.targets.slide_plan import (
     TEXT,
     Geometry,
     Para,
+    Picture,
     Rect,
     SlidePlan,
     frames,
     slide_plan,
+    term_slides,
     text_width,
 )
 
+_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
@@ -82,8 +92,8 @@ def widen(prs: Any, width: int) -> Any:
     """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
     k = width / prs.slide_width
     for part in [prs.slide_master, *prs.slide_layouts]:
-        for xfrm in part.element.iter(qn("a:xfrm")):
-            off, ext = xfrm.find(qn("a:off")), xfrm.find(qn("a:ext"))
+        for xfrm in part.element.iter(_qn("a:xfrm")):
+            off, ext = xfrm.find(_qn("a:off")), xfrm.find(_qn("a:ext"))
             if off is not None:
                 off.set("x", str(round(int(off.get("x")) * k)))
             if ext is not None:
@@ -104,7 +114,7 @@ def open_template(template: Path | None) -> Any:
 
 def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
     """Return a filled, unoutlined rectangle `p:sp` (a decoration: no text, drawn behind the slide's shapes)."""
-    sp = etree.Element(qn("p:sp"))
+    sp = etree.Element(_qn("p:sp"))
     nv = _sub(sp, "p:nvSpPr")
     _sub(nv, "p:cNvPr", id=shape_id, name=f"Accent {shape_id}")
     _sub(nv, "p:cNvSpPr")
@@ -121,8 +131,8 @@ def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
 
 def _decorate(part: Any, rects: list[tuple[Rect, str]]) -> None:
     """Add decoration rectangles to a master's or layout's shape tree."""
-    tree = part.element.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
-    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(qn("p:cNvPr")))
+    tree = part.element.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
+    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr")))
     for i, (rect, color) in enumerate(rects):
         tree.append(_rect_xml(next_id + i, rect, color))
 
@@ -133,10 +143,10 @@ def design(prs: Any) -> Any:
     Decorations sit in the margins the placeholders leave free, so they never meet the plan's boxes.
     """
     master = prs.slide_master.element
-    for color in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}//{qn('a:schemeClr')}"):
-        color.tag = qn("a:srgbClr")
+    for color in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}//{_qn('a:schemeClr')}"):
+        color.tag = _qn("a:srgbClr")
         color.set("val", ACCENT)
-    for ppr in master.iterfind(f"{qn('p:txStyles')}/{qn('p:titleStyle')}/{qn('a:lvl1pPr')}"):
+    for ppr in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}/{_qn('a:lvl1pPr')}"):
         ppr.set("algn", "l")  # content titles start at the accent bar; cover and dividers align their own
     w, h = int(prs.slide_width), int(prs.slide_height)
     _decorate(prs.slide_master, [((0, h - 54864, w, 54864), ACCENT)])  # a thin band along the bottom
@@ -149,10 +159,10 @@ def design(prs: Any) -> Any:
             _decorate(layout, [((0, 0, 365760, h), ACCENT),
                                ((w // 2 - 914400, y + cy + 91440, 1828800, 38100), ACCENT)])
         elif "section" in layout.name.lower():
-            bg = etree.Element(qn("p:bg"))
+            bg = etree.Element(_qn("p:bg"))
             _sub(_sub(_sub(bg, "p:bgPr"), "a:solidFill"), "a:srgbClr", val=ACCENT)
-            _sub(bg.find(qn("p:bgPr")), "a:effectLst")
-            layout.element.find(qn("p:cSld")).insert(0, bg)
+            _sub(bg.find(_qn("p:bgPr")), "a:effectLst")
+            layout.element.find(_qn("p:cSld")).insert(0, bg)
         elif x >= 365760 and cy < h // 3:  # a title across the top: an accent bar beside it, a rule under it
             _decorate(layout, [((x - 228600, y + cy // 4, 91440, cy // 2), ACCENT),
                                ((x, y + cy + 45720, cx, 12700), RULE)])
@@ -181,8 +191,20 @@ class Shape:
     number: Rect
 
 
+_SHAPES: weakref.WeakKeyDictionary[Any, Shape] = weakref.WeakKeyDictionary()
+
+
 def shape_of(layout: Any) -> Shape:
-    """Return a layout's placeholder boxes by role (a subtitle counts as a body)."""
+    """Return a layout's placeholder boxes by role (a subtitle counts as a body), worked out once per layout.
+
+    python-pptx finds each placeholder's inherited position by walking the master: slow, and asked often.
+    """
+    if layout.part not in _SHAPES:
+        _SHAPES[layout.part] = _shape_of(layout)
+    return _SHAPES[layout.part]
+
+
+def _shape_of(layout: Any) -> Shape:
     title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
@@ -275,7 +297,6 @@ def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
             for n, s in enumerate((s for s in glossary.sections if s.terms), 1)]
 
 
-_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
 
 
 def _sub(parent: Any, tag: str, **attrs: object) -> Any:
@@ -297,7 +318,7 @@ def hangul(rPr: Any, size: int | None = None) -> None:
     if size:
         rPr.set("sz", str(size * 100))
     for tag in ("a:latin", "a:ea", "a:cs"):
-        for old in rPr.findall(qn(tag)):
+        for old in rPr.findall(_qn(tag)):
             rPr.remove(old)
     _sub(rPr, "a:latin", typeface=LATIN)
     _sub(rPr, "a:ea", typeface=EAST_ASIAN)
@@ -308,7 +329,7 @@ def hangul(rPr: Any, size: int | None = None) -> None:
         rPr.append(c)
 
 
-_AFTER_FONTS = {qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
+_AFTER_FONTS = {_qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
 
 
 def _paragraph(para: Para, first: bool, align: str | None) -> Any:
@@ -355,11 +376,48 @@ def _paragraph_style(size: int, level: int, numbered: bool, bullet: bool, first:
     return p
 
 
-_AUTOFIT = {qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
+_AUTOFIT = {_qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
 
 
-def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
-    """Replace the text of shape `sp` (a `p:sp` element) with `paras`; auto-fit off, word wrap on."""
+_MARK = re.compile(rb"<!--dlexport paragraph (\d+)-->")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # as libxml2 escapes text
+
+
+@cache
+def _paragraph_xml(size: int, level: int, number: int, bullet: bool, first: bool, align: str | None,
+                   has_text: bool, color: str) -> tuple[bytes, bytes]:
+    """Return one paragraph style's XML before and after its text, as lxml writes it inside a slide."""
+    p = _paragraph(Para("\ue001" if has_text else "", size, level, number, bullet), first, align)
+    if color:
+        recolor(p, color)
+    ns = p.nsmap if None not in p.nsmap else {}
+    xml = etree.tostring(p, encoding="unicode")
+    for prefix, uri in ns.items():  # a slide declares `a` once at its root
+        xml = xml.replace(f' xmlns:{prefix}="{uri}"', "").replace(f"{prefix}:", "a:")
+    head, _, tail = xml.partition("\ue001")
+    return head.encode(), tail.encode()
+
+
+def paragraph_xml(para: Para, first: bool, align: str | None, color: str) -> bytes:
+    """Return one `a:p` as bytes, the same that `_paragraph` (then `recolor`) gives once serialised.
+
+    Writing the text into a serialised prototype is several times cheaper than building elements.
+    """
+    if _NOT_XML.search(para.text):
+        raise ValueError(f"not a character XML allows in {para.text!r}")
+    head, tail = _paragraph_xml(para.size, para.level, para.number, para.bullet, first, align, bool(para.text),
+                                color)
+    return head + para.text.translate(_ESCAPES).encode() + tail if para.text else head + tail
+
+
+def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str = "",
+         later: list[bytes] | None = None) -> None:
+    """Replace the text of shape `sp` (a `p:sp` element) with `paras`; auto-fit off, word wrap on.
+
+    With `later`, each paragraph is a marker in the tree and its XML goes into `later`, for `fill_in` to put
+    in place once the part is serialised; `color` then colours its runs (as `recolor` does).
+    """
     body = sp.find(_qn("p:txBody"))
     if body is None:
         body = sp.get_or_add_txBody()
@@ -372,12 +430,21 @@ def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None) -> None:
     for old in body.findall(_qn("a:p")):
         body.remove(old)
     for i, para in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)):
-        body.append(_paragraph(para, i == 0, align))
+        if later is None:
+            body.append(_paragraph(para, i == 0, align))
+        else:
+            body.append(etree.Comment(f"dlexport paragraph {len(later)}"))
+            later.append(paragraph_xml(para, i == 0, align, color))
 
 
-def _shape_id(slide: Any) -> int:
-    """Return an id no shape on `slide` has yet."""
-    return 1 + max((int(e.get("id", 0)) for e in sp_tree(slide).iter(_qn("p:cNvPr"))), default=1)
+def fill_in(xml: bytes, later: list[bytes]) -> bytes:
+    """Return a serialised part with the paragraphs `fill` left for later in place of their markers."""
+    return _MARK.sub(lambda m: later[int(m[1])], xml)
+
+
+def _shape_id(tree: Any) -> int:
+    """Return an id no shape in the shape tree `tree` has yet."""
+    return 1 + max((int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr"))), default=1)
 
 
 _TITLE_TYPES = ("title", "ctrTitle")
@@ -390,37 +457,71 @@ def _placeholders(sp_tree: Any) -> tuple[Any, list[Any]]:
     the title, the subtitle and every body idx 0.
     """
     title, bodies = None, []
-    for sp in sp_tree.iterchildren(qn("p:sp")):
-        ph = sp.find(f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}")
+    for sp in sp_tree.iterchildren(_qn("p:sp")):
+        ph = sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:nvPr')}/{_qn('p:ph')}")
         if ph is None:
             continue
         if ph.get("type") in _TITLE_TYPES and title is None:
             title = sp
         else:
             bodies.append(sp)
-    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
+    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{_qn('p:spPr')}/{_qn('a:xfrm')}/{_qn('a:off')}")
                                      .attrib.values()))
     return title, bodies
 
 
 def place(sp: Any, rect: Rect) -> None:
     """Give a shape an explicit position and size (a placeholder need not inherit it from its layout)."""
-    sp_pr = sp.find(qn("p:spPr"))
-    for old in sp_pr.findall(qn("a:xfrm")):
+    sp_pr = sp.find(_qn("p:spPr"))
+    for old in sp_pr.findall(_qn("a:xfrm")):
         sp_pr.remove(old)
-    xfrm = etree.Element(qn("a:xfrm"))
+    xfrm = etree.Element(_qn("a:xfrm"))
     _sub(xfrm, "a:off", x=rect[0], y=rect[1])
     _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
     sp_pr.insert(0, xfrm)
 
 
-class Writer:
-    """Adds planned slides to one presentation, keeping what is the same on every slide.
+@dataclass(frozen=True)
+class Made:
+    """One slide's XML made from its plan, kept in the memo: it does not depend on where the slide is.
 
-    python-pptx's per-slide conveniences (add_slide, clone_placeholder, notes_slide, placeholder
-    lookups through inheritance) each walk the package or the layout: 1,000 terms took ≈ 20 s.
-    Here each layout's placeholders, the footer shapes and the notes page are worked out once and
-    copied, and parts are named from the slide number.
+    The slide number (the footer's field) goes between `head` and `tail`; `tail` is None without one.
+    """
+
+    head: bytes
+    tail: bytes | None
+    role: str  # the plan's layout role
+    images: tuple[str, ...]  # media part names, in relationship order
+    notes: bytes | None
+
+    def slide(self, number: int, layouts: Mapping[str, str]) -> SlideXml:
+        """Return the slide as package members at position `number`."""
+        xml = self.head if self.tail is None else self.head + str(number).encode() + self.tail
+        return SlideXml(xml, layouts[self.role], self.images, self.notes)
+
+
+_NUMBER = "\ue000slide number\ue000"  # stands for the slide number in a made slide (private-use characters)
+_MEDIA = re.compile(r"-([0-9a-f]{10})\.(png|jpe?g|gif)$")
+
+
+def media_name(path: Path) -> str:
+    """Return the media part name of a picture file: named by its content, so it never depends on the deck.
+
+    Figure files already carry a hash of their bytes in their name; any other file is hashed.
+    """
+    m = _MEDIA.search(path.name)
+    digest, ext = (m[1], m[2]) if m else (hashlib.sha256(path.read_bytes()).hexdigest()[:10], path.suffix[1:].lower())
+    if ext not in IMAGE_TYPES:
+        raise UsageError(f"{path.name}: slides take PNG, JPEG or GIF pictures")
+    return f"/ppt/media/image-{digest}.{ext}"
+
+
+class Writer:
+    """Makes each planned slide's XML (`make`), from shapes worked out once per deck and copied.
+
+    The placeholders of each layout, the footer shapes and the notes page are made once on a scratch
+    slide; a slide is then a copy of its layout's shapes, filled in, and serialised. What `make` returns
+    depends only on the plan and the deck's template and title, so builds keep it in a memo.
     """
 
     def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry, designed: bool = False) -> None:
@@ -429,41 +530,46 @@ class Writer:
         self.designed = designed  # the default look: recolour section dividers, centre the cover title
         self.layouts = layouts
         self.geo = geo
-        self.images = Images(prs)
-        self.placeholder_shapes: dict[int, list[Any]] = {}  # empty placeholders cloned from each layout
+        self.prototypes: dict[str, Any] = {}  # a `p:sld` with each role's placed, empty placeholders
         self.footer_shapes: list[Any] | None = None
-        self.notes_page: Any = None
+        self.notes_page = notes_prototype(prs.part.package)
 
-    def add_slide(self, layout: Any, number: int) -> Any:
-        """Return a new slide on `layout`, named after its number (add_slide's rel scan is quadratic)."""
-        slide = new_slide(self.prs, layout, number)
-        tree = sp_tree(slide)
-        if id(layout) not in self.placeholder_shapes:
+    def new_slide(self, role: str) -> Any:
+        """Return a new `p:sld` element holding the empty placeholders of the role's layout."""
+        if role not in self.prototypes:
+            layout = self.layouts[role]
+            slide = scratch_slide(self.prs, layout)
             slide.shapes.clone_layout_placeholders(layout)
-            clones = [sp for sp in tree.iterchildren(qn("p:sp"))]
+            clones = list(sp_tree(slide).iterchildren(_qn("p:sp")))
             for sp, ph in zip(clones, layout.iter_cloneable_placeholders(), strict=True):
                 place(sp, (int(ph.left), int(ph.top), int(ph.width), int(ph.height)))
-            self.placeholder_shapes[id(layout)] = [copy.deepcopy(sp) for sp in clones]
-        else:
-            for sp in self.placeholder_shapes[id(layout)]:
-                tree.append(copy.deepcopy(sp))
-        return slide
+            self.prototypes[role] = slide.element
+        return copy.deepcopy(self.prototypes[role])
 
-    def add_footer(self, slide: Any, number: int, section: str = "", color: str = "") -> None:
-        """Add the footer (glossary title · section, the progress hint) and slide number from layout 1."""
+    def add_footer(self, tree: Any, section: str = "", color: str = "") -> None:
+        """Add the footer (glossary title · section, the progress hint) and the slide number's field."""
+        first = _shape_id(tree)
+        for i, proto in enumerate(self.footer_for(section, color)):
+            sp = copy.deepcopy(proto)
+            sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:cNvPr')}").set("id", str(first + i))
+            tree.append(sp)
+
+    @cache  # noqa: B019 — one Writer per deck, a handful of sections
+    def footer_for(self, section: str, color: str) -> list[Any]:
+        """Return the footer shapes of a section's slides, in `color`, the number's field holding `_NUMBER`."""
         if self.footer_shapes is None:
-            self.footer_shapes = self._footer_shapes(slide)
-        tree = sp_tree(slide)
+            self.footer_shapes = self._footer_shapes(scratch_slide(self.prs, self.layouts["content"]))
+        shapes = []
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
-            sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(_shape_id(slide)))
-            for t in sp.iter(qn("a:fld")):
-                t.find(qn("a:t")).text = str(number)
-            if section and next(sp.iter(qn("a:fld")), None) is None:
-                sp.find(f".//{qn('a:r')}/{qn('a:t')}").text = self.footer_text(section)
+            for t in sp.iter(_qn("a:fld")):
+                t.find(_qn("a:t")).text = _NUMBER
+            if section and next(sp.iter(_qn("a:fld")), None) is None:
+                sp.find(f".//{_qn('a:r')}/{_qn('a:t')}").text = self.footer_text(section)
             if color:
                 recolor(sp, color)
-            tree.append(sp)
+            shapes.append(sp)
+        return shapes
 
     @cache  # noqa: B019 — one Writer per deck, a handful of sections
     def footer_text(self, section: str) -> str:
@@ -494,63 +600,68 @@ class Writer:
                 fill(shape.element, (Para(text, FOOTER_SIZE, bullet=False),))
             else:
                 fill(shape.element, (Para("", FOOTER_SIZE, bullet=False),))
-                p = tx_body(shape).find(qn("a:p"))
+                p = tx_body(shape).find(_qn("a:p"))
                 fld = _sub(p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
                 hangul(_sub(fld, "a:rPr"), FOOTER_SIZE)
                 _sub(fld, "a:t")
-                p.append(p.find(qn("a:endParaRPr")))  # endParaRPr stays last
+                p.append(p.find(_qn("a:endParaRPr")))  # endParaRPr stays last
             shapes.append(shape.element)
             shape.element.getparent().remove(shape.element)
         return shapes
 
-    def add_notes(self, slide: Any, number: int, paras: tuple[Para, ...]) -> None:
-        """Give `slide` a notes page holding `paras` (notes_slide names parts by walking the package)."""
-        if self.notes_page is None:
-            self.notes_page = notes_prototype(slide.part.package)
-        element = copy.deepcopy(self.notes_page)
-        add_notes_part(slide, number, element)
-        body = next(sp for sp in element.iter(_qn("p:sp"))
-                    if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
-        fill(body, paras)
+    def notes(self, paras: tuple[Para, ...]) -> bytes:
+        """Return the XML of a notes page holding `paras` (at least one)."""
+        head, tail = self.notes_xml
+        return head + b"".join(paragraph_xml(p, i == 0, None, "") for i, p in enumerate(paras)) + tail
 
-    def add(self, plan: SlidePlan, number: int) -> None:
-        """Add one planned slide."""
-        slide = self.add_slide(self.layouts[plan.layout], number)
-        title, bodies = _placeholders(sp_tree(slide))
+    @functools.cached_property
+    def notes_xml(self) -> tuple[bytes, bytes]:
+        """Return the notes page's XML before and after its body's paragraphs (serialised once per deck)."""
+        body = next(sp for sp in self.notes_page.iter(_qn("p:sp"))
+                    if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
+        fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
+        head, _, tail = serialize(self.notes_page).partition(b"<!--dlexport paragraph 0-->")
+        return head, tail
+
+    def make(self, plan: SlidePlan) -> Made:
+        """Return one planned slide's XML."""
+        sld = self.new_slide(plan.layout)
+        tree = sld.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
+        title, bodies = _placeholders(tree)
         title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
         on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
+        later: list[bytes] = []
         fill(title, (Para(plan.title, plan.title_size, bullet=False),),
-             "ctr" if self.designed and plan.kind == "title" else None)
+             "ctr" if self.designed and plan.kind == "title" else None, on_accent, later)
         for i, sp in enumerate(bodies):
             if i == 0 and plan.body and frame is not None:
                 place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
-                fill(sp, plan.body)
+                fill(sp, plan.body, None, on_accent, later)
             else:
                 sp.getparent().remove(sp)
-        if on_accent:
-            for sp in (title, *bodies[:1]):
-                recolor(sp, on_accent)
+        images: list[str] = []
         for pic in plan.pictures:
-            part = self.images.part(pic.asset.path)
-            rid = slide.part.relate_to(part, RT.IMAGE)
-            shape_id = _shape_id(slide)  # the alt text is ours: add_picture would use the file name
-            el = sp_tree(slide).add_pic(shape_id, f"Picture {shape_id - 1}", "", rid, *pic.rect)
+            name = media_name(pic.asset.path)
+            if name not in images:
+                images.append(name)
+            shape_id = _shape_id(tree)  # the alt text is ours: add_picture would use the file name
+            el = tree.add_pic(shape_id, f"Picture {shape_id - 1}", "", f"rId{2 + images.index(name)}", *pic.rect)
             el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
             if pic.framed:
                 ln = _sub(el.spPr, "a:ln", w=9525)
                 _sub(_sub(ln, "a:solidFill"), "a:srgbClr", val=FRAME)
         for box in plan.boxes:
-            shape_id = _shape_id(slide)
-            box_sp = sp_tree(slide).add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
-            fill(box_sp, box.paras, "ctr")
-            if self.designed:
-                recolor(box_sp, CAPTION)
+            shape_id = _shape_id(tree)
+            box_sp = tree.add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
+            fill(box_sp, box.paras, "ctr", CAPTION if self.designed else "", later)
         if plan.footer:
-            self.add_footer(slide, number, plan.section, on_accent)
-        if plan.notes:
-            self.add_notes(slide, number, tuple(Para(line, NOTES_SIZE, bullet=False)
-                                                for line in plan.notes.split("\n")))
+            self.add_footer(tree, plan.section, on_accent)
+        notes = self.notes(tuple(Para(line, NOTES_SIZE, bullet=False) for line in plan.notes.split("\n"))) \
+            if plan.notes else None
+        head, number, tail = fill_in(serialize(sld), later).rpartition(_NUMBER.encode())
+        return Made(head, tail, plan.layout, tuple(images), notes) if number else \
+            Made(tail, None, plan.layout, tuple(images), notes)
 
 
 def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
@@ -570,45 +681,105 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
     return {}
 
 
-def render(glossary: Glossary, assets: Assets, settings: Settings,
-           titles: dict[str, str] | None = None) -> tuple[Any, int]:
-    """Return the deck as a python-pptx Presentation (not yet saved) and its number of slides.
+def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
+           titles: dict[str, str] | None = None) -> tuple[Any, list[SlideXml], dict[str, Path]]:
+    """Return the deck: its template as a python-pptx Presentation without slides, its slides as package
+    members, and its pictures ({media part name: file}).
 
+    Each slide's XML comes from `memo` when the same plan was made under the same template and title.
     `titles`: every term's title, for a lecture that links terms of other sections.
     """
-    prs = open_template(settings.file("template"))
+    template = settings.file("template")
+    prs = open_template(template)
     drop_slides(prs)  # a template's own example slides are dropped
     layouts = choose_layouts(prs)
     if settings.verbose:
         for line in describe_layouts(layouts):
             print(line, file=sys.stderr)
     geo = geometry_of(prs, layouts)
-    writer = Writer(prs, glossary.title, layouts, geo, designed=settings.file("template") is None)
-    plans = slide_plan(glossary, assets, settings.epoch, geo, titles)
+    writer = Writer(prs, glossary.title, layouts, geo, designed=template is None)
+    context = (hashlib.sha256(template.read_bytes()).hexdigest() if template else "default", glossary.title)
+    parts = {role: layout_partname(layout) for role, layout in layouts.items()}
+    slides: list[SlideXml] = []
+    media: dict[str, Path] = {}
+    keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
+    plans = slide_plan(glossary, assets, settings.epoch, geo, titles,
+                       terms=functools.partial(_term_slides, memo, keys))
+    nth: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
-        writer.add(plan, number)
+        pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
+        if plan.term_id in keys:  # a term's slide: its term's key says all its plan does, but the section
+            nth[plan.term_id] = nth.get(plan.term_id, -1) + 1
+            k = key(context, keys[plan.term_id], nth[plan.term_id], plan.section)
+        else:
+            k = key(context, dataclasses.replace(plan, pictures=()), pictures)
+        made = memo.get(k, functools.partial(writer.make, plan))
+        slides.append(made.slide(number, parts))
+        media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
     _properties(prs, glossary, settings.epoch)
-    return prs, len(plans)
+    return prs, slides, dict(sorted(media.items()))
+
+
+Kept = tuple[SlidePlan, tuple[tuple[str, Rect, str, bool], ...]]  # a plan without its pictures, and them by file
+
+
+def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], term: Term, assets: Assets,
+                 geo: Geometry, scale: float) -> list[SlidePlan]:
+    """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from
+    (that key goes into `keys[term.id]`).
+
+    The memo keeps pictures by file name (the same content, the same name) and they are rebound to this
+    build's assets: no paths of an earlier build, and far less to unpickle.
+    """
+    used = [assets.figures[f.id] for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
+    k = keys[term.id] = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
+                            [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
+    kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
+    by_name = {a.path.name: a for a in used}
+    return [dataclasses.replace(plan, pictures=tuple(Picture(by_name[name], rect, descr, framed)
+                                                     for name, rect, descr, framed in pictures)) if pictures else plan
+            for plan, pictures in kept]
+
+
+def _keep(plan: SlidePlan) -> Kept:
+    """Return what the memo keeps of a term's slide: the plan without pictures, and each picture by file name."""
+    return dataclasses.replace(plan, pictures=()), tuple((p.asset.path.name, p.rect, p.descr, p.framed)
+                                                          for p in plan.pictures)
 
 
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/<name>.pptx` (or one deck per lecture) atomically, then the PDFs `--pdf` asks for.
 
-    The same input gives the same .pptx bytes. Without LibreOffice, `--pdf` says so in one line and
-    the decks are still written.
+    The same input gives the same .pptx bytes, whether its slides were made now or kept from an earlier
+    build (the memo) and its members written now or copied from the last .pptx. Without LibreOffice,
+    `--pdf` says so in one line and the decks are still written.
     """
     titles = {t.id: t.title for t in glossary.terms}
-    paths, slides, notes = [], 0, []
+    paths, count, notes = [], 0, []
+    memo = settings.memo("slides", salt=salt())
     for deck in lectures(glossary, settings):
-        prs, n = render(deck, assets, settings, titles)
+        prs, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, members(prs), settings.epoch, previous=settings.previous(dest.name))
+        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name))
         paths.append(dest)
-        slides += n
+        count += len(slides)
+    memo.save()
     if settings.options.get("pdf"):
         exe = handouts.soffice()
         if exe is None:
             notes.append(handouts.MISSING)
         else:
             paths += handouts.handouts(paths, out_dir, exe)
-    return BuildResult(tuple(paths), {"slides": slides}, tuple(notes))
+    return BuildResult(tuple(paths), {"slides": count}, tuple(notes))
+
+
+@cache
+def salt() -> str:
+    """Return the memo's salt: the bytes of every dlexport module and python-pptx's version.
+
+    Any change to dlexport's code starts the memo afresh: one cold build, never a stale slide.
+    """
+    h = hashlib.sha256(importlib.metadata.version("python-pptx").encode())
+    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
+        h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
