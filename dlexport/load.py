@@ -26,7 +26,7 @@ from dlexport import shapes
 from dlexport.cards import has_hidden
 from dlexport.diagrams import KINDS, FileProblem, Param, resolve_file
 from dlexport.errors import Problem, SourceError
-from dlexport.memo import Memo
+from dlexport.memo import Memo, code
 from dlexport.memo import key as memo_key
 from dlexport.model import Credit, Figure, Formula, Glossary, Reference, Section, Term
 from dlexport.vocabulary import FILE as VOCABULARY_FILE
@@ -780,13 +780,9 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _salt() -> str:
-    """Return a hash of what reading a term file depends on besides its bytes: dlexport's code (all of it, which
-    costs a tenth of following the loader's imports) and the diagram kinds (tests register more at run time)."""
-    h = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        h.update(f"{path.relative_to(package).as_posix()}\0".encode() + path.read_bytes() + b"\0")
-    return memo_key(h.hexdigest(), sorted(KINDS.items()))
+    """Return what reading a term file depends on besides its bytes: dlexport's code and the diagram kinds
+    (tests register more at run time)."""
+    return memo_key(code(), sorted(KINDS.items()))
 
 
 def load(root: Path, cache: Path | None = None) -> Glossary:

@@ -404,16 +404,13 @@ def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
 
 @cache
 def code_salt() -> str:
-    """Return the memo's salt: the bytes of every dlexport module and card template, and genanki's version
-    (its `guid_for` makes the GUIDs). Any code change empties the memo once: a cold build, never a stale note.
-    (Following imports instead, as `diagrams.code_digest` does, parses them all: 0.5 s a build.)"""
+    """Return the memo's salt: dlexport's code and templates (`memo.code`) and genanki's version (its
+    `guid_for` makes the GUIDs)."""
     from importlib.metadata import version
 
-    package = Path(__file__).resolve().parent.parent
-    h = hashlib.sha256(f"genanki {version('genanki')}\0".encode())
-    for path in sorted([*package.rglob("*.py"), *TEMPLATE_DIR.iterdir()]):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    from dlexport import memo
+
+    return f"{memo.code()} genanki {version('genanki')}"
 
 
 def guid(*keys: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import re
 import unicodedata
@@ -248,19 +247,12 @@ def _template(kind: str, name: str) -> jinja2.Template:
     return _environment(kind).get_template(name)
 
 
-@cache
 def salt() -> str:
-    """Return what names the code and templates that make the fragments: a memo made by others is ignored.
+    """Return what names the code and templates that make the fragments (`memo.code`): a memo made by others
+    is ignored."""
+    from dlexport import memo
 
-    Every module of the package and both template folders (the card preview fills the Anki target's
-    templates): reading them takes milliseconds, where `diagrams.code_digest` parses the imports (~0.2 s).
-    """
-    h = hashlib.sha256()
-    package = Path(__file__).resolve().parent.parent
-    for path in sorted(p for p in (*package.rglob("*.py"), *TEMPLATE_DIR.iterdir(), *anki.TEMPLATE_DIR.iterdir())
-                       if p.is_file()):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return memo.code()
 
 
 def _image(asset: Asset, scale: float) -> dict[str, object]:

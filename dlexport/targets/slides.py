@@ -775,11 +775,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
 
 @cache
 def salt() -> str:
-    """Return the memo's salt: the bytes of every dlexport module and python-pptx's version.
+    """Return the memo's salt: dlexport's code and templates (`memo.code`) and python-pptx's version."""
+    from dlexport import memo
 
-    Any change to dlexport's code starts the memo afresh: one cold build, never a stale slide.
-    """
-    h = hashlib.sha256(importlib.metadata.version("python-pptx").encode())
-    for path in sorted(Path(__file__).resolve().parents[1].rglob("*.py")):
-        h.update(path.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    return f"{memo.code()} python-pptx {importlib.metadata.version('python-pptx')}"
