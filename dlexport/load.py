@@ -281,7 +281,9 @@ class _Reader:
                                          f"add one YAML file per term under {TERMS_DIR}/"))
         terms = self.read_terms(files)
         try:
-            self.check_links(terms, info)
+            # A file that could not be read at all may hold any id: "related term does not exist" elsewhere
+            # would then only repeat its one mistake (fixing it shows any real ones on the next run).
+            self.check_links(terms, info, every_file_read=len(terms) == len(files))
             words = self.read_vocabulary()
             if self.problems or info is None:
                 raise SourceError(self.problems)
@@ -642,8 +644,9 @@ class _Reader:
             return False
         return True
 
-    def check_links(self, terms: list[TermFile], info: dict[str, Any] | None) -> None:
-        """Record duplicate ids, unknown sections and related ids that name no term."""
+    def check_links(self, terms: list[TermFile], info: dict[str, Any] | None, every_file_read: bool = True) -> None:
+        """Record duplicate ids, unknown sections and related ids that name no term (only when `every_file_read`:
+        an unreadable file's id is unknown)."""
         sections = [s["id"] for s in info["sections"]] if info else []
         first: dict[str, Path] = {}
         figures: dict[str, Path] = {}
@@ -671,7 +674,7 @@ class _Reader:
                 at(tf.places["section"], f"unknown section `{term.section}`",
                    f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(sections)}")
             for rid, where in tf.related:
-                if isinstance(rid, str) and rid in term.related and rid not in ids:
+                if every_file_read and isinstance(rid, str) and rid in term.related and rid not in ids:
                     close = difflib.get_close_matches(rid, ids, n=1)
                     at(where, f"related term `{rid}` does not exist",
                        f"did you mean `{close[0]}`?" if close else "use the `id` of another term file")

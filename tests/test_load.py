@@ -189,6 +189,17 @@ def test_yaml_syntax_error_has_position(basic_copy: Path) -> None:
     assert re.match(r"terms/20-activation\.yaml:4:\d+: YAML syntax error: ", message), message
 
 
+def test_an_unreadable_file_is_one_problem_not_a_cascade(basic_copy: Path) -> None:
+    """30-rbm.yaml names `perceptron` as related; the file defining it is unreadable: only its own mistake is
+    reported. Once every file is read, a related id that names no term is reported again."""
+    edit(basic_copy, "10-퍼셉트론.yaml", "ko: 퍼셉트론", "ko: [퍼셉트론")
+    (message,) = problems(basic_copy)
+    assert message.startswith("terms/10-퍼셉트론.yaml:") and "YAML syntax error" in message, message
+    edit(basic_copy, "10-퍼셉트론.yaml", "ko: [퍼셉트론", "ko: 퍼셉트론")
+    edit(basic_copy, "10-퍼셉트론.yaml", "id: perceptron", "id: perceptron-2")
+    assert any("related term `perceptron` does not exist" in m for m in problems(basic_copy))
+
+
 def test_empty_file_and_empty_dirs(basic_copy: Path, tmp_path: Path) -> None:
     (basic_copy / "terms" / "40-empty.yaml").write_text("", encoding="utf-8")
     assert problems(basic_copy) == ["terms/40-empty.yaml:1:1: file is empty — write the keys it needs, "
