@@ -131,16 +131,22 @@ class Image:
     texts: tuple[Placed, ...]
 
 
-def render_image(kind: str, params: Mapping[str, object], hide: tuple[str, ...] = ()) -> Image:
-    """Draw one image (a diagram kind, or "formula"), its askable labels in `hide` shown as "?";
-    imports matplotlib."""
+def render_image(kind: str, params: Mapping[str, object], hide: tuple[str, ...] = (), layout: str = "card") -> Image:
+    """Draw one image (a diagram kind, or "formula") in `layout` (one of the kind's `layouts`, or "card"), its
+    askable labels in `hide` shown as "?"; imports matplotlib."""
     from dlexport.diagrams import style  # the only path that loads matplotlib
 
     if kind == FORMULA:
         fig = importlib.import_module(FORMULA_DRAWER).formula(str(params["latex"]))
     else:
         module, _, name = diagrams.KINDS[kind].drawer.partition(":")
-        fig = getattr(importlib.import_module(module), name)(**params)
+        drawer = getattr(importlib.import_module(module), name)
+        if layout == "card":
+            fig = drawer(**params)
+        elif layout in diagrams.KINDS[kind].layouts:
+            fig = drawer(**params, layout=legibility.LAYOUTS[layout])
+        else:
+            raise ValueError(f"kind {kind} draws no {layout} layout")
     drawing = style.draw(fig, hide)
     return Image(drawing.png, *png_size(drawing.png), drawing.texts)
 

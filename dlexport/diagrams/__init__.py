@@ -3,7 +3,9 @@
 This module must stay light: it is imported by the loader, so it never imports matplotlib.
 Each kind's drawer is `module:function`, a pure function `(**params) -> matplotlib.figure.Figure` whose
 parameters are keyword-only and have no defaults: the renderer passes the kind's defaults merged with
-the figure's `params` (with file parameters resolved to absolute paths by `resolve_file`).
+the figure's `params` (with file parameters resolved to absolute paths by `resolve_file`). A kind that
+lists `layouts` ("slide", "phone") also takes `layout: legibility.Layout = CARD` and draws for that place
+(its size, its font sizes) when given one.
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ class Kind:
     doc: str
     labels: tuple[str, ...] = ()  # names of the parts a card may ask for (image occlusion)
     data: tuple[str, ...] = ()
+    layouts: tuple[str, ...] = ()  # the places besides a card its drawer draws for (legibility.LAYOUTS)
 
     @property
     def defaults(self) -> Mapping[str, object]:
@@ -97,9 +100,9 @@ class Kind:
 
 
 def kind(drawer: str, doc: str, *, labels: tuple[str, ...] = (), data: tuple[str, ...] = (),
-         **params: Param) -> Kind:
+         layouts: tuple[str, ...] = (), **params: Param) -> Kind:
     """Return a Kind (a short spelling for the registry)."""
-    return Kind(drawer, MappingProxyType(params), doc, labels, data)
+    return Kind(drawer, MappingProxyType(params), doc, labels, data, layouts)
 
 
 class FileProblem(ValueError):

@@ -11,16 +11,20 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import NDArray
 
 from dlexport.diagrams.style import ask
+from dlexport.legibility import CARD, LAYOUTS, PHONE, SLIDE, Layout
+
+__all__ = ["CARD", "LAYOUTS", "PHONE", "SLIDE", "Layout"]  # a drawer takes `layout: Layout = CARD`
 
 Array = NDArray[np.float64]
 
 # The computed figures are WIDTH inches wide; a card shows them 760 px wide. A label of SMALL points is then
 # SMALL / 72 * 760 / WIDTH ≈ 19.7 px from ascender to descender, its letters ≥ 14 px tall.
-WIDTH = 6.0
-SMALL = 11.0  # ticks, legends, cell numbers: the smallest text any computed figure draws
-TEXT = 12.0  # axis labels, panel titles
-BIG = 13.0
-MAX_HEIGHT = 1.1 * WIDTH  # no figure taller than this: it fits a desktop card and a phone without scrolling
+# A kind that also draws for a slide or a phone takes `layout` and uses its sizes instead (`Kind.layouts`).
+WIDTH = CARD.width
+SMALL = CARD.small  # ticks, legends, cell numbers: the smallest text any computed figure draws
+TEXT = CARD.text  # axis labels, panel titles
+BIG = CARD.big
+MAX_HEIGHT = CARD.height  # no figure taller than this: it fits a desktop card and a phone without scrolling
 COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
 
 
