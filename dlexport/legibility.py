@@ -30,6 +30,7 @@ IMAGE_DPI = 200  # diagrams.style.DPI (not imported: it would load matplotlib)
 LETTER = 0.75  # letter height / font size
 CARD_WIDTH, CARD_HEIGHT = 760, 560  # px: the largest a desktop card shows a figure
 PHONE_WIDTH, PHONE_HEIGHT = 360, 540  # px: the largest a phone shows the figure -> term card's front
+PHONE_MEDIA = 480  # px: the card CSS shows phone variants on screens at most this wide
 MIN_CARD_LETTER = 14.0  # px: the smallest letters a card may show
 MIN_SLIDE_POINTS = 18.0  # pt: the smallest text a slide may show, as placed
 SLIDE_AREA = (12.0, 4.39)  # in: where the default deck's figure slide shows a figure (tests/test_layouts.py)

@@ -190,6 +190,13 @@ class Asset:
     caption: str
     texts: tuple[Placed, ...] = ()
     quiz: Asset | None = None  # the figure -> term card's variant, its revealing labels hidden (if it has any)
+    slide: Asset | None = None  # drawn for its slide (the kind's slide layout), if its kind draws one
+    phone: Asset | None = None  # the figure -> term card's front on a phone (the kind's phone layout, quiz labels
+    #                             hidden), if the figure is asked and its kind draws one
+
+    def variants(self) -> tuple[Asset, ...]:
+        """Return the figure and each variant drawn of it (every file a build publishes for it)."""
+        return (self, *(a for a in (self.quiz, self.slide, self.phone) if a is not None))
 
     def labels(self) -> dict[str, tuple[int, int, int, int]]:
         """Return each askable label's box (the union of its texts' boxes), in drawing order."""

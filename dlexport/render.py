@@ -61,7 +61,8 @@ class Job:
     key: str
     alt: str
     caption: str
-    hide: tuple[str, ...] = ()  # askable labels drawn as "?" (a figure's quiz variant)
+    hide: tuple[str, ...] = ()  # askable labels drawn as "?" (a figure's quiz and phone variants)
+    layout: str = "card"  # where the image is shown (legibility.LAYOUTS): a figure's slide and phone variants
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -181,7 +182,7 @@ def draw_errors(glossary: Glossary) -> Iterator[None]:
 
 def _render_job(job: Job) -> Image:
     try:
-        return render_image(job.kind, job.params, job.hide)
+        return render_image(job.kind, job.params, job.hide, job.layout)
     except ValueError as e:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
@@ -315,15 +316,16 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     todo = jobs_for(glossary)
     done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
     figures = {j.stem: a for j, a in zip(todo, done, strict=True) if j.kind != FORMULA}
-    quiz = quiz_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures)
-    quiz_done, quiz_missed = _produce(list(quiz.values()), cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
-    for fid, asset in zip(quiz, quiz_done, strict=True):
-        figures[fid] = replace(figures[fid], quiz=asset)
+    more = variant_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures)
+    more_done, more_missed = _produce([job for _, _, job in more], cache_dir, figures_dir, jobs or os.cpu_count() or 1,
+                                      say)
+    for (fid, variant, _), asset in zip(more, more_done, strict=True):
+        figures[fid] = replace(figures[fid], **{variant: asset})
     check_figures(glossary, figures)
-    _remove_stale(figures_dir, (a.path.name for a in [*done, *quiz_done]))
+    _remove_stale(figures_dir, (a.path.name for a in [*done, *more_done]))
     assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
-    total = len(todo) + len(quiz)
-    stats = RenderStats(total=total, cached=total - missed - quiz_missed, rendered=missed + quiz_missed,
+    total = len(todo) + len(more)
+    stats = RenderStats(total=total, cached=total - missed - more_missed, rendered=missed + more_missed,
                         seconds=time.perf_counter() - start)
     return assets, stats
 
@@ -353,34 +355,57 @@ def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
     return [results[i] for i in range(len(todo))], len(misses)
 
 
-def quiz_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset]) -> dict[str, Job]:
-    """Return, by figure id, the job drawing each figure's quiz variant: the figure with the labels that
-    `cards.quiz_hidden` names shown as "?". Figures with nothing to hide have none (their quiz side is the
-    figure itself)."""
-    out: dict[str, Job] = {}
+def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset]) \
+        -> list[tuple[str, str, Job]]:
+    """Return (figure id, Asset field, job) for each variant of a figure to draw besides the figure itself:
+    - "quiz": the figure with the labels `cards.quiz_hidden` names shown as "?" (only when it hides some;
+      else the figure is its own quiz side);
+    - "slide": the figure drawn for its slide, when its kind has a slide layout;
+    - "phone": the figure → term card's front drawn for a phone, its quiz labels hidden, when the figure is
+      asked and its kind has a phone layout.
+    """
+    out: list[tuple[str, str, Job]] = []
     for term in glossary.terms:
+        asked = cards.quiz_figures(term)
         for fig in term.figures:
+            job, layouts = full[fig.id], diagrams.KINDS[fig.kind].layouts
             hide = cards.quiz_hidden(fig, figures[fig.id].texts, term)
             if hide:
-                job = full[fig.id]
-                key = _sha256(f"{job.key}\0hide\0{','.join(hide)}".encode())
-                out[fig.id] = Job(f"{fig.id}-quiz", job.kind, job.params, key, job.alt, job.caption, hide)
+                out.append((fig.id, "quiz", _variant(job, "quiz", hide, "card")))
+            if "slide" in layouts:
+                out.append((fig.id, "slide", _variant(job, "slide", (), "slide")))
+            if "phone" in layouts and fig in asked:
+                out.append((fig.id, "phone", _variant(job, "phone", hide, "phone")))
     return out
 
 
+def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
+    extra = f"\0hide\0{','.join(hide)}" + (f"\0layout\0{layout}" if layout != "card" else "")
+    return Job(f"{job.stem}-{name}", job.kind, job.params, _sha256(f"{job.key}{extra}".encode()), job.alt, job.caption,
+               hide, layout)
+
+
 def check_figures(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
-    """Raise SourceError at each figure a card can't show legibly (see `legibility`) and at each asked figure
-    whose quiz side still shows a text naming its term."""
+    """Raise SourceError at each figure a card can't show legibly (see `legibility`), at each asked figure a
+    phone can't show legibly on the figure → term card's front, and at each asked figure whose quiz side (on a
+    desktop or a phone) still shows a text naming its term. Slides are checked where they are planned
+    (`slide_plan.figure_problems`: a --template decides the size)."""
     problems = []
+    fix = ("give it fewer items (params), or draw its texts larger or the figure less wide or tall (sizes: "
+           "dlexport/legibility.py's layouts; a kind draws for a phone or a slide with `layouts=`)")
     for term in glossary.terms:
         for fig in term.figures:
             if why := legibility.card_problem(figures[fig.id]):
                 problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read: {why}",
-                                        "give it fewer items (params), or draw its texts larger or the figure "
-                                        "less wide or tall (sizes: dlexport/diagrams/kit.py)"))
+                                        fix))
         for fig in cards.quiz_figures(term):
-            shown = figures[fig.id].quiz or figures[fig.id]
-            for text in cards.leaks(shown.texts, term):
+            asset = figures[fig.id]
+            sides = (asset.quiz or asset, asset.phone or asset.quiz or asset)
+            if why := legibility.phone_problem(sides[1]):
+                problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read on a "
+                                        f"phone's figure → term card: {why}",
+                                        fix + ", or add `quiz: false` to leave it off the figure → term card"))
+            for text in dict.fromkeys(t for side in sides for t in cards.leaks(side.texts, term)):
                 said = " ".join(text.split())
                 problems.append(Problem(
                     term.source, fig.line, 1, f"figure `{fig.id}` names its term on the figure → term card: \"{said}\"",

@@ -148,7 +148,7 @@ def test_release_upgrade_keeps_ids_and_reviews(
     first = load(basic_copy)
     import_apkg(col, build(first, tmp_path / "v1"))
     nids, cids = sorted(col.find_notes("")), sorted(col.find_cards(""))
-    (old_figure,) = (p.name for p in (tmp_path / "v1" / "figures").glob("perceptron-net-*.png"))
+    (old_figure,) = (p.name for p in (tmp_path / "v1" / "figures").glob("perceptron-net-??????????.png"))
     top = col.decks.id_for_name(first.title)
     assert top is not None
     col.decks.select(top)
@@ -175,7 +175,8 @@ def test_release_upgrade_keeps_ids_and_reviews(
 
     note = col.get_note(perceptron)
     assert "아니면 0을 내보낸다(개정)." in note["Definition"]
-    (src,) = re.findall(r'src="([^"]+)"', note["Figure"])
+    *variants, src = re.findall(r'src="([^"]+)"', note["Figure"])  # the phone variant, then the figure
+    assert all((Path(col.media.dir()) / v).is_file() for v in variants)
     assert src != old_figure and src.startswith("perceptron-net-")
     assert (Path(col.media.dir()) / src).is_file()
     figure_card = next(c for c in note.cards() if c.ord == 2)

@@ -24,7 +24,7 @@ def stand_in_assets(glossary: Glossary) -> Assets:
     """Return an Asset per figure and formula with a fixed name and size, as if they had been drawn; a figure
     shows each askable label of its kind in a row of boxes."""
     def labels(kind: str) -> tuple[Placed, ...]:
-        return tuple(Placed(name, 10.0, (20 + 100 * i, 20, 90 + 100 * i, 50), name)
+        return tuple(Placed(name, 20.0, (20 + 100 * i, 20, 90 + 100 * i, 50), name)  # legible on a slide
                      for i, name in enumerate(KINDS[kind].labels))
     figures = {f.id: Asset(Path("figures") / f"{f.id}.png", 1200, 800, f.alt, f.caption, labels(f.kind))
                for f in glossary.figures()}

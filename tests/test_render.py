@@ -64,7 +64,8 @@ def warm_copy(cold: tuple[Path, Assets, RenderStats], dest: Path) -> Path:
 
 def test_assets_are_content_named_pngs_with_alt_and_caption(cold: tuple[Path, Assets, RenderStats]) -> None:
     tmp_path, assets, stats = cold
-    assert (stats.total, stats.cached, stats.rendered) == (8, 0, 8)
+    published = 8 + sum(len(a.variants()) - 1 for a in assets.figures.values())  # and slide and phone variants
+    assert (stats.cached, stats.rendered) == (0, stats.total) and stats.total >= published > 8
     assert len(assets.figures) == 6 and len(assets.formulas) == 2
     fig = assets.figures["fig-0"]
     assert NAMED.match(fig.path.name) and fig.path.name.startswith("fig-0-")
@@ -73,16 +74,16 @@ def test_assets_are_content_named_pngs_with_alt_and_caption(cold: tuple[Path, As
     assert fig.width <= 1700
     formula = assets.formulas[r"f(x) = \max(0, x)"]
     assert formula.path.name.startswith("formula-") and 40 < formula.height < 200
-    assert len(files(tmp_path)) == 8
+    assert len(files(tmp_path)) == published
 
 
 def test_two_builds_are_byte_identical_and_warm_build_renders_nothing(cold: tuple[Path, Assets, RenderStats],
                                                                      tmp_path: Path) -> None:
     _, again = render_assets(synthetic(), tmp_path / "b", jobs=1)
-    assert again.rendered == 8
+    assert again.rendered == cold[2].rendered
     assert files(cold[0]) == files(tmp_path / "b")
     _, stats = render_assets(synthetic(), warm_copy(cold, tmp_path / "a"), jobs=1)
-    assert (stats.cached, stats.rendered) == (8, 0)
+    assert (stats.cached, stats.rendered) == (cold[2].total, 0)
     assert files(tmp_path / "a") == files(tmp_path / "b")
 
 
@@ -93,7 +94,7 @@ def test_warm_build_does_not_import_matplotlib(cold: tuple[Path, Assets, RenderS
               f"a, s = render_assets(synthetic(), Path({str(tmp_path)!r}), jobs=1); "
               "print(s.cached, s.rendered, sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["8", "0", "[]"]
+    assert out.stdout.split() == [str(cold[2].total), "0", "[]"]
 
 
 def test_corrupt_or_missing_cache_entries_are_rendered_again(cold: tuple[Path, Assets, RenderStats],
@@ -106,7 +107,7 @@ def test_corrupt_or_missing_cache_entries_are_rendered_again(cold: tuple[Path, A
     meta.write_text(json.dumps({"sha256": "0" * 64, "width": 1, "height": 1}))  # lies about the PNG
     sorted(cache.glob("*.json"))[2].unlink()
     _, stats = render_assets(synthetic(), tmp_path / "out", cache_dir=cache, jobs=1)
-    assert stats.rendered == 3 and stats.cached == 5
+    assert stats.rendered == 3 and stats.cached == cold[2].total - 3
     assert files(tmp_path / "out") == before
 
 
@@ -167,7 +168,7 @@ def test_published_figures_are_links_to_verified_cache_files_or_copies(cold: tup
 def test_parallel_and_serial_builds_are_identical(cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
     serial = cold[2]
     _, parallel = render_assets(synthetic(), tmp_path / "parallel", jobs=2)
-    assert serial.rendered == parallel.rendered == 8  # more than four misses: drawn by a pool of two
+    assert serial.rendered == parallel.rendered > 8  # more than four misses: drawn by a pool of two
     assert files(cold[0]) == files(tmp_path / "parallel")
 
 

@@ -209,15 +209,19 @@ def term_fields(term: Term, titles: Mapping[str, str], assets: Assets) -> tuple[
 
 def figure_images(term: Term, assets: Assets) -> list[dict[str, str]]:
     """Return the images of a term's Figure field: each figure in full, and before an asked figure's picture
-    its quiz variant; the card CSS shows quiz variants only on the figure -> term card's front (`.quiz-side`),
-    and there hides the full pictures of figures that have a quiz variant or are not asked."""
+    its quiz variant and its phone variant; the card CSS shows quiz variants only on the figure -> term card's
+    front (`.quiz-side`), there hides the full pictures of figures that have a quiz variant or are not asked,
+    and on a phone (`legibility.PHONE_MEDIA`) shows the phone variants instead of what they replace (`desk`)."""
     out = []
     for fig in term.figures:
         asset = assets.figures[fig.id]
         asked = fig in cards.quiz_figures(term)
+        desk = " desk" if asked and asset.phone is not None else ""
         if asked and asset.quiz is not None:
-            out.append({"src": attr(asset.quiz.path.name), "alt": attr(asset.alt), "role": "quiz"})
-        full = "answer" if not asked or asset.quiz is not None else ""
+            out.append({"src": attr(asset.quiz.path.name), "alt": attr(asset.alt), "role": "quiz" + desk})
+        if asked and asset.phone is not None:
+            out.append({"src": attr(asset.phone.path.name), "alt": attr(asset.alt), "role": "phone"})
+        full = "answer" if not asked or asset.quiz is not None else desk.strip()
         out.append({"src": attr(asset.path.name), "alt": attr(asset.alt), "role": full})
     return out
 
@@ -380,7 +384,7 @@ def _named(asset: Asset) -> tuple[object, ...]:
     """Return what notes read of an asset, by its file's name (they never name the folder it is built in)."""
     texts = tuple((t.text, t.points, t.box, t.label) for t in asset.texts)  # plain tuples: repr is fast
     return (asset.path.name, asset.width, asset.height, asset.alt, asset.caption, texts,
-            _named(asset.quiz) if asset.quiz else None)
+            _named(asset.quiz) if asset.quiz else None, _named(asset.phone) if asset.phone else None)
 
 
 def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
@@ -517,7 +521,7 @@ def _media(glossary: Glossary, assets: Assets) -> list[Path]:
     by_name: dict[str, Path] = {}
     for fig in glossary.figures():
         asset = assets.figures[fig.id]
-        for path in (asset.path, *([asset.quiz.path] if asset.quiz else [])):
+        for path in (a.path for a in (asset, asset.quiz, asset.phone) if a is not None):
             if by_name.setdefault(path.name, path) != path:
                 raise ValueError(f"two figures share the media name {path.name}: {by_name[path.name]}, {path}")
     return [by_name[n] for n in sorted(by_name)]

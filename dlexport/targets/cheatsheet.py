@@ -271,7 +271,8 @@ def _asset_key(asset: Asset | None) -> object:
     if asset is None:
         return None
     plain = {f: getattr(asset, f) for f in _ASSET}
-    plain.update(path=asset.path.name, quiz=_asset_key(asset.quiz),
+    plain.update(path=asset.path.name, quiz=_asset_key(asset.quiz), slide=_asset_key(asset.slide),
+                 phone=_asset_key(asset.phone),
                  texts=tuple(tuple(getattr(t, f) for f in _PLACED) for t in asset.texts))
     return tuple(plain.items())
 

@@ -16,8 +16,8 @@ from types import MappingProxyType
 
 import jinja2
 
-from dlexport import cards
-from dlexport.errors import UsageError
+from dlexport import cards, legibility
+from dlexport.errors import Problem, SourceError, UsageError
 from dlexport.fonts import widest_advance
 from dlexport.model import Asset, Assets, Glossary, Section, Term
 from dlexport.targets.math_speech import speak
@@ -29,6 +29,7 @@ TEXT: Mapping[str, str] = MappingProxyType({
     "version_date": "버전 {version} · {date}",
     "date": "{y}년 {m}월 {d}일",
     "formulas": "수식",
+    "figure": "그림",
     "review": "복습 질문 — {section}",
     "blank": "________",  # ASCII: a renderer may break a line inside fullwidth ＿＿ (CJK rules), never inside this
     "which_term": "다음 설명에 해당하는 용어는? {summary}",
@@ -407,13 +408,8 @@ def term_notes(titles: Mapping[str, str], term: Term) -> str:
     return TERM_NOTES.render(term=term, definition=_plain(term.definition), related=related).strip()
 
 
-def _place(item: Asset | list[Formula] | None, area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
-    if item is None:
-        return [], []
-    if isinstance(item, Asset):
-        picture, caption = place_figure(item, area)
-        return [picture], [caption]
-    return place_formulas(item, area, scale)
+def _place(item: list[Formula] | None, area: Rect, scale: float) -> tuple[list[Picture], list[TextBox]]:
+    return ([], []) if item is None else place_formulas(item, area, scale)
 
 
 def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para, ...]]:
@@ -434,35 +430,32 @@ def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para
     return pages
 
 
-def _under(pages: Sequence[tuple[Para, ...]], formulas: Sequence[Formula], geo: Geometry, scale: float) \
-        -> Rect | None:
-    """Return the room under the last key points of the left column when all formulas fit there."""
-    if not (pages and formulas):
-        return None
-    x, y, w, h = geo.left
-    used = _box_height(pages[-1], geo.left) + GAP
-    fits_width = all(formula_size(f[2], scale)[0] <= w for f in formulas)
-    return (x, y + used, w, h - used) if fits_width and stack_height(formulas, w, scale) <= h - used else None
-
-
 def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
                 scale: float | None = None) -> list[SlidePlan]:
-    """Return the slides of one term: key points beside its figures, formulas beside, under or after them.
+    """Return the slides of one term: its key points with its formulas beside, under or after them, then each
+    figure on a slide of its own (`figure_slide`).
 
     Formulas keep the deck's one scale: a stack too wide for the right column goes on slides of its own.
     """
     scale = formula_scale() if scale is None else scale
-    figures = [assets.figures[f.id] for f in term.figures]
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
+    slides = _point_slides(titles, term, paras, formulas, geo, scale) if paras or formulas or not term.figures \
+        else []
+    for fig in term.figures:
+        title = f"{term.title} — {TEXT['figure']}" if slides else term.title
+        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, term_notes(titles, term),
+                                   term.id))
+    return slides
+
+
+def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
+                  geo: Geometry, scale: float) -> list[SlidePlan]:
+    """Return a term's key-point slides, its formulas beside, under or after the key points."""
     narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
     stacks = pack_formulas(formulas, geo.right if narrow else geo.body, scale) if formulas else []
-    pages = _pages(paras, len(figures) + (len(stacks) if narrow else 0), geo)
-    under = _under(pages, formulas, geo, scale) if len(pages) <= len(figures) else None  # last page has a figure
-    items: list[Asset | list[Formula] | None] = list(figures)
-    if under is None and stacks:
-        items += [] if narrow else [None] * max(0, len(pages) - len(items))
-        items += stacks
+    pages = _pages(paras, len(stacks) if narrow else 0, geo)
+    items: list[list[Formula] | None] = [*([] if narrow else [None] * len(pages)), *stacks]
     slides = []
     for i in range(max(len(pages), len(items), 1)):
         body = pages[i] if i < len(pages) else ()
@@ -471,13 +464,41 @@ def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geom
         if isinstance(item, list) and not body and i:
             title = f"{term.title} — {TEXT['formulas']}"
         pictures, boxes = _place(item, geo.right if body else geo.body, scale)
-        if under is not None and i == len(pages) - 1:
-            more = place_formulas(formulas, under, scale)
-            pictures, boxes = pictures + more[0], boxes + more[1]
         layout = "two" if body and pictures else "content" if body else "title_only"
         slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
                                 tuple(boxes), term_notes(titles, term), term_id=term.id))
     return slides
+
+
+def slide_asset(asset: Asset) -> Asset:
+    """Return the image a slide shows of a figure: its slide variant (larger texts) if it has one."""
+    return asset.slide or asset
+
+
+def figure_slide(title: str, asset: Asset, geo: Geometry, notes: str = "", term_id: str = "") -> SlidePlan:
+    """Return a slide showing one figure as large as the content area allows, its caption below it: the size
+    a room reads its texts at (see `legibility`), which the key points' column could not give it."""
+    picture, caption = place_figure(asset, geo.body)
+    return SlidePlan("term", "title_only", title, fit_title(title, geo.title), (), (picture,), (caption,), notes,
+                     term_id=term_id)
+
+
+def figure_width(asset: Asset, geo: Geometry = DEFAULT_GEOMETRY) -> float:
+    """Return how wide, in inches, a figure slide of `geo` shows `asset`."""
+    return place_figure(asset, geo.body)[0].rect[2] / EMU_PER_INCH
+
+
+def figure_problems(glossary: Glossary, assets: Assets, geo: Geometry) -> list[Problem]:
+    """Return a problem at each figure whose slide shows a text smaller than `legibility.MIN_SLIDE_POINTS`."""
+    problems = []
+    for term in glossary.terms:
+        for fig in term.figures:
+            asset = slide_asset(assets.figures[fig.id])
+            if why := legibility.slide_problem(asset, figure_width(asset, geo)):
+                problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read on its "
+                                        f"slide: {why}", "give it fewer items (params), or draw it with fewer or "
+                                        "shorter texts; with --template: a title-only layout with more room"))
+    return problems
 
 
 def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
@@ -598,6 +619,8 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
     slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
     titles = titles or {t.id: t.title for t in glossary.terms}
     scale = deck_scale(assets, geo)
+    if problems := figure_problems(glossary, assets, geo):
+        raise SourceError(problems)
     for s in glossary.sections:
         title = f"{s.ko} ({s.en})" if s.en else s.ko
         body = (Para(TEXT["section_body"].format(en=s.en, n=len(s.terms)), SUB_SIZE, bullet=False),)

@@ -73,6 +73,7 @@ from dlexport.targets.slide_plan import (
     Rect,
     SlidePlan,
     frames,
+    slide_asset,
     slide_plan,
     term_slides,
     text_width,
@@ -731,7 +732,7 @@ def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], te
     The memo keeps pictures by file name (the same content, the same name) and they are rebound to this
     build's assets: no paths of an earlier build, and far less to unpickle.
     """
-    used = [assets.figures[f.id] for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
+    used = [slide_asset(assets.figures[f.id]) for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
     k = keys[term.id] = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
                             [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
     kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
