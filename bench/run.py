@@ -291,7 +291,8 @@ def main() -> None:
         for label in glossaries:
             if f"draw {label}" in facts:
                 d = facts[f"draw {label}"]
-                print(f"\n- {label}: drawing floor {d['figures']:.2f} s for {d["figure_count"]} figure images (layouts included) + "
+                print(f"\n- {label}: drawing floor {d['figures']:.2f} s for {d['figure_count']} figure images "
+                      "(layouts included) + "
                       f"{d['formulas']:.2f} s for {d['formula_count']} formulas (imports and loading excluded)",
                       end="")
         print()
