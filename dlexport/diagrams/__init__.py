@@ -482,5 +482,7 @@ def kind_table() -> str:
         doc = k.doc.replace("|", "\\|")
         if k.labels:
             doc += " Labels: " + ", ".join(f"`{label}`" for label in k.labels) + "."
+        if k.layouts:
+            doc += " Also drawn for: " + ", ".join(k.layouts) + "."
         rows.append(f"| `{name}` | {params} | {doc} |")
     return "\n".join(rows) + "\n"
