@@ -320,7 +320,7 @@ KINDS: dict[str, Kind] = {
     "init_statistics": kind(
         "dlexport.diagrams.deepnets:init_statistics",
         "Each layer's output spread in a deep net under small-random, Xavier and He initial weights (relu or tanh).",
-        labels=("small_random", "xavier", "he"),
+        labels=("small_random", "xavier", "he"), layouts=("slide", "phone"),
         layers=num(10, 40), units=num(256, 512), activation=text("relu"), seed=num(0, 2**31),
     ),
     "batchnorm_statistics": kind(

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, choice, log_axis, positive, tidy
-from dlexport.diagrams.style import INK, drawer, new_figure
+from dlexport.diagrams.kit import (
+    CARD,
+    COLORS,
+    PHONE,
+    SLIDE,
+    SMALL,
+    TEXT,
+    WIDTH,
+    Array,
+    Layout,
+    ask_legend,
+    choice,
+    log_axis,
+    positive,
+    tidy,
+    tidy_for,
+)
+from dlexport.diagrams.style import INK, ask, drawer, new_figure
 
 SCHEMES = ("small", "xavier", "he")
 SCHEME_NAMES = {"small": "작은 난수 (σ = 0.01)", "xavier": "Xavier (분산 1/n)", "he": "He (분산 2/n)"}
@@ -53,30 +70,71 @@ def forward(scheme: str, activation: str, layers: int, units: int, seed: int,
     return pre, out
 
 
-@drawer
-def init_statistics(*, layers: int, units: int, activation: str, seed: int) -> Figure:
-    """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
-    stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
-    fig = new_figure(4.45, WIDTH)  # 4.6 left its 11 pt ticks a hair under 14 px at the card's 560 px height
-    top = fig.add_axes((0.13, 0.58, 0.84, 0.35))
+def _spread(ax: Axes, stats: dict[str, list[Array]], layers: int, title: str, layout: Layout) -> None:
+    """Plot each scheme's output standard deviation by layer (log scale), its legend left to the caller."""
     depth = np.arange(1, layers + 1)
     for k, s in enumerate(SCHEMES):
-        top.plot(depth, [float(h.std()) for h in stats[s]], "o-", color=COLORS[k], lw=1.8, label=SCHEME_NAMES[s])
-    log_axis(top)
-    top.set_xticks(depth if layers <= 12 else depth[::max(1, layers // 10)])
-    tidy(top, f"{layers}층 {activation.replace('relu', 'ReLU')} 신경망, 층마다 {units}개 노드", "층", "출력의 표준편차")
+        ax.plot(depth, [float(h.std()) for h in stats[s]], "o-", color=COLORS[k], lw=1.8, label=SCHEME_NAMES[s])
+    log_axis(ax)
+    if layout is CARD:
+        ax.set_xticks(depth if layers <= 12 else depth[::max(1, layers // 10)])
+    else:  # at most 5 ticks of larger text
+        ax.set_xticks(depth[::-(-layers // 5)])
+    tidy_for(layout, ax, title, "층", "출력의 표준편차")
+
+
+def _last_layer(ax: Axes, outputs: Array, activation: str, color: str) -> None:
+    """Draw the last layer's outputs as a histogram on the shared span (ReLU: without its exact zeros)."""
+    span = (-1.0, 1.0) if activation == "tanh" else (0.0, 3.0)
+    values = outputs.ravel()
+    values = values if activation == "tanh" else values[values > 0]  # ReLU: half are exactly 0
+    ax.hist(np.clip(values, *span), bins=30, range=span, color=color)
+    ax.set_yticks([])
+    ax.set_xticks(span)
+
+
+@drawer
+def init_statistics(*, layers: int, units: int, activation: str, seed: int, layout: Layout = CARD) -> Figure:
+    """Draw the spread of each layer's activations under small-random, Xavier and He initialisation."""
+    stats = {s: forward(s, activation, layers, units, seed)[1] for s in SCHEMES}
+    net = f"{layers}층 {activation.replace('relu', 'ReLU')} 신경망"
+    note = ", 0 제외" if activation == "relu" else ""
+    if layout is SLIDE:
+        return _init_slide(stats, layers, net, note, activation)
+    if layout is PHONE:  # the spread by layer alone: the histograms repeat its last points
+        fig = new_figure(4.3, 3.3)
+        top = fig.add_axes((0.25, 0.42, 0.72, 0.5))
+        _spread(top, stats, layers, net, layout)
+        ask_legend(top.legend(fontsize=layout.small, frameon=False, loc="upper left", bbox_to_anchor=(-0.3, -0.24)),
+                   ("small_random", "xavier", "he"))
+        return fig
+    fig = new_figure(4.45, WIDTH)  # 4.6 left its 11 pt ticks a hair under 14 px at the card's 560 px height
+    top = fig.add_axes((0.13, 0.58, 0.84, 0.35))
+    _spread(top, stats, layers, f"{net}, 층마다 {units}개 노드", layout)
     ask_legend(top.legend(fontsize=SMALL, frameon=False, loc="lower left"), ("small_random", "xavier", "he"))
     for k, s in enumerate(SCHEMES):
         ax = fig.add_axes((0.13 + 0.29 * k, 0.07, 0.24, 0.22))
-        span = (-1.0, 1.0) if activation == "tanh" else (0.0, 3.0)
-        values = stats[s][-1].ravel()
-        values = values if activation == "tanh" else values[values > 0]  # ReLU: half are exactly 0
-        ax.hist(np.clip(values, *span), bins=30, range=span, color=COLORS[k])
-        ax.set_yticks([])
-        ax.set_xticks(span)
+        _last_layer(ax, stats[s][-1], activation, COLORS[k])
         tidy(ax, SCHEME_NAMES[s].split(" (")[0], grid=False)
-    note = ", 0 제외" if activation == "relu" else ""
     fig.text(0.55, 0.385, f"{layers}층 출력의 분포 (같은 눈금{note})", ha="center", fontsize=TEXT)
+    return fig
+
+
+def _init_slide(stats: dict[str, list[Array]], layers: int, net: str, note: str, activation: str) -> Figure:
+    """The slide: the spread by layer on the left; on the right one row per scheme, its name (the legend, in
+    its colour) beside the histogram of its last layer's outputs."""
+    fig = new_figure(SLIDE.height, SLIDE.width)
+    w, h = SLIDE.width, SLIDE.height
+    _spread(fig.add_axes((1.45 / w, 0.85 / h, 4.75 / w, 2.95 / h)), stats, layers, net, SLIDE)
+    fig.text(9.6 / w, 3.95 / h, f"{layers}층 출력의 분포{note}", ha="center", fontsize=SLIDE.text)
+    for k, s in enumerate(SCHEMES):
+        ax = fig.add_axes((8.6 / w, (2.75 - 1.0 * k) / h, 3.1 / w, 0.8 / h))
+        _last_layer(ax, stats[s][-1], activation, COLORS[k])
+        tidy_for(SLIDE, ax, grid=False)
+        if k < len(SCHEMES) - 1:
+            ax.set_xticklabels([])
+        ask(ax.text(-0.08, 0.5, SCHEME_NAMES[s].replace(" (", "\n("), transform=ax.transAxes, ha="right",
+                    va="center", fontsize=SLIDE.small, color=COLORS[k]), ("small_random", "xavier", "he")[k])
     return fig
 
 
