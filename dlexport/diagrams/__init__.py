@@ -326,6 +326,7 @@ KINDS: dict[str, Kind] = {
     "batchnorm_statistics": kind(
         "dlexport.diagrams.deepnets:batchnorm_statistics",
         "The same deep net's pre-activation distributions layer by layer, without and with batch normalisation.",
+        layouts=("slide", "phone"),
         layers=num(10, 40), units=num(256, 512), activation=text("tanh"), scheme=text("small"), seed=num(0, 2**31),
     ),
     "residual_gradients": kind(

@@ -138,28 +138,43 @@ def _init_slide(stats: dict[str, list[Array]], layers: int, net: str, note: str,
     return fig
 
 
+# Where each layout puts the two panels (figure fractions) in a figure of its size (inches), and its heading.
+BN_PLACES = {
+    "card": ((6.0, 4.6), ((0.1, 0.14, 0.42, 0.74), (0.56, 0.14, 0.42, 0.74)), 0.96),
+    "slide": ((11.8, 4.3), ((0.085, 0.13, 0.41, 0.72), (0.575, 0.13, 0.41, 0.72)), 0.0),  # the slide's title says it
+    "phone": ((3.4, 5.3), ((0.2, 0.53, 0.77, 0.35), (0.2, 0.06, 0.77, 0.35)), 0.985),
+}
+
+
 @drawer
-def batchnorm_statistics(*, layers: int, units: int, activation: str, scheme: str, seed: int) -> Figure:
+def batchnorm_statistics(*, layers: int, units: int, activation: str, scheme: str, seed: int,
+                         layout: Layout = CARD) -> Figure:
     """Draw each layer's pre-activation distribution without and with batch normalisation."""
     shown = sorted({1, max(1, layers // 3), max(1, 2 * layers // 3), layers})
-    fig = new_figure(4.6, WIDTH)
+    (width, height), panels, heading = BN_PLACES[layout.name]
+    fig = new_figure(height, width)
+    stacked = layout is PHONE  # the panels one above the other: layer names on both, ticks on the lower
     for col, normalize in enumerate((False, True)):
         pre = forward(scheme, activation, layers, units, seed, normalize)[0]
-        ax = fig.add_axes((0.1 + 0.46 * col, 0.14, 0.42, 0.74))
+        ax = fig.add_axes(panels[col])
         for row, layer in enumerate(shown):
             z = pre[layer - 1].ravel()
             counts, edges = np.histogram(np.clip(z, -4, 4), bins=60, range=(-4, 4))
             base = (len(shown) - 1 - row) * 1.2
             ax.fill_between(edges[:-1], base, base + counts / counts.max(), step="post", color=COLORS[row],
                             alpha=0.8)
-            if not normalize:
-                ax.text(-4.3, base + 0.3, f"{layer}층", ha="right", fontsize=SMALL)
-            ax.text(4.0, base + 0.5, f"σ = {z.std():.2g}", ha="right", fontsize=SMALL)
+            if not normalize or stacked:
+                ax.text(-4.3, base + 0.3, f"{layer}층", ha="right", fontsize=layout.small)
+            ax.text(4.0, base + 0.5, f"σ = {z.std():.2g}", ha="right", fontsize=layout.small)
         ax.set_yticks([])
-        ax.set_xticks([-4, 0, 4])
-        tidy(ax, "(b) 미니배치마다 평균 0, 분산 1로" if normalize else "(a) 그대로", grid=False)
+        ax.set_xticks([-4, 0, 4] if normalize or not stacked else [])
+        title = "(b) 미니배치마다 평균 0, 분산 1로" if normalize else "(a) 그대로"
+        tidy_for(layout, ax, title, grid=False)
         ax.spines["left"].set_visible(False)
-    fig.text(0.5, 0.96, "층별 활성화 함수 입력의 분포", ha="center", fontsize=TEXT, color=INK)
+        ax.spines["bottom"].set_visible(normalize or not stacked)
+    if heading:
+        fig.text(0.5, heading, "층별 활성화 함수 입력의 분포", ha="center", va="top" if stacked else "baseline",
+                 fontsize=layout.text, color=INK)
     return fig
 
 
