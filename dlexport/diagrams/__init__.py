@@ -338,6 +338,7 @@ KINDS: dict[str, Kind] = {
     "perceptron_xor": kind(
         "dlexport.diagrams.classic:perceptron_xor",
         "Decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP (backprop) on XOR.",
+        layouts=("slide", "phone"),
         epochs=num(20, 300), hidden=num(4, 400), seed=num(1, 2**31),
     ),
     "softmax_temperature": kind(

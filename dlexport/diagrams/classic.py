@@ -11,7 +11,23 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, bare, log_axis, positive, softmax, tidy
+from dlexport.diagrams.kit import (
+    CARD,
+    COLORS,
+    PHONE,
+    SMALL,
+    TEXT,
+    WIDTH,
+    Array,
+    Layout,
+    ask_legend,
+    bare,
+    log_axis,
+    positive,
+    softmax,
+    tidy,
+    tidy_for,
+)
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
 INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -59,35 +75,54 @@ def train_mlp(targets: Array, hidden: int, seed: int, steps: int = 3000, rate: f
     return Mlp(w1, b1, w2, b2)
 
 
-def _regions(ax: Axes, decide: Array, targets: Array, title: str) -> None:
+def _regions(ax: Axes, decide: Array, targets: Array, title: str, layout: Layout = CARD) -> None:
     grid = np.linspace(-0.5, 1.5, 201)
     ax.imshow(decide.reshape(len(grid), len(grid)), origin="lower", extent=(-0.5, 1.5, -0.5, 1.5),
               cmap=REGIONS, vmin=0, vmax=1, interpolation="nearest", aspect="auto")
     for x, t in zip(INPUTS, targets, strict=True):
-        ax.plot(*x, "o" if t else "X", color=COLORS[0] if t else COLORS[1], ms=11, mec="white")
+        ax.plot(*x, "o" if t else "X", color=COLORS[0] if t else COLORS[1], ms=11 * layout.small / CARD.small,
+                mec="white")
     ax.set_xticks([0, 1])
     ax.set_yticks([0, 1])
-    tidy(ax, title, grid=False)
+    tidy_for(layout, ax, title, grid=False)
+
+
+# Each layout's figure size (inches), panel rows and columns, and spacing (Figure.subplots_adjust).
+XOR_PLACES: dict[str, tuple[tuple[float, float], tuple[int, int], dict[str, float]]] = {
+    "card": ((WIDTH, 4.4), (2, 2), {"hspace": 0.5, "wspace": 0.2, "left": 0.08, "right": 0.97, "top": 0.92,
+                                   "bottom": 0.07}),
+    "slide": ((11.8, 4.3), (1, 4), {"wspace": 0.3, "left": 0.04, "right": 0.99, "top": 0.8, "bottom": 0.1}),
+    "phone": ((3.55, 4.9), (2, 2), {"hspace": 0.6, "wspace": 0.15, "left": 0.08, "right": 0.9, "top": 0.86,
+                                  "bottom": 0.06}),
+}
 
 
 @drawer
-def perceptron_xor(*, epochs: int, hidden: int, seed: int) -> Figure:
+def perceptron_xor(*, epochs: int, hidden: int, seed: int, layout: Layout = CARD) -> Figure:
     """Draw decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP trained on XOR."""
     positive("epochs", epochs, 300)
     positive("hidden", hidden, 16)
     xs, ys = np.meshgrid(np.linspace(-0.5, 1.5, 201), np.linspace(-0.5, 1.5, 201))
     grid = np.column_stack([xs.ravel(), ys.ravel()])
-    fig = new_figure(4.4, WIDTH)  # panels wider than tall: the figure fits a card's height (legibility.py)
-    axes = fig.subplots(2, 2).ravel()
+    (width, height), shape, spacing = XOR_PLACES[layout.name]
+    fig = new_figure(height, width)  # card: panels wider than tall, the figure fits a card's height (legibility.py)
+    axes = fig.subplots(*shape).ravel()
+    score = ": " if layout is CARD else "\n"  # narrower panels of larger text: the score on a line of its own
     for ax, (name, targets) in zip(axes, GATES.items(), strict=False):
         w, b = perceptron(targets, epochs)
         right = int(((INPUTS @ w + b > 0) == targets).sum())
-        _regions(ax, (grid @ w + b > 0).astype(float), targets, f"({'abc'[list(GATES).index(name)]}) {name}: "
-                                                                   f"{right}/4 맞춤")
+        _regions(ax, (grid @ w + b > 0).astype(float), targets, f"({'abc'[list(GATES).index(name)]}) {name}"
+                                                                   f"{score}{right}/4 맞춤", layout)
     mlp = train_mlp(GATES["XOR"], hidden, seed)
     right = int(((mlp(INPUTS) > 0.5) == GATES["XOR"]).sum())
-    _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], f"(d) XOR, 은닉층 {hidden}노드: {right}/4 맞춤")
-    fig.subplots_adjust(hspace=0.5, wspace=0.2, left=0.08, right=0.97, top=0.92, bottom=0.07)
+    title = f"(d) XOR, 은닉층 {hidden}노드{score}{right}/4 맞춤"
+    if layout is PHONE:  # a half-width panel: "XOR" moves to the second line
+        title = f"(d) 은닉층 {hidden}노드\nXOR {right}/4 맞춤"
+    _regions(axes[3], (mlp(grid) > 0.5).astype(float), GATES["XOR"], title, layout)
+    if layout is PHONE:  # the right column shares the left's inputs: room for (d)'s longer title
+        for ax in axes[1::2]:
+            ax.set_yticklabels([])
+    fig.subplots_adjust(**spacing)
     return fig
 
 
