@@ -380,7 +380,7 @@ KINDS: dict[str, Kind] = {
     "word_vectors": kind(
         "dlexport.diagrams.words:word_vectors",
         "Word vectors from co-occurrence counts (PPMI, SVD) of the corpus in dlexport/diagrams/data, in 2-D.",
-        data=("data/*",),
+        data=("data/*",), layouts=("slide", "phone"),
         words=items(["king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana", "car", "train", "seoul",
                      "paris"]),
         window=num(3, 6),
