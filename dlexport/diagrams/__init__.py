@@ -350,6 +350,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.classic:loss_curves",
         "Squared error and cross-entropy against the predicted probability, and their gradients at the logit.",
         labels=("squared_error", "cross_entropy", "squared_error_gradient", "cross_entropy_gradient"),
+        layouts=("slide", "phone"),
     ),
     "attention_weights": kind(
         "dlexport.diagrams.classic:attention_weights",

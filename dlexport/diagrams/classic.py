@@ -15,6 +15,7 @@ from dlexport.diagrams.kit import (
     CARD,
     COLORS,
     PHONE,
+    SLIDE,
     SMALL,
     TEXT,
     WIDTH,
@@ -148,25 +149,43 @@ def softmax_temperature(*, logits: Sequence[float], temperatures: Sequence[float
     return fig
 
 
+def _losses(ax: Axes, p: Array, title: str, layout: Layout) -> None:
+    ax.plot(p, (1 - p) ** 2, color=COLORS[0], lw=2, label="제곱 오차")
+    ax.plot(p, -np.log(p), color=COLORS[1], lw=2, label="교차 엔트로피")
+    ax.set_ylim(0, 4)
+    if layout is not CARD:
+        ax.set_yticks(range(5))
+        ax.set_xticks([0, 0.5, 1])
+    tidy_for(layout, ax, title, "정답 클래스의 예측 확률 $p$")
+    ask_legend(ax.legend(fontsize=layout.small, frameon=False, loc="upper right"), ("squared_error", "cross_entropy"))
+
+
+def _gradients(ax: Axes, p: Array, layout: Layout) -> None:
+    ax.plot(p, 2 * (1 - p) * p * (1 - p), color=COLORS[0], lw=2, label="$2p(1-p)^2$: 틀려도 작다")
+    ax.plot(p, 1 - p, color=COLORS[1], lw=2, label="$1-p$: 틀릴수록 크다")
+    ax.set_ylim(0, 1.55)
+    ax.set_yticks([0, 0.5, 1])
+    if layout is not CARD:
+        ax.set_xticks([0, 0.5, 1])
+    tidy_for(layout, ax, "(b) 로짓에 대한 기울기의 크기", "$p$ (시그모이드 출력)")
+    ask_legend(ax.legend(fontsize=layout.small, frameon=False, loc="upper right"),
+               ("squared_error_gradient", "cross_entropy_gradient"))
+
+
 @drawer
-def loss_curves() -> Figure:
+def loss_curves(*, layout: Layout = CARD) -> Figure:
     """Plot squared error and cross-entropy against the predicted probability p of the true class, and their
     gradients with respect to the logit of a sigmoid output."""
     p = np.linspace(0.005, 0.995, 400)
-    fig = new_figure(3.6, WIDTH)
+    losses = "$(1-p)^2$ 와 $-\\ln p$"
+    if layout is PHONE:  # the losses alone: their gradients are the second, secondary panel
+        fig = new_figure(3.6, 3.4)
+        _losses(fig.add_axes((0.2, 0.2, 0.76, 0.7)), p, losses, layout)
+        return fig
+    fig = new_figure(*((3.6, WIDTH) if layout is CARD else (SLIDE.height, SLIDE.width)))
     left, right = fig.subplots(1, 2)
-    left.plot(p, (1 - p) ** 2, color=COLORS[0], lw=2, label="제곱 오차")
-    left.plot(p, -np.log(p), color=COLORS[1], lw=2, label="교차 엔트로피")
-    left.set_ylim(0, 4)
-    tidy(left, "(a) $(1-p)^2$ 와 $-\\ln p$", "정답 클래스의 예측 확률 $p$")
-    ask_legend(left.legend(fontsize=SMALL, frameon=False, loc="upper right"), ("squared_error", "cross_entropy"))
-    right.plot(p, 2 * (1 - p) * p * (1 - p), color=COLORS[0], lw=2, label="$2p(1-p)^2$: 틀려도 작다")
-    right.plot(p, 1 - p, color=COLORS[1], lw=2, label="$1-p$: 틀릴수록 크다")
-    right.set_ylim(0, 1.55)
-    right.set_yticks([0, 0.5, 1])
-    tidy(right, "(b) 로짓에 대한 기울기의 크기", "$p$ (시그모이드 출력)")
-    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper right"),
-               ("squared_error_gradient", "cross_entropy_gradient"))
+    _losses(left, p, f"(a) {losses}", layout)
+    _gradients(right, p, layout)
     fig.subplots_adjust(wspace=0.3, bottom=0.2)
     return fig
 
