@@ -360,7 +360,7 @@ KINDS: dict[str, Kind] = {
     "gradient_clipping": kind(
         "dlexport.diagrams.classic:gradient_clipping",
         "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
-        labels=("original_norm", "clipped_norm"),
+        labels=("original_norm", "clipped_norm"), layouts=("slide", "phone"),
         threshold=num(1.0, 100.0), steps=num(30, 40), weight=num(1.3, 100.0, -100.0), seed=num(0, 2**31),
     ),
     "convolution_pooling": kind(

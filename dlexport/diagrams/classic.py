@@ -239,34 +239,46 @@ def rnn_gradient_norms(steps: int, weight: float, seed: int) -> Array:
     return out
 
 
+# Each layout's figure size (inches) and the places (figure fractions) of its vectors and its norms by step.
+CLIP_PLACES = {
+    "card": ((WIDTH, 3.6), (0.04, 0.12, 0.38, 0.74), (0.56, 0.2, 0.42, 0.66)),
+    "slide": ((11.8, 4.3), (0.02, 0.06, 0.3, 0.78), (0.44, 0.2, 0.55, 0.68)),
+    "phone": ((3.4, 5.3), (0.05, 0.53, 0.9, 0.4), (0.22, 0.08, 0.74, 0.33)),  # stacked: vectors above
+}
+
+
 @drawer
-def gradient_clipping(*, threshold: float, steps: int, weight: float, seed: int) -> Figure:
+def gradient_clipping(*, threshold: float, steps: int, weight: float, seed: int, layout: Layout = CARD) -> Figure:
     """Draw seeded 2-D gradients before and after norm clipping, and per-step gradient norms of a recurrence."""
     positive("threshold", threshold, 100.0)
     positive("steps", steps, 40)
     positive("weight", abs(weight), 100.0)
     rng = np.random.default_rng(seed)
     vectors = rng.normal(0.0, 1.0, (5, 2)) * np.exp(rng.uniform(-0.5, 1.2, (5, 1))) * threshold
-    fig = new_figure(3.6, WIDTH)
-    left = fig.add_axes((0.04, 0.12, 0.38, 0.74))
-    left.add_patch(Circle((0, 0), threshold, fill=False, ls="--", color=INK, lw=1.2))
+    (width, height), vector_place, norm_place = CLIP_PLACES[layout.name]
+    fig = new_figure(height, width)
+    left = fig.add_axes(vector_place)
+    bold = layout.text / CARD.text  # larger text, bolder arrows
+    left.add_patch(Circle((0, 0), threshold, fill=False, ls="--", color=INK, lw=1.2 * bold))
     for k, g in enumerate(vectors):
         c = clip(g, threshold)
         for tip, color, lw in (((float(g[0]), float(g[1])), MUTED, 1.4), ((float(c[0]), float(c[1])), COLORS[k], 2.2)):
-            left.annotate("", tip, (0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": lw})
+            left.annotate("", tip, (0, 0), arrowprops={"arrowstyle": "->", "color": color, "lw": lw * bold})
     span = float(np.abs(vectors).max()) * 1.1
     left.set_xlim(-span, span)
     left.set_ylim(-span, span)
     left.set_aspect("equal")
-    bare(left, f"(a) 회색: 원래, 색: 크기 ≤ {threshold:g}")
-    right = fig.add_axes((0.56, 0.2, 0.42, 0.66))
+    bare(left, f"(a) 회색: 원래, 색: 크기 ≤ {threshold:g}", layout.text)
+    right = fig.add_axes(norm_place)
     norms = rnn_gradient_norms(steps, weight, seed)
     t = np.arange(1, steps + 1)
-    right.plot(t, norms, "o-", color=MUTED, lw=1.4, ms=4, label="원래")
-    right.plot(t, np.minimum(norms, threshold), "o-", color=COLORS[0], lw=1.8, ms=4, label="자른 뒤")
+    ms = 4 * layout.small / CARD.small
+    right.plot(t, norms, "o-", color=MUTED, lw=1.4, ms=ms, label="원래")
+    right.plot(t, np.minimum(norms, threshold), "o-", color=COLORS[0], lw=1.8, ms=ms, label="자른 뒤")
     log_axis(right)
     right.set_ylim(0.5, float(norms.max()) * 30)
-    tidy(right, "(b) 단계별 기울기의 크기", "학습 단계")
-    ask_legend(right.legend(fontsize=SMALL, frameon=False, loc="upper left", ncols=2),
+    tidy_for(layout, right, "(b) 단계별 기울기의 크기", "학습 단계")
+    tight = {} if layout is CARD else {"columnspacing": 1.0, "handlelength": 1.6}  # one row inside the plot
+    ask_legend(right.legend(fontsize=layout.small, frameon=False, loc="upper left", ncols=2, **tight),
                ("original_norm", "clipped_norm"))
     return fig
