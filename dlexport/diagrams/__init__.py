@@ -344,6 +344,7 @@ KINDS: dict[str, Kind] = {
     "softmax_temperature": kind(
         "dlexport.diagrams.classic:softmax_temperature",
         "Softmax probabilities of a set of logits at several temperatures (grouped bars).",
+        layouts=("slide", "phone"),
         logits=items([2.0, 1.0, 0.5, -1.0], 100.0, minimum=-100.0), temperatures=items([0.5, 1.0, 4.0], 100.0),
     ),
     "loss_curves": kind(

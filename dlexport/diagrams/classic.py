@@ -26,7 +26,6 @@ from dlexport.diagrams.kit import (
     log_axis,
     positive,
     softmax,
-    tidy,
     tidy_for,
 )
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
@@ -128,24 +127,37 @@ def perceptron_xor(*, epochs: int, hidden: int, seed: int, layout: Layout = CARD
 
 
 @drawer
-def softmax_temperature(*, logits: Sequence[float], temperatures: Sequence[float]) -> Figure:
+def softmax_temperature(*, logits: Sequence[float], temperatures: Sequence[float], layout: Layout = CARD) -> Figure:
     """Draw the probabilities exp(z/T)/Σ exp(z/T) of a set of logits at several temperatures as grouped bars."""
     if not 2 <= len(logits) <= 8 or not 1 <= len(temperatures) <= 4:
         raise ValueError("give 2 to 8 logits and 1 to 4 temperatures")
     for t in temperatures:
         positive("each temperature", t, 100.0)
     z = np.array(logits, dtype=np.float64)
-    fig = new_figure(3.8, WIDTH)
-    ax = fig.add_axes((0.12, 0.2, 0.86, 0.66))
+    if layout is CARD:
+        fig = new_figure(3.8, WIDTH)
+        ax = fig.add_axes((0.12, 0.2, 0.86, 0.66))
+    elif layout is SLIDE:  # the legend outside, on the right
+        fig = new_figure(SLIDE.height, SLIDE.width)
+        ax = fig.add_axes((0.09, 0.15, 0.72, 0.72))
+    else:
+        fig = new_figure(4.3, 3.4)
+        ax = fig.add_axes((0.2, 0.2, 0.77, 0.7))
     width = 0.8 / len(temperatures)
     for k, t in enumerate(temperatures):
         p = softmax(z / t)
         ax.bar(np.arange(len(z)) + (k - (len(temperatures) - 1) / 2) * width, p, width * 0.95, color=COLORS[k],
                label=f"T = {t:g}")
-    ax.set_xticks(np.arange(len(z)), [f"$z_{{{i + 1}}}$ = {v:g}" for i, v in enumerate(z)])
+    equals = "\n= " if layout is PHONE else " = "  # a phone's narrow groups: the value below its logit
+    ax.set_xticks(np.arange(len(z)), [f"$z_{{{i + 1}}}${equals}{v:g}" for i, v in enumerate(z)])
     ax.set_ylim(0, 1)
-    tidy(ax, "$p_i = e^{z_i/T} / \\sum_j e^{z_j/T}$", ylabel="확률")
-    ax.legend(fontsize=SMALL, frameon=False, loc="upper right")
+    if layout is PHONE:
+        ax.set_yticks([0, 0.5, 1])
+    tidy_for(layout, ax, "$p_i = e^{z_i/T} / \\sum_j e^{z_j/T}$", ylabel="확률")
+    if layout is SLIDE:
+        ax.legend(fontsize=layout.small, frameon=False, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+    else:
+        ax.legend(fontsize=layout.small, frameon=False, loc="upper right")
     return fig
 
 
