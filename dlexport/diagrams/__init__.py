@@ -356,6 +356,7 @@ KINDS: dict[str, Kind] = {
     "attention_weights": kind(
         "dlexport.diagrams.classic:attention_weights",
         "Heat map of softmax(QK^T/sqrt(d)) for stated 4-d vectors of Korean queries and English keys.",
+        layouts=("slide", "phone"),
         scaled=flag(True),
     ),
     "gradient_clipping": kind(

@@ -16,8 +16,6 @@ from dlexport.diagrams.kit import (
     COLORS,
     PHONE,
     SLIDE,
-    SMALL,
-    TEXT,
     WIDTH,
     Array,
     Layout,
@@ -214,25 +212,37 @@ def attention(queries: Array, keys: Array, scaled: bool = True) -> Array:
     return softmax(scores, axis=1)
 
 
+# Each layout's figure size (inches), the heat map's place (figure fractions), its cells' aspect and where the
+# formula under it is centred (x, figure fraction).
+ATTENTION_PLACES: dict[str, tuple[tuple[float, float], tuple[float, float, float, float], str | None, float]] = {
+    "card": ((WIDTH, 4.0), (0.18, 0.08, 0.64, 0.72), None, 0.5),
+    "slide": ((11.8, 4.3), (0.16, 0.14, 0.82, 0.62), "auto", 0.57),  # landscape cells: the slide is wide
+    "phone": ((3.55, 4.4), (0.28, 0.15, 0.71, 0.62), "auto", 0.6),
+}
+
+
 @drawer
-def attention_weights(*, scaled: bool) -> Figure:
+def attention_weights(*, scaled: bool, layout: Layout = CARD) -> Figure:
     """Draw the weights softmax(QK^T/√d) of three Korean query words over four English key words as a heat map."""
     q, k = np.array(list(QUERIES.values())), np.array(list(KEYS.values()))
     weights = attention(q, k, scaled)
-    fig = new_figure(4.0, WIDTH)
-    ax = fig.add_axes((0.18, 0.08, 0.64, 0.72))
-    ax.imshow(weights, cmap="Blues", vmin=0, vmax=1)
+    (width, height), place, aspect, middle = ATTENTION_PLACES[layout.name]
+    fig = new_figure(height, width)
+    ax = fig.add_axes(place)
+    ax.imshow(weights, cmap="Blues", vmin=0, vmax=1, aspect=aspect)
     for (i, j), v in np.ndenumerate(weights):
-        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=SMALL, color="white" if v > 0.6 else INK)
+        ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=layout.small,
+                color="white" if v > 0.6 else INK)
     ax.set_xticks(range(len(KEYS)), list(KEYS))
     ax.set_yticks(range(len(QUERIES)), list(QUERIES))
     ax.xaxis.tick_top()
-    ax.tick_params(labelsize=TEXT, length=0)
-    ax.set_xlabel("키 (입력 문장의 단어)", fontsize=TEXT)
+    ax.tick_params(labelsize=layout.text, length=0)
+    ax.set_xlabel("키 (입력 문장의 단어)", fontsize=layout.text)
     ax.xaxis.set_label_position("top")
-    ax.set_ylabel("질의 (출력 단어)", fontsize=TEXT)
+    ax.set_ylabel("질의 (출력 단어)", fontsize=layout.text, labelpad=None if layout is CARD else 10)
     formula = "$\\mathrm{softmax}(QK^\\top/\\sqrt{d})$, $d$ = 4" if scaled else "$\\mathrm{softmax}(QK^\\top)$"
-    fig.text(0.5, 0.0, f"{formula}: 행마다 합이 1", ha="center", fontsize=SMALL)
+    colon = ":\n" if layout is PHONE else ": "  # a phone's width: the sum on a line of its own
+    fig.text(middle, 0.0, f"{formula}{colon}행마다 합이 1", ha="center", fontsize=layout.small)
     return fig
 
 
