@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -214,7 +215,8 @@ def attention(queries: Array, keys: Array, scaled: bool = True) -> Array:
 
 # Each layout's figure size (inches), the heat map's place (figure fractions), its cells' aspect and where the
 # formula under it is centred (x, figure fraction).
-ATTENTION_PLACES: dict[str, tuple[tuple[float, float], tuple[float, float, float, float], str | None, float]] = {
+ATTENTION_PLACES: dict[str, tuple[tuple[float, float], tuple[float, float, float, float], Literal["auto"] | None,
+                                   float]] = {
     "card": ((WIDTH, 4.0), (0.18, 0.08, 0.64, 0.72), None, 0.5),
     "slide": ((11.8, 4.3), (0.16, 0.14, 0.82, 0.62), "auto", 0.57),  # landscape cells: the slide is wide
     "phone": ((3.55, 4.4), (0.28, 0.15, 0.71, 0.62), "auto", 0.6),
