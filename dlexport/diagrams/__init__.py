@@ -332,7 +332,7 @@ KINDS: dict[str, Kind] = {
     "residual_gradients": kind(
         "dlexport.diagrams.deepnets:residual_gradients",
         "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
-        labels=("plain_net", "residual_net"),
+        labels=("plain_net", "residual_net"), layouts=("slide", "phone"),
         layers=num(20, 40), units=num(64, 512), seed=num(0, 2**31),
     ),
     "perceptron_xor": kind(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator
 
 from dlexport.diagrams.kit import (
     CARD,
@@ -205,17 +206,28 @@ def gradient_norms(layers: int, units: int, residual: bool, seed: int) -> Array:
 
 
 @drawer
-def residual_gradients(*, layers: int, units: int, seed: int) -> Figure:
+def residual_gradients(*, layers: int, units: int, seed: int, layout: Layout = CARD) -> Figure:
     """Draw each layer's weight-gradient norm in a deep plain net and in the same net with skip connections."""
     plain = gradient_norms(layers, units, False, seed)
     skip = gradient_norms(layers, units, True, seed)
-    fig = new_figure(3.9, WIDTH)
-    ax = fig.add_axes((0.14, 0.17, 0.83, 0.72))
+    phone = layout is PHONE  # narrow: the title and the long legend entries on two lines, the legend below
+    if layout is CARD:
+        fig = new_figure(3.9, WIDTH)
+        ax = fig.add_axes((0.14, 0.17, 0.83, 0.72))
+    else:
+        fig = new_figure(*((SLIDE.height, SLIDE.width) if layout is SLIDE else (4.8, 3.4)))
+        ax = fig.add_axes((0.12, 0.2, 0.86, 0.7) if layout is SLIDE else (0.3, 0.42, 0.66, 0.48))
     depth = np.arange(1, layers + 1)
-    ax.plot(depth, plain, "o-", color=COLORS[1], lw=1.8, ms=4, label="층을 그대로 쌓은 망")
-    ax.plot(depth, skip, "s-", color=COLORS[0], lw=1.8, ms=4, label="입력을 출력에 더하는 지름길이 있는 망")
+    ms = 4 * layout.small / CARD.small
+    skip_name = "입력을 출력에 더하는\n지름길이 있는 망" if phone else "입력을 출력에 더하는 지름길이 있는 망"
+    ax.plot(depth, plain, "o-", color=COLORS[1], lw=1.8, ms=ms, label="층을 그대로 쌓은 망")
+    ax.plot(depth, skip, "s-", color=COLORS[0], lw=1.8, ms=ms, label=skip_name)
     log_axis(ax)
-    ax.set_xticks(depth[::max(1, layers // 10)])
-    tidy(ax, f"{layers}층 시그모이드 신경망, 역전파로 계산", "층 (1 = 입력 쪽)", "가중치 기울기의 크기")
-    ask_legend(ax.legend(fontsize=SMALL, frameon=False, loc="lower right"), ("plain_net", "residual_net"))
+    if phone:
+        ax.yaxis.set_major_locator(LogLocator(numticks=5))
+    ax.set_xticks(depth[::max(1, layers // 10)] if layout is CARD else depth[::-(-layers // 5)])
+    title = f"{layers}층 시그모이드 신경망{chr(10) if phone else ', '}역전파로 계산"
+    tidy_for(layout, ax, title, "층 (1 = 입력 쪽)", "가중치 기울기의 크기")
+    where = {"loc": "upper left", "bbox_to_anchor": (-0.45, -0.2)} if phone else {"loc": "lower right"}
+    ask_legend(ax.legend(fontsize=layout.small, frameon=False, **where), ("plain_net", "residual_net"))
     return fig
