@@ -147,8 +147,11 @@ def softmax_temperature(*, logits: Sequence[float], temperatures: Sequence[float
         p = softmax(z / t)
         ax.bar(np.arange(len(z)) + (k - (len(temperatures) - 1) / 2) * width, p, width * 0.95, color=COLORS[k],
                label=f"T = {t:g}")
-    equals = "\n= " if layout is PHONE else " = "  # a phone's narrow groups: the value below its logit
-    ax.set_xticks(np.arange(len(z)), [f"$z_{{{i + 1}}}${equals}{v:g}" for i, v in enumerate(z)])
+    # A phone's narrow groups: the value below its logit, or, for more than four, the label turned upright.
+    crowded = layout is PHONE and len(z) > 4
+    equals = "\n= " if layout is PHONE and not crowded else " = "
+    ax.set_xticks(np.arange(len(z)), [f"$z_{{{i + 1}}}${equals}{v:g}" for i, v in enumerate(z)],
+                  rotation=90 if crowded else None)
     ax.set_ylim(0, 1)
     if layout is PHONE:
         ax.set_yticks([0, 0.5, 1])
