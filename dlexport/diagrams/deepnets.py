@@ -102,7 +102,7 @@ def init_statistics(*, layers: int, units: int, activation: str, seed: int, layo
     note = ", 0 제외" if activation == "relu" else ""
     if layout is SLIDE:
         return _init_slide(stats, layers, net, note, activation)
-    if layout is PHONE:  # the spread by layer alone: the histograms repeat its last points
+    if layout is PHONE:  # the spread by layer alone: the last layer's histograms restate its last points
         fig = new_figure(4.3, 3.3)
         top = fig.add_axes((0.25, 0.42, 0.72, 0.5))
         _spread(top, stats, layers, net, layout)
@@ -141,7 +141,7 @@ def _init_slide(stats: dict[str, list[Array]], layers: int, net: str, note: str,
 
 # Where each layout puts the two panels (figure fractions) in a figure of its size (inches), and its heading.
 BN_PLACES = {
-    "card": ((6.0, 4.6), ((0.1, 0.14, 0.42, 0.74), (0.56, 0.14, 0.42, 0.74)), 0.96),
+    "card": ((WIDTH, 4.6), ((0.1, 0.14, 0.42, 0.74), (0.56, 0.14, 0.42, 0.74)), 0.96),
     "slide": ((11.8, 4.3), ((0.085, 0.13, 0.41, 0.72), (0.575, 0.13, 0.41, 0.72)), 0.0),  # the slide's title says it
     "phone": ((3.4, 5.3), ((0.2, 0.53, 0.77, 0.35), (0.2, 0.06, 0.77, 0.35)), 0.985),
 }
