@@ -320,44 +320,49 @@ KINDS: dict[str, Kind] = {
     "init_statistics": kind(
         "dlexport.diagrams.deepnets:init_statistics",
         "Each layer's output spread in a deep net under small-random, Xavier and He initial weights (relu or tanh).",
-        labels=("small_random", "xavier", "he"),
+        labels=("small_random", "xavier", "he"), layouts=("slide", "phone"),
         layers=num(10, 40), units=num(256, 512), activation=text("relu"), seed=num(0, 2**31),
     ),
     "batchnorm_statistics": kind(
         "dlexport.diagrams.deepnets:batchnorm_statistics",
         "The same deep net's pre-activation distributions layer by layer, without and with batch normalisation.",
+        layouts=("slide", "phone"),
         layers=num(10, 40), units=num(256, 512), activation=text("tanh"), scheme=text("small"), seed=num(0, 2**31),
     ),
     "residual_gradients": kind(
         "dlexport.diagrams.deepnets:residual_gradients",
         "Weight-gradient norm per layer, by backpropagation, in a deep plain sigmoid net and a residual one.",
-        labels=("plain_net", "residual_net"),
+        labels=("plain_net", "residual_net"), layouts=("slide", "phone"),
         layers=num(20, 40), units=num(64, 512), seed=num(0, 2**31),
     ),
     "perceptron_xor": kind(
         "dlexport.diagrams.classic:perceptron_xor",
         "Decision regions of a perceptron trained on AND, OR and XOR, and of a small MLP (backprop) on XOR.",
+        layouts=("slide", "phone"),
         epochs=num(20, 300), hidden=num(4, 400), seed=num(1, 2**31),
     ),
     "softmax_temperature": kind(
         "dlexport.diagrams.classic:softmax_temperature",
         "Softmax probabilities of a set of logits at several temperatures (grouped bars).",
+        layouts=("slide", "phone"),
         logits=items([2.0, 1.0, 0.5, -1.0], 100.0, minimum=-100.0), temperatures=items([0.5, 1.0, 4.0], 100.0),
     ),
     "loss_curves": kind(
         "dlexport.diagrams.classic:loss_curves",
         "Squared error and cross-entropy against the predicted probability, and their gradients at the logit.",
         labels=("squared_error", "cross_entropy", "squared_error_gradient", "cross_entropy_gradient"),
+        layouts=("slide", "phone"),
     ),
     "attention_weights": kind(
         "dlexport.diagrams.classic:attention_weights",
         "Heat map of softmax(QK^T/sqrt(d)) for stated 4-d vectors of Korean queries and English keys.",
+        layouts=("slide", "phone"),
         scaled=flag(True),
     ),
     "gradient_clipping": kind(
         "dlexport.diagrams.classic:gradient_clipping",
         "Gradients before and after norm clipping: 2-D vectors, and per-step norms of a linear recurrence.",
-        labels=("original_norm", "clipped_norm"),
+        labels=("original_norm", "clipped_norm"), layouts=("slide", "phone"),
         threshold=num(1.0, 100.0), steps=num(30, 40), weight=num(1.3, 100.0, -100.0), seed=num(0, 2**31),
     ),
     "convolution_pooling": kind(
@@ -378,7 +383,7 @@ KINDS: dict[str, Kind] = {
     "word_vectors": kind(
         "dlexport.diagrams.words:word_vectors",
         "Word vectors from co-occurrence counts (PPMI, SVD) of the corpus in dlexport/diagrams/data, in 2-D.",
-        data=("data/*",),
+        data=("data/*",), layouts=("slide", "phone"),
         words=items(["king", "queen", "prince", "cat", "dog", "kitten", "apple", "banana", "car", "train", "seoul",
                      "paris"]),
         window=num(3, 6),

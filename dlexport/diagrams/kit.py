@@ -84,3 +84,11 @@ def choice(name: str, value: str, options: tuple[str, ...]) -> None:
     """Raise ValueError unless `value` is one of `options`."""
     if value not in options:
         raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
+
+
+def tidy_for(layout: Layout, ax: Axes, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True) -> None:
+    """`tidy` with a layout's font sizes (CARD's are SMALL and TEXT: then it is `tidy`)."""
+    tidy(ax, title, xlabel, ylabel, grid)
+    ax.tick_params(labelsize=layout.small)
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontsize(layout.text)

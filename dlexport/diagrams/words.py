@@ -10,7 +10,7 @@ from importlib.resources import files
 import numpy as np
 from matplotlib.figure import Figure
 
-from dlexport.diagrams.kit import SMALL, TEXT, WIDTH, Array, tidy
+from dlexport.diagrams.kit import CARD, PHONE, SMALL, WIDTH, Array, Layout, tidy_for
 from dlexport.diagrams.style import ACCENT, INK, drawer, new_figure
 
 CORPUS = "corpus.txt"
@@ -77,19 +77,21 @@ PLACES = ((8.0, 0.0, "left"), (-8.0, 0.0, "right"), (0.0, 14.0, "center"), (0.0,
           (8.0, 12.0, "left"), (8.0, -12.0, "left"), (-8.0, 12.0, "right"), (-8.0, -12.0, "right"))
 
 
-def label_places(words: list[str], at: Array,
-                 size: tuple[float, float] = (400.0, 290.0)) -> list[tuple[float, float, str]]:
+def label_places(words: list[str], at: Array, size: tuple[float, float] = (400.0, 290.0),
+                 scale: float = 1.0) -> list[tuple[float, float, str]]:
     """Return an offset (points) and alignment for each word's label, greedily clear of the points and labels.
 
-    `at` holds the points in axes fractions; `size` is the axes' size in points; a letter is taken as 7 points wide.
+    `at` holds the points in axes fractions; `size` is the axes' size in points; a letter is taken as 7 points
+    wide, the offsets and boxes are for 12 pt labels and 8 pt markers, all times `scale`.
     """
     points = at * np.array(size)
-    boxes: list[tuple[Array, Array]] = [(p, np.array([5.0, 5.0])) for p in points]  # (centre, half extent)
+    boxes: list[tuple[Array, Array]] = [(p, np.array([5.0, 5.0]) * scale) for p in points]  # (centre, half extent)
+    places = [(dx * scale, dy * scale, ha) for dx, dy, ha in PLACES]
     out = []
     for word, p in zip(words, points, strict=True):
-        half = np.array([3.5 * len(word), 8.0])
-        best, best_gap = PLACES[0], -np.inf
-        for dx, dy, ha in PLACES:
+        half = np.array([3.5 * len(word), 8.0]) * scale
+        best, best_gap = places[0], -np.inf
+        for dx, dy, ha in places:
             centre = p + np.array([dx + {"left": half[0], "right": -half[0], "center": 0.0}[ha], dy])
             gap = min(float(np.max(np.abs(centre - c) - half - e)) for c, e in boxes)
             if gap > best_gap:
@@ -100,8 +102,16 @@ def label_places(words: list[str], at: Array,
     return out
 
 
+# Each layout's figure size (inches) and the plot's place in it (figure fractions).
+WORD_PLACES = {
+    "card": ((WIDTH, 4.8), (0.04, 0.04, 0.92, 0.84)),
+    "slide": ((11.8, 4.3), (0.02, 0.02, 0.96, 0.86)),
+    "phone": ((3.3, 5.2), (0.05, 0.02, 0.9, 0.86)),
+}
+
+
 @drawer
-def word_vectors(*, words: Sequence[str], window: int) -> Figure:
+def word_vectors(*, words: Sequence[str], window: int, layout: Layout = CARD) -> Figure:
     """Compute PPMI-SVD word vectors from the shipped corpus and plot the chosen words in 2-D."""
     if not 3 <= len(words) <= 12 or len(set(words)) != len(words):
         raise ValueError(f"give 3 to 12 different words, got {list(words)}")
@@ -109,14 +119,19 @@ def word_vectors(*, words: Sequence[str], window: int) -> Figure:
         raise ValueError(f"window must be from 1 to 6, got {window}")
     emb = embed(corpus_lines(), window)
     xy = project(np.array([emb.vector(w) for w in words]))
-    fig = new_figure(4.8, WIDTH)
-    ax = fig.add_axes((0.04, 0.04, 0.92, 0.84))
+    (width, height), rect = WORD_PLACES[layout.name]
+    fig = new_figure(height, width)
+    ax = fig.add_axes(rect)
     pad = 0.15 * float(np.ptp(xy, axis=0).max())
     lo, hi = xy.min(axis=0) - pad, xy.max(axis=0) + pad
     hi[0] += pad
-    ax.plot(xy[:, 0], xy[:, 1], "o", color=ACCENT, ms=8)
-    for w, (dx, dy, ha) in zip(words, label_places(list(words), (xy - lo) / (hi - lo)), strict=True):
-        ax.annotate(w, xy[list(words).index(w)], xytext=(dx, dy), textcoords="offset points", fontsize=TEXT,
+    if layout is not CARD:  # room for a label left of the leftmost word too (larger words)
+        lo[0] -= pad
+    scale = layout.text / CARD.text
+    ax.plot(xy[:, 0], xy[:, 1], "o", color=ACCENT, ms=8 * scale)
+    size = (400.0, 290.0) if layout is CARD else (rect[2] * width * 72, rect[3] * height * 72)  # card: as it was
+    for w, (dx, dy, ha) in zip(words, label_places(list(words), (xy - lo) / (hi - lo), size, scale), strict=True):
+        ax.annotate(w, xy[list(words).index(w)], xytext=(dx, dy), textcoords="offset points", fontsize=layout.text,
                     color=INK, ha=ha, va="center")
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
@@ -124,7 +139,11 @@ def word_vectors(*, words: Sequence[str], window: int) -> Figure:
     ax.set_yticks([])
     for side in ("left", "bottom"):
         ax.spines[side].set_visible(False)
-    tidy(ax, f"문장 {len(corpus_lines())}개, 앞뒤 {window}단어 동시 등장 → PPMI → SVD", grid=False)
-    ax.text(0.99, 0.01, f"{emb.vectors.shape[1]}차원 벡터의 방향을 2차원으로 투영", transform=ax.transAxes, ha="right",
-            va="bottom", fontsize=SMALL, color=INK)
+    how = f"문장 {len(corpus_lines())}개, 앞뒤 {window}단어 동시 등장 → PPMI → SVD"
+    projected = f"{emb.vectors.shape[1]}차원 벡터의 방향을 2차원으로 투영"
+    if layout is not CARD:  # no corner note that larger words could run into: the title says it
+        how = how.replace(" 동시", "\n동시") if layout is PHONE else f"{how}, {projected}"
+    tidy_for(layout, ax, how, grid=False)
+    if layout is CARD:
+        ax.text(0.99, 0.01, projected, transform=ax.transAxes, ha="right", va="bottom", fontsize=SMALL, color=INK)
     return fig
