@@ -298,7 +298,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.training:optimizer_paths",
         "Gradient descent, momentum, RMSProp and Adam run on one elongated 2-D bowl (names or A–D in the legend).",
         labels=("gradient_descent", "momentum", "rmsprop", "adam"),
-        iterations=num(40, 300), named=flag(True),
+        layouts=("slide", "phone"), iterations=num(40, 300), named=flag(True),
     ),
     "learning_rates": kind(
         "dlexport.diagrams.training:learning_rates",

@@ -84,3 +84,19 @@ def choice(name: str, value: str, options: tuple[str, ...]) -> None:
     """Raise ValueError unless `value` is one of `options`."""
     if value not in options:
         raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
+
+
+def tidy_at(ax: Axes, layout: Layout, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True) -> None:
+    """Give a plot the shared look of `tidy` with `layout`'s font sizes (a slide's or a phone's)."""
+    ax.tick_params(labelsize=layout.small)
+    if title:
+        ax.set_title(title, fontsize=layout.text)
+    if xlabel:
+        ax.set_xlabel(xlabel, fontsize=layout.text)
+    if ylabel:
+        ax.set_ylabel(ylabel, fontsize=layout.text)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if grid:
+        ax.grid(True, color="#e5e5e5", lw=0.6)
+        ax.set_axisbelow(True)

@@ -6,15 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, ask_legend, log_axis, positive, tidy
-from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
+from dlexport.diagrams.kit import (
+    CARD, COLORS, SMALL, TEXT, WIDTH, Array, Layout, ask_legend, log_axis, positive, tidy, tidy_at,
+)
+from dlexport.diagrams.style import INK, MUTED, ask, drawer, new_figure
 
 # The loss surface of `optimizer_paths`: an elongated bowl, steep across (y) and shallow along (x).
 CURVATURE = np.array([0.2, 4.0])
 START = np.array([-5.0, -2.0])
 OPTIMIZERS = ("gd", "momentum", "rmsprop", "adam")
+OPTIMIZER_LABELS = ("gradient_descent", "momentum", "rmsprop", "adam")  # askable names of the legend entries
 OPTIMIZER_NAMES = {"gd": "경사 하강법 ($\\eta$=0.4)", "momentum": "모멘텀 ($\\eta$=0.4, $\\beta$=0.5)",
                    "rmsprop": "RMSProp ($\\eta$=0.4, $\\rho$=0.9)", "adam": "Adam ($\\eta$=0.3)"}
 
@@ -49,18 +53,25 @@ def optimizer_path(name: str, iterations: int) -> Array:
     return np.array(path)
 
 
-@drawer
-def optimizer_paths(*, iterations: int, named: bool) -> Figure:
-    """Run four optimisers on one elongated bowl and draw their paths over its contours."""
-    positive("iterations", iterations, 300)
-    fig = new_figure(4.2, WIDTH)
-    ax = fig.add_axes((0.1, 0.3, 0.86, 0.62))
+def _bowl_paths(ax: Axes, iterations: int, named: bool, size: float = 1.0) -> None:
+    """Draw the bowl's contours and each optimiser's path over them (markers and lines `size` times the card's)."""
     xs, ys = np.meshgrid(np.linspace(-5.6, 1.6, 300), np.linspace(-2.6, 2.6, 200))
     ax.contour(xs, ys, bowl_loss(xs, ys), levels=np.geomspace(0.02, 12, 9), colors="#bbbbbb", linewidths=0.8)
     for k, name in enumerate(OPTIMIZERS):
         path = optimizer_path(name, iterations)
         label = OPTIMIZER_NAMES[name] if named else "ABCD"[k]
-        ax.plot(path[:, 0], path[:, 1], "o-", color=COLORS[k], lw=1.6, ms=3, label=label)
+        ax.plot(path[:, 0], path[:, 1], "o-", color=COLORS[k], lw=1.6 * size, ms=3 * size, label=label)
+
+
+@drawer
+def optimizer_paths(*, iterations: int, named: bool, layout: Layout = CARD) -> Figure:
+    """Run four optimisers on one elongated bowl and draw their paths over its contours."""
+    positive("iterations", iterations, 300)
+    if layout != CARD:
+        return _optimizer_paths_at(iterations, named, layout)
+    fig = new_figure(4.2, WIDTH)
+    ax = fig.add_axes((0.1, 0.3, 0.86, 0.62))
+    _bowl_paths(ax, iterations, named)
     ax.plot(*START, "s", color=INK, ms=7)
     ax.annotate("출발", (float(START[0]), float(START[1])), xytext=(6, 6), textcoords="offset points", fontsize=SMALL)
     ax.plot(0, 0, "*", color=INK, ms=13)
@@ -70,7 +81,30 @@ def optimizer_paths(*, iterations: int, named: bool) -> Figure:
     tidy(ax, f"손실 $0.1x^2 + 2y^2$ 위의 {iterations}번 갱신", "$x$", "$y$", grid=False)
     legend = fig.legend(loc="lower center", ncols=2, fontsize=SMALL, frameon=False, bbox_to_anchor=(0.5, 0.0))
     if named:  # each legend entry names its optimizer: askable
-        ask_legend(legend, ("gradient_descent", "momentum", "rmsprop", "adam"))
+        ask_legend(legend, OPTIMIZER_LABELS)
+    return fig
+
+
+def _optimizer_paths_at(iterations: int, named: bool, layout: Layout) -> Figure:
+    """Draw the paths for a slide (legend on the right) or a phone (legend below); the start and the minimum
+    are legend entries, not labels on the plot, where they would sit on a path or a contour."""
+    slide = layout.width > layout.height
+    fig = new_figure(layout.height if slide else 4.7, layout.width)
+    ax = fig.add_axes((0.075, 0.2, 0.52, 0.7) if slide else (0.15, 0.47, 0.82, 0.51))
+    _bowl_paths(ax, iterations, named, 1.4)
+    ax.plot(*START, "s", color=INK, ms=9, ls="none", label="출발")
+    ax.plot(0, 0, "*", color=INK, ms=16, ls="none", label="최솟값")
+    ax.set_xlim(-5.6, 1.6)
+    ax.set_ylim(-2.6, 2.6)
+    ax.set_xticks([-4, -2, 0])
+    ax.set_yticks([-2, 0, 2])
+    tidy_at(ax, layout, f"손실 $0.1x^2 + 2y^2$, {iterations}번 갱신" if slide else "", "$x$", "$y$", grid=False)
+    where = {"loc": "center left", "bbox_to_anchor": (0.62, 0.5)} if slide else \
+        {"loc": "upper left", "bbox_to_anchor": (0.0, 0.34)}
+    legend = fig.legend(fontsize=layout.small, frameon=False, handlelength=1.4, **where)  # type: ignore[arg-type]
+    if named:
+        for name, entry in zip(OPTIMIZER_LABELS, legend.get_texts(), strict=False):
+            ask(entry, name)
     return fig
 
 
