@@ -10,7 +10,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from dlexport.diagrams.kit import (
-    CARD, COLORS, SMALL, TEXT, WIDTH, Array, Layout, ask_legend, log_axis, positive, tidy, tidy_at,
+    CARD,
+    COLORS,
+    SMALL,
+    TEXT,
+    WIDTH,
+    Array,
+    Layout,
+    ask_legend,
+    log_axis,
+    positive,
+    tidy,
+    tidy_at,
 )
 from dlexport.diagrams.style import INK, MUTED, ask, drawer, new_figure
 
@@ -99,9 +110,8 @@ def _optimizer_paths_at(iterations: int, named: bool, layout: Layout) -> Figure:
     ax.set_xticks([-4, -2, 0])
     ax.set_yticks([-2, 0, 2])
     tidy_at(ax, layout, f"손실 $0.1x^2 + 2y^2$, {iterations}번 갱신" if slide else "", "$x$", "$y$", grid=False)
-    where = {"loc": "center left", "bbox_to_anchor": (0.62, 0.5)} if slide else \
-        {"loc": "upper left", "bbox_to_anchor": (0.0, 0.34)}
-    legend = fig.legend(fontsize=layout.small, frameon=False, handlelength=1.4, **where)  # type: ignore[arg-type]
+    legend = fig.legend(fontsize=layout.small, frameon=False, handlelength=1.4,
+                        loc="center left" if slide else "upper left", bbox_to_anchor=(0.62, 0.5) if slide else (0, .34))
     if named:
         for name, entry in zip(OPTIMIZER_LABELS, legend.get_texts(), strict=False):
             ask(entry, name)
