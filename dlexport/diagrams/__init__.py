@@ -308,7 +308,7 @@ KINDS: dict[str, Kind] = {
     "fitting": kind(
         "dlexport.diagrams.training:fitting",
         "Polynomial fits of three degrees to seeded noisy points, and training/validation error by degree.",
-        labels=("training_error", "validation_error"),
+        labels=("training_error", "validation_error"), layouts=("slide", "phone"),
         degrees=items([1, 3, 9], 20), points=num(12, 200), noise=num(0.25, 5.0), seed=num(0, 2**31),
     ),
     "early_stopping": kind(

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import NDArray
@@ -100,3 +101,9 @@ def tidy_at(ax: Axes, layout: Layout, title: str = "", xlabel: str = "", ylabel:
     if grid:
         ax.grid(True, color="#e5e5e5", lw=0.6)
         ax.set_axisbelow(True)
+
+
+def axes_at(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
+    """Add an axes to `fig` at a place given in inches from its lower left corner (a layout's own arrangement)."""
+    w, h = fig.get_size_inches()
+    return fig.add_axes((left / w, bottom / h, width / w, height / h))

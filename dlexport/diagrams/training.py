@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from dlexport.diagrams.kit import (
     CARD,
@@ -18,6 +19,7 @@ from dlexport.diagrams.kit import (
     Array,
     Layout,
     ask_legend,
+    axes_at,
     log_axis,
     positive,
     tidy,
@@ -191,32 +193,66 @@ def fit_errors(points: int, noise: float, seed: int, max_degree: int) -> Fits:
 
 
 @drawer
-def fitting(*, degrees: Sequence[int], points: int, noise: float, seed: int) -> Figure:
+def fitting(*, degrees: Sequence[int], points: int, noise: float, seed: int, layout: Layout = CARD) -> Figure:
     """Fit polynomials of rising degree to noisy points; draw three fits and the error against degree."""
     if len(degrees) != 3 or any(not 0 <= d < points for d in degrees):
         raise ValueError(f"give three degrees, each from 0 to points - 1 = {points - 1}, got {list(degrees)}")
     positive("noise", noise, 5.0)
     fits = fit_errors(points, noise, seed, min(points - 1, max(9, *degrees)))
+    if layout != CARD:
+        return _fitting_at(fits, degrees, layout)
     fig = new_figure(4.5, WIDTH)
     tops = [fig.add_axes((0.08 + 0.31 * k, 0.6, 0.27, 0.32)) for k in range(3)]
-    grid = np.linspace(0, 1, 300)
     for ax, d in zip(tops, degrees, strict=True):
-        ax.plot(grid, np.sin(2 * np.pi * grid), color=MUTED, lw=1.0, ls="--")
-        ax.plot(grid, poly_value(poly_fit(fits.x, fits.y, d), grid), color=COLORS[1], lw=1.8)
-        ax.plot(fits.x, fits.y, "o", color=COLORS[0], ms=5)
-        ax.set_ylim(-1.8, 1.8)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        tidy(ax, f"{d}차 다항식", grid=False)
+        _fit_panel(ax, fits, d, CARD)
     bottom = fig.add_axes((0.12, 0.1, 0.84, 0.36))
-    ds = np.arange(len(fits.train))
-    bottom.plot(ds, fits.train, "o-", color=COLORS[0], lw=1.8, label="훈련 오차")
-    bottom.plot(ds, fits.val, "s-", color=COLORS[1], lw=1.8, label="검증 오차")
-    log_axis(bottom)
-    bottom.set_xticks(ds)
+    _error_panel(bottom, fits, CARD)
+    bottom.set_xticks(np.arange(len(fits.train)))
     tidy(bottom, xlabel="다항식 차수", ylabel="RMS 오차")
     ask_legend(bottom.legend(fontsize=SMALL, frameon=False, loc="upper center", ncols=2),
                ("training_error", "validation_error"))
+    return fig
+
+
+def _fit_panel(ax: Axes, fits: Fits, degree: int, layout: Layout, size: float = 1.0) -> None:
+    """Draw the true curve, the fit of `degree` and the training points, titled by the degree."""
+    grid = np.linspace(0, 1, 300)
+    ax.plot(grid, np.sin(2 * np.pi * grid), color=MUTED, lw=1.0 * size, ls="--")
+    ax.plot(grid, poly_value(poly_fit(fits.x, fits.y, degree), grid), color=COLORS[1], lw=1.8 * size)
+    ax.plot(fits.x, fits.y, "o", color=COLORS[0], ms=5 * size)
+    ax.set_ylim(-1.8, 1.8)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    tidy_at(ax, layout, f"{degree}차 다항식", grid=False)
+
+
+def _error_panel(ax: Axes, fits: Fits, layout: Layout, size: float = 1.0) -> None:
+    """Draw the training and validation RMS error against the degree, on a log axis."""
+    ds = np.arange(len(fits.train))
+    ax.plot(ds, fits.train, "o-", color=COLORS[0], lw=1.8 * size, ms=6 * size, label="훈련 오차")
+    ax.plot(ds, fits.val, "s-", color=COLORS[1], lw=1.8 * size, ms=6 * size, label="검증 오차")
+    log_axis(ax)
+
+
+def _fitting_at(fits: Fits, degrees: Sequence[int], layout: Layout) -> Figure:
+    """Draw the three fits and the error curves for a slide (one row) or a phone (fits above the errors), the
+    error legend above its plot where it covers no curve."""
+    slide = layout.width > layout.height
+    fig = new_figure(layout.height if slide else 4.9, layout.width)
+    fit_width, fit_height = (2.1, 2.9) if slide else (1.0, 1.3)
+    for k, d in enumerate(degrees):
+        ax = axes_at(fig, 0.1 + 2.3 * k, 0.35, fit_width, fit_height) if slide else \
+            axes_at(fig, 0.1 + 1.2 * k, 3.2, fit_width, fit_height)
+        _fit_panel(ax, fits, d, layout, 1.3 if slide else 1.1)
+        if not slide:
+            ax.set_title(f"{d}차", fontsize=layout.text)
+    errors = axes_at(fig, 8.4, 0.95, 3.3, 2.3) if slide else axes_at(fig, 0.65, 0.75, 2.85, 1.75)
+    _error_panel(errors, fits, layout, 1.3 if slide else 1.1)
+    errors.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    tidy_at(errors, layout, xlabel="다항식 차수", ylabel="RMS 오차")
+    legend = errors.legend(fontsize=layout.small, frameon=False, loc="lower center", ncols=2, handlelength=1.2,
+                           columnspacing=1.0, bbox_to_anchor=(0.4, 1.0))
+    ask_legend(legend, ("training_error", "validation_error"))
     return fig
 
 
