@@ -363,7 +363,7 @@ KINDS: dict[str, Kind] = {
     "convolution_pooling": kind(
         "dlexport.diagrams.images:convolution_pooling",
         "A 3x3 kernel (vertical, horizontal, laplacian, blur) applied to a sample photo, then max pooling.",
-        kernel=text("vertical"), pool=num(2, 8), image=sample_image(),
+        layouts=("slide", "phone"), kernel=text("vertical"), pool=num(2, 8), image=sample_image(),
     ),
     "conv_grid": kind(
         "dlexport.diagrams.images:conv_grid",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlexport.diagrams.kit import COLORS, SMALL, TEXT, WIDTH, Array, bare, choice, positive
+from dlexport.diagrams.kit import CARD, COLORS, SMALL, TEXT, WIDTH, Array, Layout, bare, choice, positive
 from dlexport.diagrams.learned import load_grey, sample_rgb
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
@@ -47,33 +49,50 @@ def output_size(n: int, f: int, s: int, p: int) -> int:
 PANEL_TEXT = 14.0
 
 
-def _kernel_table(ax: Axes, kernel: Array, title: str) -> None:
+def _kernel_table(ax: Axes, kernel: Array, title: str, size: float = PANEL_TEXT, title_size: float = PANEL_TEXT
+                  ) -> None:
     ax.imshow(kernel, cmap="coolwarm", vmin=-2.5, vmax=2.5)
     for (i, j), v in np.ndenumerate(kernel):
-        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=PANEL_TEXT)
-    bare(ax, title, PANEL_TEXT)
+        ax.text(j, i, f"{v:.2g}", ha="center", va="center", fontsize=size)
+    bare(ax, title, title_size)
 
 
 @drawer
-def convolution_pooling(*, kernel: str, pool: int, image: str) -> Figure:
+def convolution_pooling(*, kernel: str, pool: int, image: str, layout: Layout = CARD) -> Figure:
     """Apply a 3x3 kernel to the sample photo, then max-pool the feature map; show all four stages."""
     choice("kernel", kernel, tuple(KERNELS))
     positive("pool", pool, 8)
+    if layout == CARD:
+        fig = new_figure(5.8, WIDTH)
+        _stages(fig.subplots(2, 2).ravel(), kernel, pool, image, " ", PANEL_TEXT, PANEL_TEXT)
+        fig.subplots_adjust(hspace=0.25, wspace=0.1, left=0.02, right=0.98, top=0.93, bottom=0.02)
+        return fig
+    slide = layout.width > layout.height
+    fig = new_figure(layout.height if slide else 5.1, layout.width)
+    axes = fig.subplots(1, 4) if slide else fig.subplots(2, 2).ravel()
+    for ax in axes:
+        ax.set_anchor("N")  # each picture's box shrinks to its aspect: keep the titles on one line
+    _stages(axes, kernel, pool, image, "\n", layout.text, layout.small)
+    if slide:
+        fig.subplots_adjust(wspace=0.12, left=0.01, right=0.99, top=0.8, bottom=0.01)
+    else:
+        fig.subplots_adjust(hspace=0.3, wspace=0.1, left=0.02, right=0.98, top=0.87, bottom=0.01)
+    return fig
+
+
+def _stages(axes: Sequence[Axes], kernel: str, pool: int, image: str, sep: str, title: float, small: float) -> None:
+    """Draw the input, the kernel, the feature map and the pooled map on four axes, titles split by `sep`."""
     grey = load_grey(image)[::5, ::5]
     feature = convolve(grey, KERNELS[kernel])
     pooled = max_pool(feature, pool)
-    fig = new_figure(5.8, WIDTH)
-    axes = fig.subplots(2, 2).ravel()
     axes[0].imshow(grey, cmap="gray")
-    bare(axes[0], f"(a) 입력 {grey.shape[1]}×{grey.shape[0]}", PANEL_TEXT)
-    _kernel_table(axes[1], KERNELS[kernel], "(b) 3×3 커널 (가중치)")
+    bare(axes[0], f"(a) 입력{sep}{grey.shape[1]}×{grey.shape[0]}", title)
+    _kernel_table(axes[1], KERNELS[kernel], f"(b) 3×3 커널{sep}(가중치)", small, title)
     limit = float(np.percentile(np.abs(feature), 99.5))
     axes[2].imshow(feature, cmap="coolwarm", vmin=-limit, vmax=limit)
-    bare(axes[2], f"(c) 특징 맵 {feature.shape[1]}×{feature.shape[0]}", PANEL_TEXT)
+    bare(axes[2], f"(c) 특징 맵{sep}{feature.shape[1]}×{feature.shape[0]}", title)
     axes[3].imshow(pooled, cmap="coolwarm", vmin=-limit, vmax=limit, interpolation="nearest")
-    bare(axes[3], f"(d) {pool}×{pool} 최댓값 {pooled.shape[1]}×{pooled.shape[0]}", PANEL_TEXT)
-    fig.subplots_adjust(hspace=0.25, wspace=0.1, left=0.02, right=0.98, top=0.93, bottom=0.02)
-    return fig
+    bare(axes[3], f"(d) {pool}×{pool} 최댓값{sep}{pooled.shape[1]}×{pooled.shape[0]}", title)
 
 
 def _grid(ax: Axes, x0: float, cells: int, shaded: int = 0, label: str = "") -> None:
