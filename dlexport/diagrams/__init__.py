@@ -373,7 +373,7 @@ KINDS: dict[str, Kind] = {
     "augmentation": kind(
         "dlexport.diagrams.images:augmentation",
         "A sample photo flipped, cropped, rotated, colour-jittered and all together (seeded).",
-        seed=num(0, 2**31), image=sample_image(),
+        layouts=("slide", "phone"), seed=num(0, 2**31), image=sample_image(),
     ),
     "word_vectors": kind(
         "dlexport.diagrams.words:word_vectors",

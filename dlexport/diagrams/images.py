@@ -180,14 +180,30 @@ def augment(rgb: Array, seed: int) -> list[tuple[str, Array]]:
             (f"회전 {angle:.0f}°", rotate(rgb, angle)), ("색 바꾸기", jitter(rgb, rng)), ("모두 함께", combined)]
 
 
+PHONE_AUGMENTATIONS = (0, 1, 3, 4)  # of `augment`'s six: the photo, the flip, the rotation, the colour change
+
+
 @drawer
-def augmentation(*, seed: int, image: str) -> Figure:
+def augmentation(*, seed: int, image: str, layout: Layout = CARD) -> Figure:
     """Show the sample photo and five seeded random transformations of it."""
     rgb = sample_rgb(image)[::4, ::4]
-    fig = new_figure(5.0, WIDTH)
-    axes = fig.subplots(2, 3).ravel()
-    for ax, (name, picture) in zip(axes, augment(rgb, seed), strict=True):
+    pictures = augment(rgb, seed)
+    if layout == CARD:
+        fig = new_figure(5.0, WIDTH)
+        axes = fig.subplots(2, 3).ravel()
+    elif layout.width > layout.height:  # a slide: all six in a row
+        fig = new_figure(layout.height, layout.width)
+        axes = fig.subplots(1, 6)
+    else:  # a phone: the photo and three single changes, 2 × 2 (six would be too small to see what changed)
+        fig = new_figure(4.6, layout.width)
+        axes = fig.subplots(2, 2).ravel()
+        pictures = [pictures[k] for k in PHONE_AUGMENTATIONS]
+    for ax, (name, picture) in zip(axes, pictures, strict=True):
         ax.imshow(picture, interpolation="antialiased")
-        bare(ax, name)
-    fig.subplots_adjust(hspace=0.22, wspace=0.06, left=0.01, right=0.99, top=0.93, bottom=0.01)
+        bare(ax, name, layout.text)
+    if layout == CARD:
+        fig.subplots_adjust(hspace=0.22, wspace=0.06, left=0.01, right=0.99, top=0.93, bottom=0.01)
+    else:
+        fig.subplots_adjust(hspace=0.2, wspace=0.15 if len(axes) == 6 else 0.08, left=0.01, right=0.99, top=0.9,
+                            bottom=0.01)
     return fig
