@@ -232,7 +232,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.plots:activation_functions",
         "Activation functions and (optionally) their derivatives, plotted from their formulas.",
         labels=("sigmoid", "tanh", "relu", "softplus", "sigmoid_derivative", "tanh_derivative", "relu_derivative",
-                "softplus_derivative"),
+                "softplus_derivative"), layouts=("slide", "phone"),
         functions=items(["sigmoid", "tanh", "relu", "softplus"]), x_min=num(-5.0, 1000.0, -1000.0),
         x_max=num(5.0, 1000.0, -1000.0), derivatives=flag(True),
     ),
