@@ -314,7 +314,7 @@ KINDS: dict[str, Kind] = {
     "early_stopping": kind(
         "dlexport.diagrams.training:early_stopping",
         "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
-        labels=("training_loss", "validation_loss"),
+        labels=("training_loss", "validation_loss"), layouts=("slide", "phone"),
         epochs=num(300, 300), seed=num(0, 2**31),
     ),
     "init_statistics": kind(

@@ -284,10 +284,12 @@ def early_stopping_curves(epochs: int, seed: int, points: int = 15, degree: int 
 
 
 @drawer
-def early_stopping(*, epochs: int, seed: int) -> Figure:
+def early_stopping(*, epochs: int, seed: int, layout: Layout = CARD) -> Figure:
     """Draw the training and validation loss of a model that overfits, with the best epoch marked."""
     positive("epochs", epochs, 300)
     curves = early_stopping_curves(epochs, seed)
+    if layout != CARD:
+        return _early_stopping_at(curves, layout)
     fig = new_figure(3.8, WIDTH)
     ax = fig.add_axes((0.13, 0.17, 0.84, 0.75))
     t = np.arange(1, epochs + 1)
@@ -302,4 +304,28 @@ def early_stopping(*, epochs: int, seed: int) -> Figure:
     log_axis(ax)
     tidy(ax, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
     ask_legend(ax.legend(fontsize=SMALL, frameon=False, loc="lower left"), ("training_loss", "validation_loss"))
+    return fig
+
+
+def _early_stopping_at(curves: Curves, layout: Layout) -> Figure:
+    """Draw the loss curves for a slide (legend and note on the right) or a phone (below): the best epoch is a
+    legend entry, as the card's note above it sat on the dashed line."""
+    slide = layout.width > layout.height
+    fig = new_figure(layout.height if slide else 4.9, layout.width)
+    ax = axes_at(fig, 1.3, 0.95, 6.2, 3.2) if slide else axes_at(fig, 0.95, 2.45, 2.55, 2.35)
+    t = np.arange(1, len(curves.train) + 1)
+    ax.plot(t, curves.train, color=COLORS[0], lw=2.6, label="훈련 손실")
+    ax.plot(t, curves.val, color=COLORS[1], lw=2.6, label="검증 손실")
+    ax.axvline(curves.best, color=INK, lw=1.4, ls="--")
+    ax.plot(curves.best, curves.val[curves.best - 1], "o", color=INK, ms=9, ls="--", lw=1.4,
+            label=f"검증 손실 최소\n(에포크 {curves.best})")
+    log_axis(ax, "x")
+    log_axis(ax)
+    tidy_at(ax, layout, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
+    legend = fig.legend(fontsize=layout.small, frameon=False, loc="upper left", handlelength=1.6,
+                        bbox_to_anchor=(7.8 / layout.width, 0.95) if slide else (0.0, 1.75 / 4.9))
+    for name, entry in zip(("training_loss", "validation_loss"), legend.get_texts(), strict=False):
+        ask(entry, name)
+    note = "여기서 멈추고\n이 가중치를 쓴다" if slide else "여기서 멈추고 이 가중치를 쓴다"
+    fig.text(7.95 / layout.width if slide else 0.03, 0.35 if slide else 0.02, note, fontsize=layout.small, va="bottom")
     return fig
