@@ -303,7 +303,7 @@ KINDS: dict[str, Kind] = {
     "learning_rates": kind(
         "dlexport.diagrams.training:learning_rates",
         "Gradient steps on the loss w² with a too small, a good and a too large learning rate.",
-        rates=items([0.05, 0.3, 1.05], 10.0), steps=num(8, 40),
+        layouts=("slide", "phone"), rates=items([0.05, 0.3, 1.05], 10.0), steps=num(8, 40),
     ),
     "fitting": kind(
         "dlexport.diagrams.training:fitting",

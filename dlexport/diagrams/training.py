@@ -14,7 +14,6 @@ from dlexport.diagrams.kit import (
     CARD,
     COLORS,
     SMALL,
-    TEXT,
     WIDTH,
     Array,
     Layout,
@@ -121,31 +120,49 @@ def _optimizer_paths_at(iterations: int, named: bool, layout: Layout) -> Figure:
 
 
 @drawer
-def learning_rates(*, rates: Sequence[float], steps: int) -> Figure:
+def learning_rates(*, rates: Sequence[float], steps: int, layout: Layout = CARD) -> Figure:
     """Run gradient steps on the loss w² with each rate and draw where each step lands."""
     if not rates or len(rates) > 4:
         raise ValueError(f"give one to four rates, got {list(rates)}")
     for r in rates:
         positive("each rate", r, 10.0)
     positive("steps", steps, 40)
-    fig = new_figure(3.4 if len(rates) > 2 else 3.2, WIDTH)
-    axes = fig.subplots(1, len(rates), sharey=True, squeeze=False)[0]
+    slide, phone = layout.width > layout.height and layout != CARD, layout.width < layout.height and layout != CARD
+    rows = 2 if phone and len(rates) == 4 else 1  # four panels side by side are too narrow for their titles
+    tall = (4.2 if rows == 1 else 5.3) if phone else 3.4 if len(rates) > 2 else 3.2
+    fig = new_figure(layout.height if slide else tall, layout.width)
+    grid = fig.subplots(rows, len(rates) // rows, sharey=True, squeeze=False)
+    axes = grid.ravel()
     w = np.linspace(-3.2, 3.2, 200)
     verdicts = {True: "수렴", False: "발산"}
+    size, sep = 1.0 if layout == CARD else 1.4, "\n" if phone else ": "  # a phone's narrow panels: two lines
     for ax, rate in zip(axes, rates, strict=True):
         points = [-2.5]
         for _ in range(steps):
             points.append(points[-1] - rate * 2 * points[-1])
         ws = np.clip(np.array(points), -3.2, 3.2)
-        ax.plot(w, w * w, color=MUTED, lw=1.4)
-        ax.plot(ws, ws * ws, "o-", color=COLORS[1] if abs(1 - 2 * rate) >= 1 else COLORS[0], lw=1.4, ms=4)
-        ax.plot(ws[0], ws[0] ** 2, "s", color=INK, ms=6)
-        tidy(ax, f"$\\eta$ = {rate:g}: {verdicts[abs(points[-1]) < abs(points[0])]}", "$w$", grid=False)
-        ax.set_xticks([-3, 0, 3])
+        ax.plot(w, w * w, color=MUTED, lw=1.4 * size)
+        ax.plot(ws, ws * ws, "o-", color=COLORS[1] if abs(1 - 2 * rate) >= 1 else COLORS[0], lw=1.4 * size,
+                ms=4 * size)
+        ax.plot(ws[0], ws[0] ** 2, "s", color=INK, ms=6 * size)
+        verdict = verdicts[abs(points[-1]) < abs(points[0])]
+        tidy_at(ax, layout, f"$\\eta$ = {rate:g}{sep}{verdict}", "$w$", grid=False)
+        ax.set_xticks(([0] if grid.shape[1] > 2 else [-2, 0, 2]) if phone else [-3, 0, 3])
         ax.set_ylim(-0.4, 10.5)
-    axes[0].set_ylabel("손실 $L(w) = w^2$", fontsize=TEXT)
-    fig.text(0.5, 0.0, f"같은 출발점(■)에서 {steps}번 갱신", ha="center", fontsize=SMALL)
-    fig.subplots_adjust(wspace=0.12, bottom=0.24)
+    if layout != CARD:
+        axes[0].set_yticks([0, 5, 10])
+    for ax in grid[:-1].ravel():  # a phone's upper row: the lower row's x label says it
+        ax.set_xlabel("")
+    for ax in grid[:, 0]:
+        ax.set_ylabel("$L(w) = w^2$" if phone else "손실 $L(w) = w^2$", fontsize=layout.text)
+    fig.text(0.5, 0.0, f"같은 출발점(■)에서 {steps}번 갱신", ha="center", fontsize=layout.small)
+    if slide:
+        fig.subplots_adjust(wspace=0.12, bottom=0.3, top=0.88, left=0.09, right=0.99)
+    elif phone:
+        fig.subplots_adjust(wspace=0.15, hspace=0.55, bottom=0.9 / fig.get_size_inches()[1],
+                            top=1 - 0.6 / fig.get_size_inches()[1], left=0.2, right=0.97)
+    else:
+        fig.subplots_adjust(wspace=0.12, bottom=0.24)
     return fig
 
 
