@@ -368,7 +368,7 @@ KINDS: dict[str, Kind] = {
     "conv_grid": kind(
         "dlexport.diagrams.images:conv_grid",
         "Kernel, stride and zero padding on a small grid, with the output size floor((N-F+2P)/S)+1 computed.",
-        input_size=num(5, 256), kernel=num(3, 15), stride=num(2, 8), padding=num(1, 8),
+        layouts=("slide", "phone"), input_size=num(5, 256), kernel=num(3, 15), stride=num(2, 8), padding=num(1, 8),
     ),
     "augmentation": kind(
         "dlexport.diagrams.images:augmentation",

@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from numpy.lib.stride_tricks import sliding_window_view
 
-from dlexport.diagrams.kit import CARD, COLORS, SMALL, TEXT, WIDTH, Array, Layout, bare, choice, positive
+from dlexport.diagrams.kit import CARD, COLORS, PHONE, TEXT, WIDTH, Array, Layout, axes_at, bare, choice, positive
 from dlexport.diagrams.learned import load_grey, sample_rgb
 from dlexport.diagrams.style import INK, MUTED, drawer, new_figure
 
@@ -95,20 +95,21 @@ def _stages(axes: Sequence[Axes], kernel: str, pool: int, image: str, sep: str, 
     bare(axes[3], f"(d) {pool}×{pool} 최댓값{sep}{pooled.shape[1]}×{pooled.shape[0]}", title)
 
 
-def _grid(ax: Axes, x0: float, cells: int, shaded: int = 0, label: str = "") -> None:
+def _grid(ax: Axes, x0: float, cells: int, shaded: int = 0, label: str = "", layout: Layout = CARD) -> None:
     for i in range(cells):
         for j in range(cells):
             pad = min(i, j) < shaded or max(i, j) >= cells - shaded
             ax.add_patch(Rectangle((x0 + j, cells - 1 - i), 1, 1, facecolor="#e6e6e6" if pad else "white",
                                    edgecolor=MUTED, lw=1.0))
-            if pad:
-                ax.text(x0 + j + 0.5, cells - 0.5 - i, "0", ha="center", va="center", fontsize=SMALL, color=MUTED)
+            if pad and layout != PHONE:  # a phone's cells are too small for a "0": the grey says padding
+                ax.text(x0 + j + 0.5, cells - 0.5 - i, "0", ha="center", va="center", fontsize=layout.small,
+                        color=MUTED)
     if label:
-        ax.text(x0 + cells / 2, -0.4, label, ha="center", va="top", fontsize=TEXT)
+        ax.text(x0 + cells / 2, -0.4, label, ha="center", va="top", fontsize=layout.text)
 
 
 @drawer
-def conv_grid(*, input_size: int, kernel: int, stride: int, padding: int) -> Figure:
+def conv_grid(*, input_size: int, kernel: int, stride: int, padding: int, layout: Layout = CARD) -> Figure:
     """Draw a padded input grid with two kernel positions one stride apart and the output grid they fill."""
     positive("input_size", input_size, 9)
     positive("kernel", kernel, 7)
@@ -116,32 +117,45 @@ def conv_grid(*, input_size: int, kernel: int, stride: int, padding: int) -> Fig
     if not 0 <= padding <= 3:
         raise ValueError(f"padding must be from 0 to 3, got {padding}")
     out = output_size(input_size, kernel, stride, padding)
+    general = "$\\lfloor (N - F + 2P) / S \\rfloor + 1"
+    worked = f"\\lfloor ({input_size} - {kernel} + 2 \\cdot {padding}) / {stride} \\rfloor + 1 = {out}$"
+    if layout == CARD:
+        fig = new_figure(3.5, WIDTH)
+        _conv_scene(fig.add_axes((0.0, 0.14, 1.0, 0.86)), input_size, kernel, stride, padding, out, CARD)
+        fig.text(0.5, 0.02, f"{general} = {worked}", ha="center", fontsize=TEXT)
+        return fig
+    slide = layout.width > layout.height  # the formula in two lines: beside the grids on a slide, below on a phone
+    fig = new_figure(layout.height if slide else 3.2, layout.width)
+    _conv_scene(axes_at(fig, 0.1, 0.1, 6.4, 4.1) if slide else axes_at(fig, 0.05, 0.75, 3.5, 2.4),
+                input_size, kernel, stride, padding, out, layout)
+    x, y, ha = (6.9 / layout.width, 0.5, "left") if slide else (0.5, 0.35 / 3.2, "center")
+    fig.text(x, y, f"{general}$", ha=ha, va="bottom", fontsize=layout.text)
+    fig.text(x, y, f"$= {worked}", ha=ha, va="top", fontsize=layout.text)
+    return fig
+
+
+def _conv_scene(ax: Axes, input_size: int, kernel: int, stride: int, padding: int, out: int, layout: Layout) -> None:
+    """Draw the padded input with two kernel places, the arrow and the output grid they fill, on one axes."""
     cells = input_size + 2 * padding
-    fig = new_figure(3.5, WIDTH)
-    ax = fig.add_axes((0.0, 0.14, 1.0, 0.86))
     ax.set_aspect("equal")
     ax.set_axis_off()
-    _grid(ax, 0.0, cells, padding, f"입력 {input_size}×{input_size}, 패딩 {padding}")
+    _grid(ax, 0.0, cells, padding, f"입력 {input_size}×{input_size}, 패딩 {padding}", layout)
     top = cells - kernel
     ax.add_patch(Rectangle((0, top), kernel, kernel, fill=False, edgecolor=COLORS[1], lw=3.0))
     if stride + kernel <= cells:
         ax.add_patch(Rectangle((stride + 0.08, top + 0.08), kernel - 0.16, kernel - 0.16, fill=False,
                                edgecolor=COLORS[0], lw=2.4, ls="--"))
     x_out = cells + 2.5
-    _grid(ax, x_out, out, label=f"출력 {out}×{out}")
+    _grid(ax, x_out, out, label=f"출력 {out}×{out}", layout=layout)
     ax.add_patch(Rectangle((x_out, out - 1), 1, 1, facecolor=COLORS[1], alpha=0.55))
     if out > 1:
         ax.add_patch(Rectangle((x_out + 1, out - 1), 1, 1, facecolor=COLORS[0], alpha=0.55))
     ax.annotate("", (x_out - 0.2, cells / 2), (cells + 0.2, cells / 2),
                 arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.6})
     ax.text(cells + 1.25, cells / 2 + 0.3, f"{kernel}×{kernel}\n보폭 {stride}", ha="center", va="bottom",
-            fontsize=SMALL)
+            fontsize=layout.small)
     ax.set_xlim(-0.3, x_out + max(out, 2) + 0.3)
     ax.set_ylim(-1.4, cells + 0.3)
-    formula = (f"$\\lfloor (N - F + 2P) / S \\rfloor + 1 = \\lfloor ({input_size} - {kernel} + 2 \\cdot {padding})"
-               f" / {stride} \\rfloor + 1 = {out}$")
-    fig.text(0.5, 0.02, formula, ha="center", fontsize=TEXT)
-    return fig
 
 
 def rotate(rgb: Array, degrees: float) -> Array:
