@@ -265,7 +265,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.learned:autoencoder_features",
         "Weights of a small k-sparse autoencoder actually trained with numpy on whitened image patches.",
         hidden=num(36, 400), patch=num(8, 24), epochs=num(20, 300), seed=num(0, 2**31), image=sample_image(),
-        active=num(3, 400),
+        active=num(3, 400), layouts=("slide", "phone"),
     ),
     "cnn": kind(
         "dlexport.diagrams.networks:cnn",
