@@ -67,6 +67,12 @@ def bare(ax: Axes, title: str = "", size: float = TEXT) -> None:
         ax.set_title(title, fontsize=size)
 
 
+def axes_at(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
+    """Add an axes to `fig` at a place given in inches from its lower left corner (a layout's own arrangement)."""
+    w, h = fig.get_size_inches()
+    return fig.add_axes((left / w, bottom / h, width / w, height / h))
+
+
 def softmax(z: Array, axis: int = -1) -> Array:
     """Return the softmax of `z` along `axis`, computed stably."""
     e = np.exp(z - z.max(axis=axis, keepdims=True))
@@ -87,23 +93,9 @@ def choice(name: str, value: str, options: tuple[str, ...]) -> None:
         raise ValueError(f"unknown {name} {value!r}; choose one of {', '.join(options)}")
 
 
-def tidy_at(ax: Axes, layout: Layout, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True) -> None:
-    """Give a plot the shared look of `tidy` with `layout`'s font sizes (a slide's or a phone's)."""
+def tidy_for(layout: Layout, ax: Axes, title: str = "", xlabel: str = "", ylabel: str = "", grid: bool = True) -> None:
+    """`tidy` with a layout's font sizes (CARD's are SMALL and TEXT: then it is `tidy`)."""
+    tidy(ax, title, xlabel, ylabel, grid)
     ax.tick_params(labelsize=layout.small)
-    if title:
-        ax.set_title(title, fontsize=layout.text)
-    if xlabel:
-        ax.set_xlabel(xlabel, fontsize=layout.text)
-    if ylabel:
-        ax.set_ylabel(ylabel, fontsize=layout.text)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    if grid:
-        ax.grid(True, color="#e5e5e5", lw=0.6)
-        ax.set_axisbelow(True)
-
-
-def axes_at(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
-    """Add an axes to `fig` at a place given in inches from its lower left corner (a layout's own arrangement)."""
-    w, h = fig.get_size_inches()
-    return fig.add_axes((left / w, bottom / h, width / w, height / h))
+    for text in (ax.title, ax.xaxis.label, ax.yaxis.label):
+        text.set_fontsize(layout.text)

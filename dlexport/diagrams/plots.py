@@ -13,7 +13,7 @@ from matplotlib.image import imread
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 from numpy.typing import NDArray
 
-from dlexport.diagrams.kit import CARD, Layout, axes_at, tidy_at
+from dlexport.diagrams.kit import CARD, Layout, axes_at, tidy_for
 from dlexport.diagrams.style import DPI, WIDTH, ask, drawer, mathtext, new_figure
 
 Array = NDArray[np.float64]
@@ -106,7 +106,7 @@ def _activations_at(x: Array, functions: Sequence[str], derivatives: bool, layou
     for i, ax in enumerate(panels):
         _curves(ax, x, functions, i == 1, 2.6)
         heading = ("도함수 $f'(x)$" if i else "함수 $f(x)$") if slide or derivatives else ""
-        tidy_at(ax, layout, heading, "$x$" if slide or not derivatives else "")
+        tidy_for(layout, ax, heading, "$x$" if slide or not derivatives else "")
         ax.set_xlim(x[0], x[-1])
         for axis, bins in ((ax.xaxis, 4 if slide else 3), (ax.yaxis, 4)):
             axis.set_major_locator(MaxNLocator(bins, steps=[1, 2, 5, 10]))

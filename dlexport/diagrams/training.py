@@ -22,7 +22,7 @@ from dlexport.diagrams.kit import (
     log_axis,
     positive,
     tidy,
-    tidy_at,
+    tidy_for,
 )
 from dlexport.diagrams.style import INK, MUTED, ask, drawer, new_figure
 
@@ -110,7 +110,7 @@ def _optimizer_paths_at(iterations: int, named: bool, layout: Layout) -> Figure:
     ax.set_ylim(-2.6, 2.6)
     ax.set_xticks([-4, -2, 0])
     ax.set_yticks([-2, 0, 2])
-    tidy_at(ax, layout, f"손실 $0.1x^2 + 2y^2$, {iterations}번 갱신" if slide else "", "$x$", "$y$", grid=False)
+    tidy_for(layout, ax, f"손실 $0.1x^2 + 2y^2$, {iterations}번 갱신" if slide else "", "$x$", "$y$", grid=False)
     legend = fig.legend(fontsize=layout.small, frameon=False, handlelength=1.4,
                         loc="center left" if slide else "upper left", bbox_to_anchor=(0.62, 0.5) if slide else (0, .34))
     if named:
@@ -146,7 +146,7 @@ def learning_rates(*, rates: Sequence[float], steps: int, layout: Layout = CARD)
                 ms=4 * size)
         ax.plot(ws[0], ws[0] ** 2, "s", color=INK, ms=6 * size)
         verdict = verdicts[abs(points[-1]) < abs(points[0])]
-        tidy_at(ax, layout, f"$\\eta$ = {rate:g}{sep}{verdict}", "$w$", grid=False)
+        tidy_for(layout, ax, f"$\\eta$ = {rate:g}{sep}{verdict}", "$w$", grid=False)
         ax.set_xticks(([0] if grid.shape[1] > 2 else [-2, 0, 2]) if phone else [-3, 0, 3])
         ax.set_ylim(-0.4, 10.5)
     if layout != CARD:
@@ -240,7 +240,7 @@ def _fit_panel(ax: Axes, fits: Fits, degree: int, layout: Layout, size: float = 
     ax.set_ylim(-1.8, 1.8)
     ax.set_xticks([])
     ax.set_yticks([])
-    tidy_at(ax, layout, f"{degree}차 다항식", grid=False)
+    tidy_for(layout, ax, f"{degree}차 다항식", grid=False)
 
 
 def _error_panel(ax: Axes, fits: Fits, layout: Layout, size: float = 1.0) -> None:
@@ -266,7 +266,7 @@ def _fitting_at(fits: Fits, degrees: Sequence[int], layout: Layout) -> Figure:
     errors = axes_at(fig, 8.4, 0.95, 3.3, 2.3) if slide else axes_at(fig, 0.65, 0.75, 2.85, 1.75)
     _error_panel(errors, fits, layout, 1.3 if slide else 1.1)
     errors.xaxis.set_major_locator(MaxNLocator(4, integer=True))
-    tidy_at(errors, layout, xlabel="다항식 차수", ylabel="RMS 오차")
+    tidy_for(layout, errors, xlabel="다항식 차수", ylabel="RMS 오차")
     legend = errors.legend(fontsize=layout.small, frameon=False, loc="lower center", ncols=2, handlelength=1.2,
                            columnspacing=1.0, bbox_to_anchor=(0.4, 1.0))
     ask_legend(legend, ("training_error", "validation_error"))
@@ -338,7 +338,7 @@ def _early_stopping_at(curves: Curves, layout: Layout) -> Figure:
             label=f"검증 손실 최소\n(에포크 {curves.best})")
     log_axis(ax, "x")
     log_axis(ax)
-    tidy_at(ax, layout, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
+    tidy_for(layout, ax, xlabel="에포크 (로그 눈금)", ylabel="평균 제곱 오차")
     legend = fig.legend(fontsize=layout.small, frameon=False, loc="upper left", handlelength=1.6,
                         bbox_to_anchor=(7.8 / layout.width, 0.95) if slide else (0.0, 1.75 / 4.9))
     for name, entry in zip(("training_loss", "validation_loss"), legend.get_texts(), strict=False):
