@@ -232,7 +232,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.plots:activation_functions",
         "Activation functions and (optionally) their derivatives, plotted from their formulas.",
         labels=("sigmoid", "tanh", "relu", "softplus", "sigmoid_derivative", "tanh_derivative", "relu_derivative",
-                "softplus_derivative"),
+                "softplus_derivative"), layouts=("slide", "phone"),
         functions=items(["sigmoid", "tanh", "relu", "softplus"]), x_min=num(-5.0, 1000.0, -1000.0),
         x_max=num(5.0, 1000.0, -1000.0), derivatives=flag(True),
     ),
@@ -265,7 +265,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.learned:autoencoder_features",
         "Weights of a small k-sparse autoencoder actually trained with numpy on whitened image patches.",
         hidden=num(36, 400), patch=num(8, 24), epochs=num(20, 300), seed=num(0, 2**31), image=sample_image(),
-        active=num(3, 400),
+        active=num(3, 400), layouts=("slide", "phone"),
     ),
     "cnn": kind(
         "dlexport.diagrams.networks:cnn",
@@ -298,23 +298,23 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.training:optimizer_paths",
         "Gradient descent, momentum, RMSProp and Adam run on one elongated 2-D bowl (names or A–D in the legend).",
         labels=("gradient_descent", "momentum", "rmsprop", "adam"),
-        iterations=num(40, 300), named=flag(True),
+        layouts=("slide", "phone"), iterations=num(40, 300), named=flag(True),
     ),
     "learning_rates": kind(
         "dlexport.diagrams.training:learning_rates",
         "Gradient steps on the loss w² with a too small, a good and a too large learning rate.",
-        rates=items([0.05, 0.3, 1.05], 10.0), steps=num(8, 40),
+        layouts=("slide", "phone"), rates=items([0.05, 0.3, 1.05], 10.0), steps=num(8, 40),
     ),
     "fitting": kind(
         "dlexport.diagrams.training:fitting",
         "Polynomial fits of three degrees to seeded noisy points, and training/validation error by degree.",
-        labels=("training_error", "validation_error"),
+        labels=("training_error", "validation_error"), layouts=("slide", "phone"),
         degrees=items([1, 3, 9], 20), points=num(12, 200), noise=num(0.25, 5.0), seed=num(0, 2**31),
     ),
     "early_stopping": kind(
         "dlexport.diagrams.training:early_stopping",
         "Training and validation loss of an over-parameterised model trained by gradient descent; best epoch marked.",
-        labels=("training_loss", "validation_loss"),
+        labels=("training_loss", "validation_loss"), layouts=("slide", "phone"),
         epochs=num(300, 300), seed=num(0, 2**31),
     ),
     "init_statistics": kind(
@@ -368,17 +368,17 @@ KINDS: dict[str, Kind] = {
     "convolution_pooling": kind(
         "dlexport.diagrams.images:convolution_pooling",
         "A 3x3 kernel (vertical, horizontal, laplacian, blur) applied to a sample photo, then max pooling.",
-        kernel=text("vertical"), pool=num(2, 8), image=sample_image(),
+        layouts=("slide", "phone"), kernel=text("vertical"), pool=num(2, 8), image=sample_image(),
     ),
     "conv_grid": kind(
         "dlexport.diagrams.images:conv_grid",
         "Kernel, stride and zero padding on a small grid, with the output size floor((N-F+2P)/S)+1 computed.",
-        input_size=num(5, 256), kernel=num(3, 15), stride=num(2, 8), padding=num(1, 8),
+        layouts=("slide", "phone"), input_size=num(5, 256), kernel=num(3, 15), stride=num(2, 8), padding=num(1, 8),
     ),
     "augmentation": kind(
         "dlexport.diagrams.images:augmentation",
         "A sample photo flipped, cropped, rotated, colour-jittered and all together (seeded).",
-        seed=num(0, 2**31), image=sample_image(),
+        layouts=("slide", "phone"), seed=num(0, 2**31), image=sample_image(),
     ),
     "word_vectors": kind(
         "dlexport.diagrams.words:word_vectors",

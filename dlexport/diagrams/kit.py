@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.ticker import FuncFormatter, NullFormatter
 from numpy.typing import NDArray
@@ -64,6 +65,12 @@ def bare(ax: Axes, title: str = "", size: float = TEXT) -> None:
     ax.set_axis_off()
     if title:
         ax.set_title(title, fontsize=size)
+
+
+def axes_at(fig: Figure, left: float, bottom: float, width: float, height: float) -> Axes:
+    """Add an axes to `fig` at a place given in inches from its lower left corner (a layout's own arrangement)."""
+    w, h = fig.get_size_inches()
+    return fig.add_axes((left / w, bottom / h, width / w, height / h))
 
 
 def softmax(z: Array, axis: int = -1) -> Array:

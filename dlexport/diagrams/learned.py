@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,7 @@ from matplotlib.image import imread
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import NDArray
 
-from dlexport.diagrams.kit import SMALL, TEXT, WIDTH
+from dlexport.diagrams.kit import CARD, SMALL, TEXT, WIDTH, Layout, axes_at, bare
 from dlexport.diagrams.style import drawer, new_figure
 
 Array = NDArray[np.float64]
@@ -148,12 +149,31 @@ def tile(weights: Array, patch: int, gap: int = 1) -> Array:
     return out
 
 
-@drawer
-def autoencoder_features(*, hidden: int, patch: int, epochs: int, seed: int, image: str, active: int) -> Figure:
-    """Train a sparse autoencoder on whitened patches of a sample image and show each hidden node's weights."""
+@lru_cache(maxsize=4)
+def _features(image: str, stamp: tuple[int, int], hidden: int, patch: int, epochs: int, seed: int,
+              active: int) -> tuple[Array, Trained]:
+    """Return the half-size grey picture and the autoencoder trained on its patches, once per process for the
+    same picture file (`stamp`: its size and modification time) and parameters: a card, a slide and a phone
+    drawing of one figure share one training."""
     grey = load_grey(image)[::2, ::2]  # half size: more structure per patch
     x = sample_patches(grey, patch, 6000, seed)
     trained = train_autoencoder(x, hidden, epochs, seed, active=active)
+    grey.setflags(write=False)
+    trained.weights.setflags(write=False)
+    return grey, trained
+
+
+@drawer
+def autoencoder_features(*, hidden: int, patch: int, epochs: int, seed: int, image: str, active: int,
+                         layout: Layout = CARD) -> Figure:
+    """Train a sparse autoencoder on whitened patches of a sample image and show each hidden node's weights."""
+    try:
+        st = Path(image).stat()
+    except OSError as e:
+        raise ValueError(f"cannot read the sample image {Path(image).name!r}: {e}") from None
+    grey, trained = _features(image, (st.st_size, st.st_mtime_ns), hidden, patch, epochs, seed, active)
+    if layout != CARD:
+        return _features_at(grey, trained, patch, epochs, layout)
     fig = new_figure(3.7, WIDTH)
     left = fig.add_axes((0.0, 0.14, 0.34, 0.72))
     left.imshow(grey, cmap="gray", interpolation="antialiased")
@@ -165,4 +185,26 @@ def autoencoder_features(*, hidden: int, patch: int, epochs: int, seed: int, ima
     ax.set_title(f"은닉 노드 {hidden}개의 가중치", fontsize=TEXT)
     fig.text(0.7, 0.02, f"복원 오차 {trained.losses[0]:.1f} → {trained.losses[-1]:.1f} ({epochs} 에포크)",
              ha="center", fontsize=SMALL)
+    return fig
+
+
+def _features_at(grey: Array, trained: Trained, patch: int, epochs: int, layout: Layout) -> Figure:
+    """Draw the learned filters for a slide (the photo, the filters and the loss side by side) or a phone (the
+    filters and the loss alone: the photo is secondary)."""
+    slide = layout.width > layout.height
+    hidden = len(trained.weights)
+    change = f"{trained.losses[0]:.1f} → {trained.losses[-1]:.1f}"
+    if slide:
+        fig = new_figure(layout.height, layout.width)
+        left = axes_at(fig, 0.1, 0.1, 3.3, 3.6)
+        left.imshow(grey, cmap="gray", interpolation="antialiased")
+        bare(left, f"입력: {patch}×{patch} 조각 6000개", layout.text)
+        ax = axes_at(fig, 4.2, 0.1, 3.6, 3.6)
+        fig.text(8.2 / layout.width, 0.5, f"복원 오차\n{change}\n({epochs} 에포크)", va="center", fontsize=layout.small)
+    else:
+        fig = new_figure(4.35, layout.width)
+        ax = axes_at(fig, 0.1, 0.45, 3.4, 3.4)
+        fig.text(0.5, 0.02, f"복원 오차 {change} ({epochs} 에포크)", ha="center", fontsize=layout.small)
+    ax.imshow(tile(trained.weights, patch), cmap="gray", interpolation="nearest", vmin=0.0, vmax=1.0)
+    bare(ax, f"은닉 노드 {hidden}개의 가중치", layout.text)
     return fig
