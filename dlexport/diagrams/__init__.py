@@ -392,6 +392,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.architectures:gru_cell",
         "A gated recurrent cell: reset and update gates, the candidate state, the mix of old state and candidate.",
         labels=("keep_old_state", "add_candidate", "reset_gate", "update_gate", "candidate_state"),
+        layouts=("slide", "phone"),
     ),
     "dbn": kind(
         "dlexport.diagrams.architectures:dbn",

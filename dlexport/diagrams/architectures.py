@@ -13,6 +13,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Polygon
 from matplotlib.text import Text
 
 from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, bold, drawer, new_figure
+from dlexport.legibility import CARD, Layout
 
 __all__ = ["bidirectional_rnn", "bptt", "dbn", "denoising_autoencoder", "gan", "gru_cell", "seq2seq",
            "transformer_block", "vae"]
@@ -58,9 +59,9 @@ def _box(ax: Axes, at: Point, w: float, h: float, text: str = "", face: str = "w
 
 
 def _arrow(ax: Axes, a: Point, b: Point, color: str = INK, lw: float = 1.4, rad: float = 0.0, ls: str = "-",
-           shrink: float = 0.0, head: bool = True) -> None:
+           shrink: float = 0.0, head: bool = True, scale: float = 13) -> None:
     ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>" if head else "-",
-                                 mutation_scale=13, lw=lw, color=color, linestyle=ls, shrinkA=shrink,
+                                 mutation_scale=scale, lw=lw, color=color, linestyle=ls, shrinkA=shrink,
                                  shrinkB=shrink, zorder=2))
 
 
@@ -84,10 +85,10 @@ def _label(ax: Axes, at: Point, text: str, size: float = SMALL, color: str = INK
                    bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none"}), name)
 
 
-def _op(ax: Axes, at: Point, sign: str, r: float = 0.24, face: str = "white") -> None:
+def _op(ax: Axes, at: Point, sign: str, r: float = 0.24, face: str = "white", size: float = BIG) -> None:
     """Draw a small circle with an operator sign (×, +) in it."""
     ax.add_patch(Circle(at, r, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
-    ax.text(*at, sign, ha="center", va="center", fontsize=BIG, zorder=4)
+    ax.text(*at, sign, ha="center", va="center", fontsize=size, zorder=4)
 
 
 def _node(ax: Axes, at: Point, r: float = 0.3, face: str = "white", text: str = "", size: float = SMALL,
@@ -97,10 +98,20 @@ def _node(ax: Axes, at: Point, r: float = 0.3, face: str = "white", text: str = 
         ax.text(*at, text, ha="center", va="center", fontsize=size, zorder=4)
 
 
+def _inches(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float]) -> None:
+    """Show the data box `x` × `y`, whose units are inches, at its own size (a slide or a phone layout)."""
+    ax.set_xlim(*x)
+    ax.set_ylim(*y)
+    fig.set_size_inches(x[1] - x[0], y[1] - y[0])
+
+
 @drawer
-def gru_cell() -> Figure:
+def gru_cell(*, layout: Layout = CARD) -> Figure:
     """Draw a cell with a reset and an update gate, the candidate state and the mix of old and new state."""
     fig = new_figure(4.0, WIDTH)
+    if layout.name != CARD.name:
+        (_gru_slide if layout.name == "slide" else _gru_phone)(fig, layout)
+        return fig
     ax = _canvas(fig)
     top, gates, bus = 6.6, 3.1, 1.2
     ax.text(-0.1, top, "$h_{t-1}$", ha="right", va="center", fontsize=BIG)
@@ -151,6 +162,88 @@ def gru_cell() -> Figure:
         "add_candidate")
     _fit(ax, fig, (-1.4, 12.2), (-1.4, 7.6))
     return fig
+
+
+def _gru_slide(fig: Figure, layout: Layout) -> None:
+    """The cell of `gru_cell` laid out in inches for a slide: the card's wiring, flatter and wider."""
+    ax = _canvas(fig)
+    small, text, big = layout.small, layout.text, layout.big
+    top, gates, bus, xs, r = 3.4, 1.7, 0.7, 0.25, 0.17
+    ax.text(0.75, top, "$h_{t-1}$", ha="right", va="center", fontsize=big)
+    ax.text(0.75, xs, "$x_t$", ha="right", va="center", fontsize=big)
+    keep, mix, take, one_minus = (6.0, top), (10.3, top), (10.3, 2.95), (10.3, 2.3)
+    ax.add_collection(LineCollection([[(0.85, top), (keep[0] - r, top)], [(1.05, top), (1.05, bus)],
+                                      [(0.85, xs), (7.95, xs)], [(1.45, xs), (1.45, bus)],
+                                      [(1.05, bus), (keep[0], bus)]], colors=INK, linewidths=1.6, zorder=2))
+    for at, sign in ((keep, "×"), (mix, "+"), (take, "×")):
+        _op(ax, at, sign, r=r, size=big)
+    _arrow(ax, keep, mix, shrink=12, scale=18)
+    _arrow(ax, mix, (11.1, top), shrink=0, scale=18)
+    ax.text(11.15, top, "$h_t$", ha="left", va="center", fontsize=big)
+    reset, update, cand = (3.0, gates), (6.0, gates), (8.8, gates)
+    for gate, sym, name, label in ((reset, "r", "리셋 게이트", "reset_gate"),
+                                   (update, "z", "업데이트 게이트", "update_gate")):
+        _box(ax, gate, 1.3, 0.5, f"$\\sigma$ → ${sym}_t$", face=PALE, size=text)
+        _label(ax, (gate[0], gate[1] - 0.35), name, size=small, color=ACCENT, va="top", name=label)
+        _arrow(ax, (gate[0], bus), (gate[0], gate[1] - 0.25), scale=18)
+    ax.text(4.5, bus + 0.05, "$[h_{t-1}, x_t]$", ha="center", va="bottom", fontsize=small)
+    _arrow(ax, (7.95, xs), (7.95, gates - 0.25), scale=18)
+    _box(ax, cand, 2.0, 0.5, "tanh → $\\tilde{h}_t$", face=WARM, size=text)
+    _label(ax, (cand[0] + 0.2, gates - 0.35), "후보 상태", size=small, color="#a05a00", va="top",
+           name="candidate_state")
+    scaled = (reset[0], 2.6)
+    _op(ax, scaled, "×", r=r, size=big)
+    _arrow(ax, (reset[0], gates + 0.25), (reset[0], scaled[1] - r), scale=18)
+    _arrow(ax, (reset[0], top), (reset[0], scaled[1] + r), scale=18)
+    _path(ax, [(scaled[0] + r, scaled[1]), (8.3, scaled[1]), (8.3, gates + 0.25)])
+    ax.text(4.5, scaled[1] + 0.05, "$r_t$ × $h_{t-1}$", ha="center", va="bottom", fontsize=small)
+    _arrow(ax, (update[0], gates + 0.25), (keep[0], top - r), scale=18)
+    ax.text(update[0] - 0.1, 2.2, "$z_t$", ha="right", va="center", fontsize=text)
+    _box(ax, one_minus, 0.95, 0.45, "$1 - z_t$", size=small)
+    _path(ax, [(update[0] + 0.1, gates + 0.25), (6.45, one_minus[1]), (one_minus[0] - 0.475, one_minus[1])])
+    _arrow(ax, (one_minus[0], one_minus[1] + 0.225), (take[0], take[1] - r), scale=18)
+    _path(ax, [(cand[0] + 1.0, gates), (11.0, gates), (11.0, take[1]), (take[0] + r, take[1])])
+    _arrow(ax, (take[0], take[1] + r), (mix[0], mix[1] - r), scale=18)
+    ask(ax.text(keep[0], top + 0.25, "옛 상태를 $z_t$만큼 유지", ha="center", va="bottom", fontsize=small),
+        "keep_old_state")
+    ask(ax.text(mix[0], top + 0.25, "후보를 $1 - z_t$만큼", ha="center", va="bottom", fontsize=small),
+        "add_candidate")
+    _inches(ax, fig, (-0.1, 11.5), (-0.05, 4.0))
+
+
+def _gru_phone(fig: Figure, layout: Layout) -> None:
+    """The cell of `gru_cell` upright in inches for a phone: the old state rises on the left, the gates and the
+    candidate in a column read the joined input on the right (the reset-scaled state left out)."""
+    ax = _canvas(fig)
+    small, text, big = layout.small, layout.text, layout.big
+    line, col, riser, bus, r = 1.2, 2.45, 3.35, 0.5, 0.14
+    keep, mix = (line, 2.65), (line, 4.55)
+    ax.text(line, 0.32, "$h_{t-1}$", ha="center", va="top", fontsize=big)
+    ax.text(riser, 0.32, "$x_t$", ha="center", va="top", fontsize=big)
+    ax.add_collection(LineCollection([[(line, 0.35), (line, keep[1] - r)], [(line, bus), (riser, bus)],
+                                      [(riser, 0.35), (riser, 4.0)]], colors=INK, linewidths=1.4, zorder=2))
+    _op(ax, keep, "×", r=r, size=big)
+    _op(ax, mix, "+", r=r, size=big)
+    _arrow(ax, keep, mix, shrink=10)
+    _arrow(ax, mix, (line, 5.0), shrink=0)
+    ax.text(line, 5.02, "$h_t$", ha="center", va="bottom", fontsize=big)
+    reset, update, cand = (col, 1.25), (col, 2.65), (col, 4.0)
+    for at, body, face in ((reset, "$\\sigma$ → $r_t$", PALE), (update, "$\\sigma$ → $z_t$", PALE),
+                           (cand, "tanh → $\\tilde{h}_t$", WARM)):
+        _box(ax, at, 1.3, 0.42, body, face=face, size=text)
+        _arrow(ax, (riser, at[1]), (col + 0.65, at[1]))
+    for at, name, label, color in ((reset, "리셋 게이트", "reset_gate", ACCENT),
+                                   (update, "업데이트 게이트", "update_gate", ACCENT),
+                                   (cand, "후보 상태", "candidate_state", "#a05a00")):
+        _label(ax, (col, at[1] - 0.28), name, size=small, color=color, va="top", name=label)
+    _path(ax, [(col - 0.65, reset[1]), (1.55, reset[1]), (1.55, cand[1]), (col - 0.65, cand[1])])
+    _arrow(ax, (col - 0.65, update[1]), (keep[0] + r, keep[1]))
+    _path(ax, [(col, cand[1] + 0.21), (col, mix[1]), (mix[0] + r, mix[1])])
+    ask(ax.text(line - 0.22, keep[1], "옛 상태를\n$z_t$만큼 유지", ha="right", va="center", fontsize=small),
+        "keep_old_state")
+    ask(ax.text(line - 0.22, mix[1], "후보를\n$1 - z_t$만큼", ha="right", va="center", fontsize=small),
+        "add_candidate")
+    _inches(ax, fig, (0.0, 3.45), (-0.05, 5.25))
 
 
 def _row(y: float, size: int, gap: float = 0.9, shown: int = 7) -> list[Point]:
