@@ -425,7 +425,7 @@ KINDS: dict[str, Kind] = {
         "optionally the decoder layer with masked and encoder-decoder attention.",
         labels=("positional_encoding", "encoder_layer", "self_attention", "add_norm_1", "feed_forward", "add_norm_2",
                 "input_embedding"),
-        decoder=flag(False),
+        layouts=("slide", "phone"), decoder=flag(False),
     ),
     "vae": kind(
         "dlexport.diagrams.architectures:vae",
