@@ -405,7 +405,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.architectures:bptt",
         "An RNN unrolled over 2 to 6 time steps: forward arrows and the gradient's path back through time.",
         labels=("forward_pass", "backward_pass", "shared_weight_gradient"),
-        steps=num(4, 40),
+        layouts=("slide", "phone"), steps=num(4, 40),
     ),
     "bidirectional_rnn": kind(
         "dlexport.diagrams.architectures:bidirectional_rnn",

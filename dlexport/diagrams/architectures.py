@@ -298,11 +298,70 @@ def _check_steps(steps: int, most: int = 6) -> None:
         raise ValueError(f"steps must be 2 to {most} (wider figures are unreadable on a card), got {steps}")
 
 
+def _unrolled(ax: Axes, steps: int, gap: float, rows: dict[str, float], r: float, size: float) -> None:
+    """Draw the unrolled net of `bptt` in inches: nodes `r` in radius, columns `gap` apart, forward arrows
+    and the gradient's dashed path back, `W` over each recurrent arrow when there is room."""
+    for t in range(steps):
+        x, n = t * gap, t + 1
+        _node(ax, (x, rows["x"]), r=r, face=PALE, text=f"$x_{{{n}}}$", size=size)
+        _node(ax, (x, rows["h"]), r=r, text=f"$h_{{{n}}}$", size=size)
+        _node(ax, (x, rows["y"]), r=r, face=WARM, text=f"$y_{{{n}}}$", size=size)
+        _box(ax, (x, rows["L"]), 2 * r + 0.12, 0.42, f"$L_{{{n}}}$", face="#f6d5d1", size=size)
+        for a, b in (("x", "h"), ("h", "y"), ("y", "L")):
+            _arrow(ax, (x - 0.06, rows[a] + r), (x - 0.06, rows[b] - (0.21 if b == "L" else r)))
+        for a, b in (("L", "y"), ("y", "h")):
+            _arrow(ax, (x + 0.1, rows[a] - (0.21 if a == "L" else r)), (x + 0.1, rows[b] + r), color=RED, ls="--")
+        if t:
+            _arrow(ax, (x - gap + r, rows["h"] + 0.06), (x - r, rows["h"] + 0.06))
+            _arrow(ax, (x - r, rows["h"] - 0.06), (x - gap + r, rows["h"] - 0.06), color=RED, ls="--", rad=-0.35)
+            if gap - 2 * r > 0.5:
+                ax.text(x - gap / 2, rows["h"] + 0.12, "$W$", ha="center", va="bottom", fontsize=size)
+
+
+def _legend_line(ax: Axes, at: Point, text: str, size: float, color: str = INK, ls: str = "-",
+                 name: str = "") -> None:
+    """Draw a short line in the style of `color` and `ls` and its text to the right (a legend entry)."""
+    ax.plot([at[0], at[0] + 0.45], [at[1], at[1]], color=color, lw=1.8, ls=ls)
+    _named(ax.text(at[0] + 0.55, at[1], text, ha="left", va="center", fontsize=size, color=color), name)
+
+
+def _bptt_slide(fig: Figure, layout: Layout, steps: int) -> None:
+    """`bptt` for a slide (inches): the unrolled net on the left, its legend and notes on the right."""
+    ax = _canvas(fig)
+    small, gap = layout.small, min(1.5, 5.7 / (steps - 1))
+    _unrolled(ax, steps, gap, {"x": 0.3, "h": 1.5, "y": 2.55, "L": 3.5}, 0.26, layout.text)
+    side = (steps - 1) * gap + 0.75
+    _legend_line(ax, (side, 3.5), "순전파", small, name="forward_pass")
+    _legend_line(ax, (side, 2.7), "역전파: 마지막 시간 단계에서\n처음으로", small, RED, "--", "backward_pass")
+    ask(ax.text(side, 1.5, "같은 가중치 $W$의 기울기를\n시간 단계마다 더함", ha="left", va="center",
+                fontsize=small, color=RED), "shared_weight_gradient")
+    ax.text(side, 0.3, "시간 단계 →", ha="left", va="center", fontsize=small)
+    _inches(ax, fig, (-0.35, side + 4.1), (-0.05, 3.8))
+
+
+def _bptt_phone(fig: Figure, layout: Layout, steps: int) -> None:
+    """`bptt` for a phone (inches): at most four steps under the legend, the shared weight's note below."""
+    ax = _canvas(fig)
+    small, shown = layout.small, min(steps, 4)
+    gap = 2.75 / (shown - 1) if shown > 2 else 1.6
+    left = (3.4 - (shown - 1) * gap) / 2
+    ax.set_xlim(-left, 3.4 - left)
+    _unrolled(ax, shown, gap, {"x": 1.05, "h": 2.15, "y": 3.0, "L": 3.8}, 0.24, layout.text)
+    _legend_line(ax, (-left + 0.05, 5.05), "순전파", small, name="forward_pass")
+    _legend_line(ax, (-left + 0.05, 4.5), "역전파: 마지막 시간\n단계에서 처음으로", small, RED, "--", "backward_pass")
+    ask(ax.text(1.7 - left, 0.55, "같은 가중치 $W$의 기울기를\n시간 단계마다 더함", ha="center", va="center",
+                fontsize=small, color=RED), "shared_weight_gradient")
+    _inches(ax, fig, (-left, 3.4 - left), (0.1, 5.3))
+
+
 @drawer
-def bptt(*, steps: int) -> Figure:
+def bptt(*, steps: int, layout: Layout = CARD) -> Figure:
     """Draw an RNN unrolled over `steps` time steps: forward arrows, and the gradient flowing back through time."""
     _check_steps(steps)
     fig = new_figure(4.0, WIDTH)
+    if layout.name != CARD.name:
+        (_bptt_slide if layout.name == "slide" else _bptt_phone)(fig, layout, steps)
+        return fig
     ax = _canvas(fig)
     gap = 2.3
     rows = {"x": 0.0, "h": 2.0, "y": 4.0, "L": 5.7}
