@@ -411,7 +411,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.architectures:bidirectional_rnn",
         "Forward and backward recurrent layers over the same 2 to 6 inputs, both feeding each output.",
         labels=("forward_layer", "backward_layer", "output_layer", "input_layer"),
-        steps=num(4, 40),
+        layouts=("slide", "phone"), steps=num(4, 40),
     ),
     "seq2seq": kind(
         "dlexport.diagrams.architectures:seq2seq",

@@ -394,11 +394,68 @@ def bptt(*, steps: int, layout: Layout = CARD) -> Figure:
     return fig
 
 
+def _two_way(ax: Axes, steps: int, gap: float, rows: dict[str, float], size: float, upright: bool) -> None:
+    """Draw the net of `bidirectional_rnn` in inches: time along x and the layers up (a slide), or, `upright`,
+    time down and the layers left to right (a phone). Offsets are (along time, across the layers)."""
+    def at(t: float, q: float) -> Point:
+        return (q, -t) if upright else (t, q)
+
+    along, across, r = (0.5, 0.64, 0.22) if upright else (0.75, 0.56, 0.27)  # box extents, node radius
+    out = along / 2 + 0.15  # where the paths bypassing a layer run
+    for i in range(steps):
+        t, n = i * gap, i + 1
+        box = (across, along) if upright else (along, across)
+        _node(ax, at(t, rows["x"]), r=r, face=PALE, text=f"$x_{{{n}}}$", size=size)
+        _box(ax, at(t, rows["f"]), *box, f"$\\overrightarrow{{h}}_{{{n}}}$", edge=ACCENT, lw=1.8, size=size)
+        _box(ax, at(t, rows["b"]), *box, f"$\\overleftarrow{{h}}_{{{n}}}$", edge=RED, lw=1.8, size=size)
+        _node(ax, at(t, rows["y"]), r=r, face=WARM, text=f"$y_{{{n}}}$", size=size)
+        _arrow(ax, at(t, rows["x"] + r), at(t, rows["f"] - across / 2))
+        _path(ax, [at(t - 0.15, rows["x"] + r * 0.8), at(t - out, rows["x"] + r + 0.25),
+                   at(t - out, rows["b"] - across / 4), at(t - along / 2, rows["b"] - across / 4)])
+        _path(ax, [at(t + along / 2 - 0.1, rows["f"] + across / 2), at(t + out, rows["f"] + across / 2 + 0.2),
+                   at(t + out, rows["b"] + across / 2 + 0.2), at(t + 0.12, rows["y"] - r)], color=ACCENT)
+        _arrow(ax, at(t - 0.06, rows["b"] + across / 2), at(t - 0.06, rows["y"] - r), color=RED)
+        if i:
+            _arrow(ax, at(t - gap + along / 2, rows["f"]), at(t - along / 2, rows["f"]), color=ACCENT, lw=1.8)
+            _arrow(ax, at(t - along / 2, rows["b"]), at(t - gap + along / 2, rows["b"]), color=RED, lw=1.8)
+
+
+def _two_way_slide(fig: Figure, layout: Layout, steps: int) -> None:
+    """`bidirectional_rnn` for a slide (inches): the card's arrangement, flatter, its notes on the right."""
+    ax = _canvas(fig)
+    gap, rows = min(1.7, 6.5 / (steps - 1)), {"x": 0.3, "f": 1.35, "b": 2.35, "y": 3.45}
+    _two_way(ax, steps, gap, rows, layout.text, upright=False)
+    side = (steps - 1) * gap + 0.75
+    for row, text, color, name in (("f", "순방향 은닉층\n($t$ = 1 → $T$)", ACCENT, "forward_layer"),
+                                   ("b", "역방향 은닉층\n($t$ = $T$ → 1)", RED, "backward_layer"),
+                                   ("y", "출력: 두 상태를\n이어 붙여 계산", INK, "output_layer"),
+                                   ("x", "입력 (같은 입력을\n두 층이 함께 읽음)", INK, "input_layer")):
+        ask(ax.text(side, rows[row], text, ha="left", va="center", fontsize=layout.small, color=color), name)
+    _inches(ax, fig, (-0.6, side + 2.45), (-0.05, 3.8))
+
+
+def _two_way_phone(fig: Figure, layout: Layout, steps: int) -> None:
+    """`bidirectional_rnn` for a phone (inches): time running down at most four steps, each layer a column
+    under its name (the card's longer notes left out)."""
+    ax = _canvas(fig)
+    shown = min(steps, 4)
+    gap, rows = min(1.2, 3.0 / (shown - 1)), {"x": 0.3, "f": 1.25, "b": 2.2, "y": 3.1}
+    _two_way(ax, shown, gap, rows, layout.text, upright=True)
+    for row, text, color, name in (("f", "순방향\n은닉층", ACCENT, "forward_layer"),
+                                   ("b", "역방향\n은닉층", RED, "backward_layer"),
+                                   ("y", "출력", INK, "output_layer"), ("x", "입력", INK, "input_layer")):
+        ask(ax.text(rows[row], 0.5, text, ha="center", va="bottom", fontsize=layout.small, color=color), name)
+    _inches(ax, fig, (0.0, 3.4), (-(shown - 1) * gap - 0.5, 1.15))
+
+
 @drawer
-def bidirectional_rnn(*, steps: int) -> Figure:
+def bidirectional_rnn(*, steps: int, layout: Layout = CARD) -> Figure:
     """Draw a forward and a backward recurrent layer over the same inputs, their states joined at each output."""
     _check_steps(steps)
     fig = new_figure(4.0, WIDTH)
+    if layout.name != CARD.name:
+        (_two_way_slide if layout.name == "slide" else _two_way_phone)(fig, layout, steps)
+        return fig
     ax = _canvas(fig)
     gap = 2.3
     ys = {"x": 0.0, "f": 1.9, "b": 3.5, "y": 5.6}
