@@ -432,6 +432,7 @@ KINDS: dict[str, Kind] = {
         "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
         labels=("input", "noise", "reparameterization", "reconstruction", "gradient_path", "loss", "encoder",
                 "decoder"),
+        layouts=("slide", "phone"),
     ),
     "gan": kind(
         "dlexport.diagrams.architectures:gan",

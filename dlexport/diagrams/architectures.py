@@ -709,56 +709,111 @@ def transformer_block(*, decoder: bool, layout: Layout = CARD) -> Figure:
 
 
 def _funnel(ax: Axes, x0: float, x1: float, y: float, h0: float, h1: float, text: str, face: str,
-            name: str = "") -> None:
-    """Draw a trapezoid from height h0 at x0 to h1 at x1 (an encoder narrows, a decoder widens)."""
+            name: str = "", size: float = TEXT, upright: bool = False) -> None:
+    """Draw a trapezoid from height h0 at x0 to h1 at x1 (an encoder narrows, a decoder widens); `upright`, the
+    same turned to run down the page: x0, x1 are heights, y the centre line's x, h0, h1 widths."""
     corners = [(x0, y - h0 / 2), (x1, y - h1 / 2), (x1, y + h1 / 2), (x0, y + h0 / 2)]
+    if upright:
+        corners = [(b, a) for a, b in corners]
     ax.add_patch(Polygon(corners, closed=True, facecolor=face, edgecolor=INK, lw=1.3, zorder=3))
-    _named(ax.text((x0 + x1) / 2, y, text, ha="center", va="center", fontsize=TEXT, zorder=4), name)
+    at = (y, (x0 + x1) / 2) if upright else ((x0 + x1) / 2, y)
+    _named(ax.text(*at, text, ha="center", va="center", fontsize=size, zorder=4), name)
+
+
+def _scaled(ax: Axes, fig: Figure, x: tuple[float, float], y: tuple[float, float], scale: float) -> None:
+    """Show the data box `x` × `y` at `scale` inches per unit (a card's drawing, laid out for another place)."""
+    ax.set_xlim(*x)
+    ax.set_ylim(*y)
+    fig.set_size_inches((x[1] - x[0]) * scale, (y[1] - y[0]) * scale)
+
+
+def _vae_phone(fig: Figure, layout: Layout) -> None:
+    """`vae` running down the page for a phone (inches); the gradient's path and the loss left to the card."""
+    ax = _canvas(fig)
+    small, text, big, c = layout.small, layout.text, layout.big, 1.1
+    _box(ax, (c, 4.9), 1.5, 0.4, "$x$", face=PALE, size=big)
+    ask(ax.text(c + 0.9, 4.9, "입력", ha="left", va="center", fontsize=small), "input")
+    _funnel(ax, 4.7, 3.95, c, 1.5, 0.7, "인코더", "#dbe9f6", name="encoder", size=text, upright=True)
+    mu, sigma = (c - 0.45, 3.4), (c + 0.45, 3.4)
+    _box(ax, mu, 0.5, 0.38, "$\\mu$", size=big)
+    _box(ax, sigma, 0.5, 0.38, "$\\sigma$", size=big)
+    _arrow(ax, (c - 0.2, 3.95), (mu[0], mu[1] + 0.19))
+    _arrow(ax, (c + 0.2, 3.95), (sigma[0], sigma[1] + 0.19))
+    times, plus, eps, r = (sigma[0], 2.75), (c, 2.1), (2.45, 2.75), 0.14
+    _op(ax, times, "×", r=r, size=big)
+    _op(ax, plus, "+", r=r, size=big)
+    _arrow(ax, (sigma[0], sigma[1] - 0.19), (times[0], times[1] + r))
+    ax.add_patch(Circle(eps, 0.24, facecolor="#fff3c4", edgecolor=WARM, lw=1.8, ls="--", zorder=3))
+    ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=big, zorder=4)
+    _arrow(ax, (eps[0] - 0.24, eps[1]), (times[0] + r, times[1]), color="#a05a00")
+    ask(ax.text(eps[0] + 0.05, eps[1] - 0.32, "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="center",
+                va="top", fontsize=small, color="#a05a00"), "noise")
+    _path(ax, [(mu[0], mu[1] - 0.19), (mu[0], plus[1]), (plus[0] - r, plus[1])])
+    _path(ax, [(times[0], times[1] - r), (times[0], plus[1]), (plus[0] + r, plus[1])])
+    z = (c, 1.45)
+    _node(ax, z, r=0.26, face=GREEN, text="$z$", size=big)
+    _arrow(ax, (c, plus[1] - r), (c, z[1] + 0.26))
+    ask(ax.text(c + 0.4, z[1], "$z = \\mu + \\sigma \\odot \\epsilon$", ha="left", va="center", fontsize=text),
+        "reparameterization")
+    _arrow(ax, (c, z[1] - 0.26), (c, 1.0))
+    _funnel(ax, 1.0, 0.25, c, 0.7, 1.5, "디코더", "#fde0bd", name="decoder", size=text, upright=True)
+    _box(ax, (c, 0.0), 1.5, 0.4, "$\\hat{x}$", face=WARM, size=big)
+    ask(ax.text(c + 0.9, 0.0, "복원", ha="left", va="center", fontsize=small), "reconstruction")
+    _inches(ax, fig, (0.25, 3.45), (-0.25, 5.15))
 
 
 @drawer
-def vae() -> Figure:
+def vae(*, layout: Layout = CARD) -> Figure:
     """Draw encoder -> (mu, sigma) -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder."""
     fig = new_figure(4.0, WIDTH)
+    if layout.name == "phone":
+        _vae_phone(fig, layout)
+        return fig
+    small, text, big = layout.small, layout.text, layout.big
     ax = _canvas(fig)
     y = 3.0
-    _box(ax, (0.0, y), 0.9, 2.2, "$x$", face=PALE, size=BIG)
-    ask(ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=SMALL), "input")
+    _box(ax, (0.0, y), 0.9, 2.2, "$x$", face=PALE, size=big)
+    ask(ax.text(0.0, y - 1.25, "입력", ha="center", va="top", fontsize=small), "input")
     _arrow(ax, (0.45, y), (0.9, y))
-    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6", name="encoder")
+    _funnel(ax, 0.9, 3.1, y, 2.2, 1.0, "인코더", "#dbe9f6", name="encoder", size=text)
     mu, sigma = (4.4, y + 1.0), (4.4, y - 1.0)
-    _box(ax, mu, 0.8, 0.6, "$\\mu$", face="white", size=BIG)
-    _box(ax, sigma, 0.8, 0.6, "$\\sigma$", face="white", size=BIG)
+    _box(ax, mu, 0.8, 0.6, "$\\mu$", face="white", size=big)
+    _box(ax, sigma, 0.8, 0.6, "$\\sigma$", face="white", size=big)
     _arrow(ax, (3.1, y + 0.2), (mu[0] - 0.4, mu[1]))
     _arrow(ax, (3.1, y - 0.2), (sigma[0] - 0.4, sigma[1]))
     times, plus = (6.0, sigma[1]), (7.2, y)
     eps = (6.0, 0.3)
     ax.add_patch(Circle(eps, 0.45, facecolor="#fff3c4", edgecolor=WARM, lw=1.8, ls="--", zorder=3))
-    ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=BIG, zorder=4)
+    ax.text(*eps, "$\\epsilon$", ha="center", va="center", fontsize=big, zorder=4)
     ask(ax.text(eps[0] + 0.6, eps[1], "$\\epsilon \\sim \\mathcal{N}(0, I)$\n바깥에서 뽑는 잡음", ha="left",
-                va="center", fontsize=SMALL, color="#a05a00"), "noise")
-    _op(ax, times, "×")
-    _op(ax, plus, "+")
+                va="center", fontsize=small, color="#a05a00"), "noise")
+    _op(ax, times, "×", size=big)
+    _op(ax, plus, "+", size=big)
     _arrow(ax, (sigma[0] + 0.4, sigma[1]), (times[0] - 0.24, times[1]))
     _arrow(ax, eps, times, shrink=12, color="#a05a00")
     _path(ax, [(mu[0] + 0.4, mu[1]), (plus[0], mu[1]), (plus[0], plus[1] + 0.24)])
     _path(ax, [(times[0] + 0.24, times[1]), (plus[0], times[1]), (plus[0], plus[1] - 0.24)])
     z = (8.4, y)
-    _node(ax, z, r=0.42, face=GREEN, text="$z$", size=BIG)
+    _node(ax, z, r=0.42, face=GREEN, text="$z$", size=big)
     _arrow(ax, plus, z, shrink=9)
-    ask(ax.text(z[0] + 0.1, y - 0.6, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top",
-                fontsize=TEXT), "reparameterization")
+    # a slide's larger formula sits lower and further right: clear of the line into + and of the decoder
+    shift, drop = (0.1, 0.6) if layout.name == CARD.name else (0.25, 0.75)
+    ask(ax.text(z[0] + shift, y - drop, "$z = \\mu + \\sigma \\odot \\epsilon$", ha="center", va="top",
+                fontsize=text), "reparameterization")
     _arrow(ax, (z[0] + 0.42, y), (9.3, y))
-    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd", name="decoder")
+    _funnel(ax, 9.3, 11.5, y, 1.0, 2.2, "디코더", "#fde0bd", name="decoder", size=text)
     _arrow(ax, (11.5, y), (11.95, y))
-    _box(ax, (12.4, y), 0.9, 2.2, "$\\hat{x}$", face=WARM, size=BIG)
-    ask(ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=SMALL), "reconstruction")
+    _box(ax, (12.4, y), 0.9, 2.2, "$\\hat{x}$", face=WARM, size=big)
+    ask(ax.text(12.4, y - 1.25, "복원", ha="center", va="top", fontsize=small), "reconstruction")
     _arrow(ax, (10.4, 4.8), (2.0, 4.8), color=RED, ls="--", lw=1.6)
     ask(ax.text(6.2, 4.95, "역전파: $z$가 $\\mu$, $\\sigma$의 미분 가능한 함수라 인코더까지 기울기가 흐름",
-                ha="center", va="bottom", fontsize=SMALL, color=RED), "gradient_path")
-    ask(ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=SMALL,
+                ha="center", va="bottom", fontsize=small, color=RED), "gradient_path")
+    ask(ax.text(2.0, 0.3, "손실 = 복원 오차\n+ KL($q$ ‖ 사전 분포)", ha="center", va="center", fontsize=small,
                 color="#444444"), "loss")
-    _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
+    if layout.name == "slide":  # the card's drawing, its texts 1.7 × larger on a page 1.1 × wider
+        _scaled(ax, fig, (-0.7, 13.1), (-0.6, 5.6), 0.66)
+    else:
+        _fit(ax, fig, (-0.7, 13.1), (-0.6, 5.6))
     return fig
 
 
