@@ -439,7 +439,7 @@ KINDS: dict[str, Kind] = {
         "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
         labels=("noise", "fake_samples", "real_data", "probability_real", "discriminator_objective", "generator",
                 "discriminator", "generator_objective"),
-        seed=num(0, 2**31),
+        layouts=("slide", "phone"), seed=num(0, 2**31),
     ),
     "denoising_autoencoder": kind(
         "dlexport.diagrams.architectures:denoising_autoencoder",

@@ -841,34 +841,71 @@ def _thumbs(ax: Axes, pictures: Sequence[np.ndarray], at: Point, size: float = 0
                                     facecolor="none", edgecolor=INK, lw=0.8, zorder=4))
 
 
+def _gan_phone(fig: Figure, layout: Layout, seed: int) -> None:
+    """`gan` for a phone (inches): noise and generator on top, fake and real samples side by side, the
+    discriminator below them, the generator's objective returning up the right edge."""
+    ax = _canvas(fig)
+    small, big = layout.small, layout.big
+    _node(ax, (0.45, 5.0), r=0.26, face="#fff3c4", edge=WARM, text="$z$", size=big)
+    ask(ax.text(0.85, 5.0, "잡음 $z \\sim p_z$", ha="left", va="center", fontsize=small), "noise")
+    _arrow(ax, (0.45, 4.74), (0.45, 4.29))
+    _box(ax, (0.85, 4.05), 1.5, 0.48, "생성자 $G$", face="#fde0bd", size=big, name="generator")
+    _arrow(ax, (0.85, 3.81), (0.85, 3.28))
+    _thumbs(ax, blob_images(3, 10, 0.3, seed + 1), (0.85, 3.05), size=0.42, gap=0.06)
+    ask(ax.text(0.85, 2.76, "가짜 표본 $G(z)$", ha="center", va="top", fontsize=small), "fake_samples")
+    _thumbs(ax, blob_images(3, 10, 0.0, seed), (2.5, 3.05), size=0.42, gap=0.06)
+    ask(ax.text(2.5, 2.76, "진짜 데이터\n$x \\sim p_{\\mathrm{data}}$", ha="center", va="top", fontsize=small),
+        "real_data")
+    disc = (1.7, 1.55)
+    _arrow(ax, (0.85, 2.45), (disc[0] - 0.4, disc[1] + 0.25))
+    _arrow(ax, (2.5, 2.05), (disc[0] + 0.4, disc[1] + 0.25))
+    _box(ax, disc, 1.6, 0.5, "판별자 $D$", face=PALE, size=big, name="discriminator")
+    _arrow(ax, (disc[0], disc[1] - 0.25), (disc[0], 1.0))
+    ask(ax.text(disc[0], 0.97, "진짜일 확률", ha="center", va="top", fontsize=layout.text), "probability_real")
+    ask(ax.text(disc[0], 0.62, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="center", va="top", fontsize=small,
+                color=ACCENT), "discriminator_objective")
+    _path(ax, [(disc[0] + 0.8, disc[1]), (3.3, disc[1]), (3.3, 4.05), (1.6, 4.05)], color=RED, ls="--")
+    ask(ax.text(2.45, 4.15, "생성자: 판별자를\n속이도록 학습", ha="center", va="bottom", fontsize=small, color=RED),
+        "generator_objective")
+    _inches(ax, fig, (0.05, 3.4), (0.0, 5.3))
+
+
 @drawer
-def gan(*, seed: int) -> Figure:
+def gan(*, seed: int, layout: Layout = CARD) -> Figure:
     """Draw noise -> generator -> fake samples and real samples -> discriminator -> real or fake, with what
     each network learns to do."""
     fig = new_figure(4.0, WIDTH)
+    if layout.name == "phone":
+        _gan_phone(fig, layout, seed)
+        return fig
+    small, text, big = layout.small, layout.text, layout.big
     ax = _canvas(fig)
     fake_y, real_y = 4.2, 1.0
-    _node(ax, (0.0, fake_y), r=0.45, face="#fff3c4", edge=WARM, text="$z$", size=BIG)
-    ask(ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=SMALL), "noise")
+    _node(ax, (0.0, fake_y), r=0.45, face="#fff3c4", edge=WARM, text="$z$", size=big)
+    ask(ax.text(0.0, fake_y - 0.6, "잡음\n$z \\sim p_z$", ha="center", va="top", fontsize=small), "noise")
     _arrow(ax, (0.45, fake_y), (1.2, fake_y))
-    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=BIG, name="generator")
+    _box(ax, (2.4, fake_y), 2.3, 1.0, "생성자 $G$", face="#fde0bd", size=big, name="generator")
     _arrow(ax, (3.55, fake_y), (4.3, fake_y))
     _thumbs(ax, blob_images(3, 10, 0.3, seed + 1), (5.7, fake_y))
-    ask(ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=SMALL), "fake_samples")
+    ask(ax.text(5.7, fake_y + 0.5, "가짜 표본 $G(z)$", ha="center", va="bottom", fontsize=small), "fake_samples")
     _thumbs(ax, blob_images(3, 10, 0.0, seed), (5.7, real_y))
     ask(ax.text(5.7, real_y - 0.5, "진짜 데이터 $x \\sim p_{\\mathrm{data}}$", ha="center", va="top",
-                fontsize=SMALL), "real_data")
+                fontsize=small), "real_data")
     disc = (8.7, (fake_y + real_y) / 2)
     _arrow(ax, (7.1, fake_y), (disc[0] - 1.2, disc[1] + 0.3))
     _arrow(ax, (7.1, real_y), (disc[0] - 1.2, disc[1] - 0.3))
-    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=BIG, name="discriminator")
+    _box(ax, disc, 2.3, 1.0, "판별자 $D$", face=PALE, size=big, name="discriminator")
     _arrow(ax, (disc[0] + 1.15, disc[1]), (disc[0] + 1.8, disc[1]))
-    ask(ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=TEXT), "probability_real")
+    ask(ax.text(disc[0] + 1.9, disc[1], "진짜일\n확률", ha="left", va="center", fontsize=text), "probability_real")
     ask(ax.text(disc[0] - 0.7, disc[1] - 0.65, "진짜 → 1, 가짜 → 0으로\n가려내도록 학습", ha="left", va="top",
-                fontsize=SMALL, color=ACCENT), "discriminator_objective")
+                fontsize=small, color=ACCENT), "discriminator_objective")
     _path(ax, [(disc[0], disc[1] + 0.5), (disc[0], 5.9), (2.4, 5.9), (2.4, fake_y + 0.5)], color=RED, ls="--")
-    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", color=RED, name="generator_objective")
-    _fit(ax, fig, (-0.9, 12.0), (-0.3, 6.4))
+    _label(ax, ((disc[0] + 2.4) / 2, 5.9), "생성자: 판별자를 속이도록 학습", size=small, color=RED,
+           name="generator_objective")
+    if layout.name == "slide":  # the card's drawing, its texts 1.7 × larger on a page 1.35 × wider
+        _scaled(ax, fig, (-0.9, 12.0), (-0.3, 6.4), 0.6)
+    else:
+        _fit(ax, fig, (-0.9, 12.0), (-0.3, 6.4))
     return fig
 
 
