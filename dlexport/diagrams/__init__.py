@@ -417,7 +417,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.architectures:seq2seq",
         "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
         labels=("encoder", "decoder", "context_vector"),
-        source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
+        layouts=("slide", "phone"), source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
     ),
     "transformer_block": kind(
         "dlexport.diagrams.architectures:transformer_block",

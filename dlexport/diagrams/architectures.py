@@ -488,8 +488,42 @@ def bidirectional_rnn(*, steps: int, layout: Layout = CARD) -> Figure:
     return fig
 
 
+def _seq2seq_phone(fig: Figure, layout: Layout, src: Sequence[str], tgt: Sequence[str]) -> None:
+    """`seq2seq` running down the page for a phone (inches): each step a row, its input token on the left and
+    its output on the right; the dashed feedback arrows left out (the repeated tokens and the label say it)."""
+    ax = _canvas(fig)
+    small, text, x = layout.small, layout.text, 1.55
+    rows = len(src) + len(tgt) + 2
+    pitch = min(0.6, 4.0 / (rows - 1))
+    ys = [4.6 - i * pitch for i in range(rows)]
+    enc, ctx, dec = ys[:len(src)], ys[len(src)], ys[len(src) + 1:]
+    for i, y in enumerate(enc):
+        _box(ax, (x, y), 0.5, 0.34, face=PALE, edge=ACCENT, lw=1.6)
+        ax.text(x - 0.5, y, src[i], ha="right", va="center", fontsize=text)
+        _arrow(ax, (x - 0.45, y), (x - 0.25, y))
+        if i:
+            _arrow(ax, (x, enc[i - 1] - 0.17), (x, y + 0.17))
+    ask(ax.text(x + 0.5, (enc[0] + enc[-1]) / 2, "인코더", ha="left", va="center", fontproperties=bold(layout.big),
+                color=ACCENT), "encoder")
+    _arrow(ax, (x, enc[-1] - 0.17), (x, ctx + 0.2), lw=1.8)
+    _node(ax, (x, ctx), r=0.2, face=GREEN, text="$c$", size=text)
+    ask(ax.text(x + 0.5, ctx, "문맥 벡터", ha="left", va="center", fontsize=small), "context_vector")
+    _arrow(ax, (x, ctx - 0.2), (x, dec[0] + 0.17), lw=1.8)
+    for i, (y, given, said) in enumerate(zip(dec, ["<시작>", *tgt], [*tgt, "<EOS>"], strict=True)):
+        _box(ax, (x, y), 0.5, 0.34, face="#fde0bd", edge="#a05a00", lw=1.6)
+        ax.text(x - 0.5, y, given, ha="right", va="center", fontsize=text if i else small)
+        ax.text(x + 0.5, y, said, ha="left", va="center", fontsize=text, color=RED if i == len(tgt) else INK)
+        _arrow(ax, (x - 0.45, y), (x - 0.25, y))
+        _arrow(ax, (x + 0.25, y), (x + 0.45, y))
+        if i:
+            _arrow(ax, (x, dec[i - 1] - 0.17), (x, y + 0.17))
+    ask(ax.text(x, dec[-1] - 0.35, "디코더: 앞서 낸 토큰을\n다음 입력으로", ha="center", va="top", fontsize=small,
+                color="#a05a00"), "decoder")
+    _inches(ax, fig, (0.0, 3.4), (dec[-1] - 1.0, 4.9))
+
+
 @drawer
-def seq2seq(*, source: Sequence[str], target: Sequence[str]) -> Figure:
+def seq2seq(*, source: Sequence[str], target: Sequence[str], layout: Layout = CARD) -> Figure:
     """Draw an encoder RNN reading the source, its last state as the context, and a decoder RNN emitting
     the target token by token, each fed back as the next input, up to <EOS>."""
     src, tgt = [str(w) for w in source], [str(w) for w in target]
@@ -497,6 +531,10 @@ def seq2seq(*, source: Sequence[str], target: Sequence[str]) -> Figure:
         raise ValueError(f"give 1 to 4 source and 1 to 5 target tokens, at most 7 together "
                          f"(got {len(src)} and {len(tgt)}): more can't be read on a card")
     fig = new_figure(4.0, WIDTH)
+    if layout.name == "phone":
+        _seq2seq_phone(fig, layout, src, tgt)
+        return fig
+    small, text, big = layout.small, layout.text, layout.big
     ax = _canvas(fig)
     gap = 1.55
     enc = [i * gap for i in range(len(src))]
@@ -505,30 +543,33 @@ def seq2seq(*, source: Sequence[str], target: Sequence[str]) -> Figure:
     cy = 2.0
     for i, x in enumerate(enc):
         _box(ax, (x, cy), 0.9, 0.7, face=PALE, edge=ACCENT, lw=1.6)
-        _label(ax, (x, 0.0), src[i], size=TEXT)
+        _label(ax, (x, 0.0), src[i], size=text)
         _arrow(ax, (x, 0.3), (x, cy - 0.35))
         if i:
             _arrow(ax, (x - gap + 0.45, cy), (x - 0.45, cy))
     _arrow(ax, (enc[-1] + 0.45, cy), (ctx - 0.38, cy), lw=1.8)
-    _node(ax, (ctx, cy), r=0.38, face=GREEN, text="$c$", size=BIG)
+    _node(ax, (ctx, cy), r=0.38, face=GREEN, text="$c$", size=big)
     _arrow(ax, (ctx + 0.38, cy), (dec[0] - 0.45, cy), lw=1.8)
     inputs = ["<시작>", *tgt]
     outputs = [*tgt, "<EOS>"]
     for i, x in enumerate(dec):
         _box(ax, (x, cy), 0.9, 0.7, face="#fde0bd", edge="#a05a00", lw=1.6)
-        _label(ax, (x, 0.0), inputs[i], size=TEXT if i else SMALL)
-        _label(ax, (x, 4.0), outputs[i], size=TEXT, color=RED if i == len(tgt) else INK)
+        _label(ax, (x, 0.0), inputs[i], size=text if i else small)
+        _label(ax, (x, 4.0), outputs[i], size=text, color=RED if i == len(tgt) else INK)
         _arrow(ax, (x, 0.3), (x, cy - 0.35))
         _arrow(ax, (x, cy + 0.35), (x, 3.7))
         if i:
             _arrow(ax, (x - gap + 0.45, cy), (x - 0.45, cy))
             _arrow(ax, (x - gap + 0.35, 3.8), (x - 0.3, 0.3), color=MUTED, lw=1.0, ls="--")
     mid_enc, mid_dec = (enc[0] + enc[-1]) / 2, (dec[0] + dec[-1]) / 2
-    ask(ax.text(mid_enc, 3.0, "인코더", ha="center", va="bottom", fontproperties=bold(BIG), color=ACCENT), "encoder")
-    ask(ax.text(mid_dec, 4.6, "디코더: 앞서 낸 토큰을 다음 입력으로", ha="center", va="bottom", fontsize=TEXT,
+    ask(ax.text(mid_enc, 3.0, "인코더", ha="center", va="bottom", fontproperties=bold(big), color=ACCENT), "encoder")
+    ask(ax.text(mid_dec, 4.6, "디코더: 앞서 낸 토큰을 다음 입력으로", ha="center", va="bottom", fontsize=text,
                 color="#a05a00"), "decoder")
-    ask(ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=SMALL), "context_vector")
-    _fit(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3))
+    ask(ax.text(ctx, 1.4, "문맥\n벡터", ha="center", va="top", fontsize=small), "context_vector")
+    if layout.name == "slide":  # the card's drawing, its texts 1.7 × larger on a page 1.6 × wider
+        _scaled(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3), 0.7)
+    else:
+        _fit(ax, fig, (enc[0] - 0.9, dec[-1] + 0.9), (-0.6, 5.3))
     return fig
 
 
