@@ -399,7 +399,7 @@ KINDS: dict[str, Kind] = {
         "A stack of RBMs (3 to 5 layers, visible first) with the greedy layer-wise pre-training order.",
         labels=("visible_layer", "hidden_layer_1", "hidden_layer_2", "hidden_layer_3", "rbm_1", "rbm_2", "rbm_3",
                 "greedy_pretraining"),
-        layers=items([6, 5, 4, 3], 40),
+        layouts=("slide", "phone"), layers=items([6, 5, 4, 3], 40),
     ),
     "bptt": kind(
         "dlexport.diagrams.architectures:bptt",

@@ -251,16 +251,8 @@ def _row(y: float, size: int, gap: float = 0.9, shown: int = 7) -> list[Point]:
     return [((i - (n - 1) / 2) * gap, y) for i in range(n)]
 
 
-@drawer
-def dbn(*, layers: Sequence[int]) -> Figure:
-    """Draw a stack of RBMs trained greedily from the bottom up; the top pair undirected, the rest top-down."""
-    sizes = [int(n) for n in layers]
-    if not 3 <= len(sizes) <= 5 or min(sizes) < 1:
-        raise ValueError(f"layers must be 3 to 5 positive sizes (visible layer first), got {list(layers)}")
-    fig = new_figure(4.0, WIDTH)
-    ax = _canvas(fig)
-    step = 1.55
-    rows = [_row(i * step, n) for i, n in enumerate(sizes)]
+def _dbn_net(ax: Axes, rows: Sequence[Sequence[Point]], r: float, shrink: float) -> None:
+    """Draw the stack's nodes and connections: the top pair undirected (blue), the rest pointing down."""
     top = len(rows) - 1
     for i in range(top):
         pairs = [[a, b] for a in rows[i] for b in rows[i + 1]]
@@ -269,13 +261,55 @@ def dbn(*, layers: Sequence[int]) -> Figure:
                                          linewidths=1.2 if undirected else 0.7, zorder=1))
         if not undirected:  # generative connections point down
             for b in rows[i + 1]:
-                _arrow(ax, b, (b[0], rows[i][0][1]), color="#555555", lw=1.2, shrink=10)
+                _arrow(ax, b, (b[0], rows[i][0][1]), color="#555555", lw=1.2, shrink=shrink)
     for i, row in enumerate(rows):
         face = PALE if i == 0 else WARM if i == top else "white"
         for p in row:
-            _node(ax, p, r=0.22, face=face)
+            _node(ax, p, r=r, face=face)
+
+
+def _dbn_phone(fig: Figure, layout: Layout, sizes: Sequence[int]) -> None:
+    """`dbn` for a phone (inches): at most five units a layer, the RBMs' names without "학습", the
+    pre-training order's name under the stack and the card's caption left out."""
+    ax = _canvas(fig)
+    small, top = layout.small, len(sizes) - 1
+    step = min(1.0, 3.9 / top)
+    rows = [[(1.75 + x * 0.24 / 0.9, 0.8 + i * step) for x, _ in _row(0.0, n, shown=5)]
+            for i, n in enumerate(sizes)]
+    _dbn_net(ax, rows, 0.085, 7)
+    for i, row in enumerate(rows):
         name, label = ("가시층 $v$", "visible_layer") if i == 0 else (f"은닉층 $h^{{{i}}}$", f"hidden_layer_{i}")
-        ask(ax.text(-3.6, row[0][1], name, ha="right", va="center", fontsize=TEXT), label)
+        ask(ax.text(1.06, row[0][1], name, ha="right", va="center", fontsize=small), label)
+    for i in range(top):
+        lo, hi = rows[i][0][1] + 0.1, rows[i + 1][0][1] - 0.1
+        ax.add_collection(LineCollection([[(2.36, lo), (2.44, lo), (2.44, hi), (2.36, hi)]], colors=INK,
+                                         linewidths=1.2, zorder=2))
+        ask(ax.text(2.52, (lo + hi) / 2, f"{'①②③④'[i]} RBM {i + 1}", ha="left", va="center", fontsize=small,
+                    color=ACCENT if i == top - 1 else INK), f"rbm_{i + 1}")
+    _arrow(ax, (0.1, 0.7), (0.1, rows[-1][0][1] + 0.1), color=RED, lw=2.2)
+    ask(ax.text(1.75, 0.45, "한 층씩 사전 학습", ha="center", va="top", fontsize=small, color=RED),
+        "greedy_pretraining")
+    _inches(ax, fig, (0.0, 3.42), (0.05, rows[-1][0][1] + 0.2))
+
+
+@drawer
+def dbn(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
+    """Draw a stack of RBMs trained greedily from the bottom up; the top pair undirected, the rest top-down."""
+    sizes = [int(n) for n in layers]
+    if not 3 <= len(sizes) <= 5 or min(sizes) < 1:
+        raise ValueError(f"layers must be 3 to 5 positive sizes (visible layer first), got {list(layers)}")
+    fig = new_figure(4.0, WIDTH)
+    if layout.name == "phone":
+        _dbn_phone(fig, layout, sizes)
+        return fig
+    ax = _canvas(fig)
+    step = 1.55
+    rows = [_row(i * step, n) for i, n in enumerate(sizes)]
+    top = len(rows) - 1
+    _dbn_net(ax, rows, 0.22, 10)
+    for i, row in enumerate(rows):
+        name, label = ("가시층 $v$", "visible_layer") if i == 0 else (f"은닉층 $h^{{{i}}}$", f"hidden_layer_{i}")
+        ask(ax.text(-3.6, row[0][1], name, ha="right", va="center", fontsize=layout.text), label)
     right = 3.3
     for i in range(top):
         lo, hi = i * step + 0.15, (i + 1) * step - 0.15
@@ -283,13 +317,17 @@ def dbn(*, layers: Sequence[int]) -> Figure:
         ax.add_collection(LineCollection([[(x - 0.15, lo), (x, lo), (x, hi), (x - 0.15, hi)]], colors=INK,
                                          linewidths=1.2, zorder=2))
         ask(ax.text(x + 0.2, (lo + hi) / 2, f"{'①②③④'[i]} RBM {i + 1} 학습", ha="left", va="center",
-                    fontsize=TEXT, color=ACCENT if i == top - 1 else INK), f"rbm_{i + 1}")
+                    fontsize=layout.text, color=ACCENT if i == top - 1 else INK), f"rbm_{i + 1}")
     _arrow(ax, (-7.6, -0.3), (-7.6, top * step + 0.3), color=RED, lw=2.2)
     ask(ax.text(-7.85, top * step / 2, "한 층씩 사전 학습", rotation=90, ha="right", va="center",
-                fontsize=TEXT, color=RED), "greedy_pretraining")
+                fontsize=layout.text, color=RED), "greedy_pretraining")
     ax.text(0.0, -0.7, "앞 단계 은닉층의 활성이 다음 RBM의 입력 · 맨 위 두 층만 방향 없음", ha="center",
-            va="top", fontsize=SMALL, color="#444444")
-    _fit(ax, fig, (-8.9, 7.4), (-1.5, top * step + 0.6))
+            va="top", fontsize=layout.small, color="#444444")
+    xs, ys = (-8.9, 7.4), (-1.5, top * step + 0.6)
+    if layout.name == "slide":  # the card's drawing, as large as a slide's 11.5 × 4.1 in allow
+        _scaled(ax, fig, xs, ys, min(4.1 / (ys[1] - ys[0]), 11.5 / (xs[1] - xs[0])))
+    else:
+        _fit(ax, fig, xs, ys)
     return fig
 
 
