@@ -446,7 +446,7 @@ KINDS: dict[str, Kind] = {
         "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
         "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
         labels=("clean_input", "corruption", "corrupted_input", "code", "reconstruction", "encoder", "decoder", "loss"),
-        corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
+        layouts=("slide", "phone"), corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
     ),
 }
 

@@ -999,39 +999,75 @@ def corrupt(clean: np.ndarray, kind: str, rate: float, seed: int) -> np.ndarray:
     raise ValueError(f"unknown corruption {kind!r}; use mask or gaussian")
 
 
+def _denoising_phone(fig: Figure, layout: Layout, pictures: Sequence[np.ndarray], what: str) -> None:
+    """`denoising_autoencoder` for a phone (inches): the corruption across the top, the autoencoder running
+    down the right, the loss on the left comparing the reconstruction with the clean input."""
+    ax = _canvas(fig)
+    small, text, big, c = layout.small, layout.text, layout.big, 2.55
+    clean, noisy, smooth = pictures
+    _thumbs(ax, [clean], (0.75, 4.55), size=0.9)
+    ask(ax.text(0.75, 4.02, "원래 입력 $x$", ha="center", va="top", fontsize=small), "clean_input")
+    _arrow(ax, (1.25, 4.55), (2.05, 4.55), color=RED, lw=1.8)
+    ask(ax.text(1.65, 4.65, "손상", ha="center", va="bottom", fontsize=small, color=RED), "corruption")
+    _thumbs(ax, [noisy], (c, 4.55), size=0.9)
+    ask(ax.text(c, 4.02, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=small, color=RED),
+        "corrupted_input")
+    _arrow(ax, (c, 3.72), (c, 3.5))
+    _funnel(ax, 3.5, 2.85, c, 1.3, 0.65, "인코더", "#dbe9f6", name="encoder", size=text, upright=True)
+    _box(ax, (c, 2.5), 0.55, 0.4, "$h$", face=GREEN, size=big)
+    ask(ax.text(c + 0.4, 2.5, "코드", ha="left", va="center", fontsize=small), "code")
+    _funnel(ax, 2.15, 1.5, c, 0.65, 1.3, "디코더", "#fde0bd", name="decoder", size=text, upright=True)
+    _arrow(ax, (c, 1.5), (c, 1.32))
+    _thumbs(ax, [smooth], (c, 0.85), size=0.9)
+    ask(ax.text(c, 0.33, "복원 $\\hat{x}$", ha="center", va="top", fontsize=small), "reconstruction")
+    loss = (0.72, 0.85)
+    _box(ax, loss, 1.35, 0.45, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=text, name="loss")
+    _path(ax, [(0.75, 3.7), (0.75, loss[1] + 0.23)], color=RED, ls="--")
+    _path(ax, [(c - 0.47, loss[1]), (loss[0] + 0.68, loss[1])], color=RED, ls="--")
+    ax.text(0.05, 0.5, "망가진 입력이 아니라\n원래 입력과 비교", ha="left", va="top", fontsize=small, color=RED)
+    _inches(ax, fig, (0.0, 3.42), (-0.15, 5.05))
+
+
 @drawer
-def denoising_autoencoder(*, corruption: str, rate: float, seed: int) -> Figure:
+def denoising_autoencoder(*, corruption: str, rate: float, seed: int, layout: Layout = CARD) -> Figure:
     """Draw clean input -> corruption -> encoder -> code -> decoder -> reconstruction, the loss comparing the
     reconstruction with the clean input."""
     if not 0.0 < rate < 1.0:
         raise ValueError(f"rate must be between 0 and 1, got {rate}")
     clean = blob_images(1, 12, 0.0, seed)[0]
     noisy = corrupt(clean, corruption, rate, seed)
+    smooth = (clean + np.roll(clean, 1, 0) + np.roll(clean, 1, 1) + np.roll(clean, -1, 0) + np.roll(clean, -1, 1)) / 5
+    what = "일부를 0으로" if corruption == "mask" else "잡음을 더함"
     fig = new_figure(4.0, WIDTH)
+    if layout.name == "phone":
+        _denoising_phone(fig, layout, (clean, noisy, smooth), what)
+        return fig
+    small, text, big = layout.small, layout.text, layout.big
     ax = _canvas(fig)
     y, size = 2.2, 1.5
     _thumbs(ax, [clean], (0.0, y), size=size)
-    ask(ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=SMALL), "clean_input")
+    ask(ax.text(0.0, y - 0.95, "원래 입력 $x$", ha="center", va="top", fontsize=small), "clean_input")
     _arrow(ax, (0.8, y), (1.9, y), color=RED, lw=1.8)
-    what = "일부를 0으로" if corruption == "mask" else "잡음을 더함"
-    ask(ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=SMALL, color=RED), "corruption")
-    ask(ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=SMALL, color=RED),
+    ask(ax.text(1.35, y + 0.2, "손상", ha="center", va="bottom", fontsize=small, color=RED), "corruption")
+    ask(ax.text(2.7, y - 0.95, f"$\\tilde{{x}}$: {what}", ha="center", va="top", fontsize=small, color=RED),
         "corrupted_input")
     _thumbs(ax, [noisy], (2.7, y), size=size)
     _arrow(ax, (3.5, y), (3.9, y))
-    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6", name="encoder")
-    _box(ax, (6.3, y), 0.6, 0.9, "$h$", face=GREEN, size=BIG)
-    ask(ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=SMALL), "code")
-    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd", name="decoder")
+    _funnel(ax, 3.9, 5.7, y, 1.8, 0.9, "인코더", "#dbe9f6", name="encoder", size=text)
+    _box(ax, (6.3, y), 0.6, 0.9, "$h$", face=GREEN, size=big)
+    ask(ax.text(6.3, y - 0.6, "코드", ha="center", va="top", fontsize=small), "code")
+    _funnel(ax, 6.9, 8.7, y, 0.9, 1.8, "디코더", "#fde0bd", name="decoder", size=text)
     _arrow(ax, (8.7, y), (9.1, y))
-    smooth = (clean + np.roll(clean, 1, 0) + np.roll(clean, 1, 1) + np.roll(clean, -1, 0) + np.roll(clean, -1, 1)) / 5
     _thumbs(ax, [smooth], (9.9, y), size=size)
-    ask(ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=SMALL), "reconstruction")
+    ask(ax.text(9.9, y - 0.95, "복원 $\\hat{x}$", ha="center", va="top", fontsize=small), "reconstruction")
     loss = (5.0, 4.6)
-    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=TEXT, name="loss")
+    _box(ax, loss, 3.4, 0.7, "손실 $L(x, \\hat{x})$", face="#f6d5d1", size=text, name="loss")
     _path(ax, [(0.0, y + 0.8), (0.0, loss[1]), (loss[0] - 1.7, loss[1])], color=RED, ls="--")
     _path(ax, [(9.9, y + 0.8), (9.9, loss[1]), (loss[0] + 1.7, loss[1])], color=RED, ls="--")
     ax.text(loss[0], loss[1] - 0.45, "망가진 입력이 아니라 원래 입력과 비교", ha="center", va="top",
-            fontsize=SMALL, color=RED)
-    _fit(ax, fig, (-0.9, 10.8), (0.7, 5.2))
+            fontsize=small, color=RED)
+    if layout.name == "slide":  # the card's drawing, as large as a slide's 11.5 × 4.1 in allow
+        _scaled(ax, fig, (-0.9, 10.8), (0.7, 5.2), min(4.1 / 4.5, 11.5 / 11.7))
+    else:
+        _fit(ax, fig, (-0.9, 10.8), (0.7, 5.2))
     return fig
