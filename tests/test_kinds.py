@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from dlexport import diagrams, render
+from dlexport import diagrams, legibility, render
 from dlexport.diagrams import KINDS, Kind, Param, kind, num, text
 from dlexport.errors import SourceError
 from dlexport.load import load
@@ -62,9 +62,14 @@ def test_drawers_take_keyword_arguments_without_defaults() -> None:
     for name, k in KINDS.items():
         module, _, function = k.drawer.partition(":")
         signature = inspect.signature(getattr(importlib.import_module(module), function))
-        assert set(signature.parameters) == set(k.params), name
+        laid_out = {"layout"} if k.layouts else set()  # a kind with layouts takes `layout: Layout = CARD` too
+        assert set(signature.parameters) == set(k.params) | laid_out, name
         for p in signature.parameters.values():
-            assert p.kind is p.KEYWORD_ONLY and p.default is p.empty, f"{name}: {p.name} repeats its default"
+            assert p.kind is p.KEYWORD_ONLY, f"{name}: {p.name} is not keyword-only"
+            if p.name in laid_out:
+                assert p.default is legibility.CARD, f"{name}: its layout does not default to a card's"
+            else:
+                assert p.default is p.empty, f"{name}: {p.name} repeats its default"
 
 
 def test_file_parameters_are_fenced_in_one_place(tmp_path: Path) -> None:
