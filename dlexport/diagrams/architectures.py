@@ -1,5 +1,8 @@
 """Hand-laid architecture diagrams (GRU cell, DBN, BPTT, bidirectional RNN, seq2seq, attention block, VAE, GAN,
-denoising) whose labels name the parts but never the architecture itself, legible at card width."""
+denoising) whose labels name the parts but never the architecture itself, legible at card width, and laid out
+again for a slide (landscape, the card's labels all kept) or a phone (upright, secondary parts left out) when a
+drawer is given `layout=SLIDE` or `PHONE`: drawn in inches at the place's own size, or, for the slides of the
+flatter figures, the card's drawing with the slide's font sizes, scaled to fit 11.5 × 4.1 in."""
 
 from __future__ import annotations
 
