@@ -13,11 +13,12 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
+from dlexport import legibility
 from dlexport.diagrams import KINDS, arguments
 from dlexport.diagrams import architectures as arch
 from dlexport.diagrams.style import ACCENT, DPI, to_png
-from dlexport.model import Glossary
-from dlexport.render import png_size
+from dlexport.model import Asset, Glossary
+from dlexport.render import png_size, render_image
 
 from .conftest import drawn_with_defaults
 
@@ -79,6 +80,27 @@ def test_draws_legibly_within_the_card_and_reproducibly(kind: str, params: dict[
     for t in labels:
         letters = float(t.get_fontsize()) / 72 * DPI * CARD / width * LETTER
         assert letters >= 14, (t.get_text(), t.get_fontsize(), width)
+
+
+@pytest.mark.parametrize("layout", ["slide", "phone"])
+@pytest.mark.parametrize(("kind", "params"), VARIANTS, ids=lambda v: str(v) if isinstance(v, str) else "")
+def test_each_variant_draws_legible_slide_and_phone_layouts(kind: str, params: dict[str, object], layout: str,
+                                                            seed_glossary: Glossary) -> None:
+    args = arguments(KINDS[kind], params, Path("."))
+    image = render_image(kind, args, layout=layout)
+    asset = Asset(Path("x.png"), image.width, image.height, "", "", image.texts)
+    assert legibility.problem(asset, layout) == ""
+    assert legibility.overlaps(image.texts) == []
+    words = _forbidden(seed_glossary, kind)
+    assert not [t.text for t in image.texts if any(w in t.text.lower() for w in words)]
+    assert image.png == render_image(kind, args, layout=layout).png  # as reproducible as the card
+    card = {t.label for t in render_image(kind, args).texts if t.label}
+    laid_out = {t.label for t in image.texts if t.label}
+    assert laid_out <= card  # a quiz hides a layout's labels by the card's names
+    if layout == "slide":
+        assert laid_out == card  # a slide shows the figure whole
+    else:
+        assert len(laid_out) >= 3  # what is left still names the parts a learner must recognise
 
 
 def _forbidden(glossary: Glossary, kind: str) -> list[str]:

@@ -397,31 +397,32 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.architectures:gru_cell",
         "A gated recurrent cell: reset and update gates, the candidate state, the mix of old state and candidate.",
         labels=("keep_old_state", "add_candidate", "reset_gate", "update_gate", "candidate_state"),
+        layouts=("slide", "phone"),
     ),
     "dbn": kind(
         "dlexport.diagrams.architectures:dbn",
         "A stack of RBMs (3 to 5 layers, visible first) with the greedy layer-wise pre-training order.",
         labels=("visible_layer", "hidden_layer_1", "hidden_layer_2", "hidden_layer_3", "rbm_1", "rbm_2", "rbm_3",
                 "greedy_pretraining"),
-        layers=items([6, 5, 4, 3], 40),
+        layouts=("slide", "phone"), layers=items([6, 5, 4, 3], 40),
     ),
     "bptt": kind(
         "dlexport.diagrams.architectures:bptt",
         "An RNN unrolled over 2 to 6 time steps: forward arrows and the gradient's path back through time.",
         labels=("forward_pass", "backward_pass", "shared_weight_gradient"),
-        steps=num(4, 40),
+        layouts=("slide", "phone"), steps=num(4, 40),
     ),
     "bidirectional_rnn": kind(
         "dlexport.diagrams.architectures:bidirectional_rnn",
         "Forward and backward recurrent layers over the same 2 to 6 inputs, both feeding each output.",
         labels=("forward_layer", "backward_layer", "output_layer", "input_layer"),
-        steps=num(4, 40),
+        layouts=("slide", "phone"), steps=num(4, 40),
     ),
     "seq2seq": kind(
         "dlexport.diagrams.architectures:seq2seq",
         "Encoder RNN -> context vector -> decoder RNN emitting the target tokens up to <EOS> (at most 7 tokens).",
         labels=("encoder", "decoder", "context_vector"),
-        source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
+        layouts=("slide", "phone"), source=items(["나는", "학생이다"]), target=items(["I", "am", "a", "student"]),
     ),
     "transformer_block": kind(
         "dlexport.diagrams.architectures:transformer_block",
@@ -429,27 +430,28 @@ KINDS: dict[str, Kind] = {
         "optionally the decoder layer with masked and encoder-decoder attention.",
         labels=("positional_encoding", "encoder_layer", "self_attention", "add_norm_1", "feed_forward", "add_norm_2",
                 "input_embedding"),
-        decoder=flag(False),
+        layouts=("slide", "phone"), decoder=flag(False),
     ),
     "vae": kind(
         "dlexport.diagrams.architectures:vae",
         "Encoder -> mu, sigma -> z = mu + sigma * eps with eps ~ N(0, I) drawn outside -> decoder; the gradient path.",
         labels=("input", "noise", "reparameterization", "reconstruction", "gradient_path", "loss", "encoder",
                 "decoder"),
+        layouts=("slide", "phone"),
     ),
     "gan": kind(
         "dlexport.diagrams.architectures:gan",
         "Noise -> generator -> fake samples, and real samples, -> discriminator -> probability of real.",
         labels=("noise", "fake_samples", "real_data", "probability_real", "discriminator_objective", "generator",
                 "discriminator", "generator_objective"),
-        seed=num(0, 2**31),
+        layouts=("slide", "phone"), seed=num(0, 2**31),
     ),
     "denoising_autoencoder": kind(
         "dlexport.diagrams.architectures:denoising_autoencoder",
         "Clean picture -> seeded corruption (mask: zero a fraction `rate`; gaussian: noise of std `rate`) -> "
         "encoder -> code -> decoder -> reconstruction, compared with the clean picture.",
         labels=("clean_input", "corruption", "corrupted_input", "code", "reconstruction", "encoder", "decoder", "loss"),
-        corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
+        layouts=("slide", "phone"), corruption=text("mask"), rate=num(0.4, 1.0), seed=num(0, 2**31),
     ),
 }
 
