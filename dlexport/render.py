@@ -320,7 +320,7 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     more_done, more_missed = _produce([job for _, _, job in more], cache_dir, figures_dir, jobs or os.cpu_count() or 1,
                                       say)
     for (fid, variant, _), asset in zip(more, more_done, strict=True):
-        figures[fid] = replace(figures[fid], **{variant: asset})
+        figures[fid] = _with(figures[fid], variant, asset)
     check_figures(glossary, figures)
     _remove_stale(figures_dir, (a.path.name for a in [*done, *more_done]))
     assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
@@ -377,6 +377,13 @@ def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[s
             if "phone" in layouts and fig in asked:
                 out.append((fig.id, "phone", _variant(job, "phone", hide, "phone")))
     return out
+
+
+def _with(asset: Asset, name: str, variant: Asset) -> Asset:
+    """Return `asset` with its variant `name` ("quiz", "slide" or "phone") set to `variant`."""
+    if name == "quiz":
+        return replace(asset, quiz=variant)
+    return replace(asset, slide=variant) if name == "slide" else replace(asset, phone=variant)
 
 
 def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
