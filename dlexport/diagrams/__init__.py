@@ -253,7 +253,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:feedforward",
         "A fully connected feed-forward network.",
         labels=("input_layer", "hidden_layer_1", "hidden_layer_2", "output_layer", "forward_direction"),
-        layers=items([3, 5, 5, 2], 40),
+        layouts=("slide", "phone"), layers=items([3, 5, 5, 2], 40),
     ),
     "autoencoder": kind(
         "dlexport.diagrams.networks:autoencoder",

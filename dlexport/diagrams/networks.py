@@ -14,9 +14,9 @@ from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from dlexport.diagrams.blocks import cnn, lstm_cell
-from dlexport.diagrams.kit import SMALL, TEXT
+from dlexport.diagrams.kit import CARD, SMALL, TEXT, Layout
 from dlexport.diagrams.plots import activation_derivative
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PAD, PALE, WARM, ask, drawer, new_figure
 
 __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
            "lstm_cell", "rbm", "rnn"]
@@ -33,10 +33,23 @@ def _canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.
     return ax
 
 
-def _column(x: float, size: int, spacing: float = 1.0) -> list[Point]:
+def _column(x: float, size: int, spacing: float = 1.0, vertical: bool = False) -> list[Point]:
+    """Return a layer's node positions: a column at `x`, or (vertical: the net flows down) a row at y = -x."""
     shown = min(size, MAX_NODES)
     top = (shown - 1) * spacing / 2
+    if vertical:
+        return [(i * spacing - top, -x) for i in range(shown)]
     return [(x, top - i * spacing) for i in range(shown)]
+
+
+def _fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float) -> None:
+    """Show `xlim` × `ylim` with `inch` inches a unit (less if that is larger than `layout`), on a figure that
+    size: a drawing for a slide or a phone then fills its place without shrinking its letters."""
+    wide, tall = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    inch = min(inch, (layout.width - 2 * PAD) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw() adds it
+    fig.set_size_inches(wide * inch, tall * inch)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
 
 
 def _node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
@@ -77,9 +90,10 @@ def _layer_name(i: int, count: int) -> tuple[str, str]:
 
 
 def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
-         dropped: set[tuple[int, int]] | None = None) -> list[list[Point]]:
-    """Draw a fully connected net; return each layer's node positions."""
-    cols = [_column(x0 + i * gap, n) for i, n in enumerate(sizes)]
+         dropped: set[tuple[int, int]] | None = None, vertical: bool = False,
+         small: float = SMALL) -> list[list[Point]]:
+    """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions."""
+    cols = [_column(x0 + i * gap, n, vertical=vertical) for i, n in enumerate(sizes)]
     dropped = dropped or set()
     kept = [[p for j, p in enumerate(col) if (i, j) not in dropped] for i, col in enumerate(cols)]
     segments = [[a, b] for i in range(len(kept) - 1) for a in kept[i] for b in kept[i + 1]]
@@ -95,7 +109,8 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
             else:
                 _node(ax, p, face=face)
         if sizes[i] > MAX_NODES:
-            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=SMALL, va="center")
+            at = (col[-1][0] + 0.45, col[-1][1]) if vertical else (col[0][0] + 0.45, col[-1][1])
+            ax.text(*at, f"… {sizes[i]}개", fontsize=small, va="center")
     return cols
 
 
@@ -108,9 +123,11 @@ def _frame(ax: Axes, cols: list[list[Point]], label_y: float | None = None) -> N
 
 
 @drawer
-def feedforward(*, layers: Sequence[int]) -> Figure:
-    """Draw a fully connected feed-forward network, one labelled column per layer."""
+def feedforward(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
+    """Draw a fully connected feed-forward network, one labelled column per layer (a phone: one row per layer)."""
     sizes = _check_layers(layers)
+    if layout is not CARD:
+        return _feedforward_phone(sizes, layout) if layout.name == "phone" else _feedforward_slide(sizes, layout)
     fig = new_figure(4.2, min(NET_WIDTH, 2.0 + 1.6 * len(sizes)))
     ax = _canvas(fig)
     cols = _net(ax, sizes)
@@ -122,6 +139,43 @@ def feedforward(*, layers: Sequence[int]) -> Figure:
     ask(ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
                 fontsize=SMALL, color=MUTED), "forward_direction")
     _frame(ax, cols, bottom - 1.9)
+    return fig
+
+
+def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
+    """The net left to right with one-line layer names under it and the forward arrow below them."""
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    cols = _net(ax, sizes, gap=3.2, small=layout.small)
+    bottom = min(p[1] for col in cols for p in col) - 0.7
+    for i, col in enumerate(cols):
+        name, label = _layer_name(i, len(cols))
+        ask(ax.text(col[0][0], bottom, f"{name} ({sizes[i]})", ha="center", va="top", fontsize=layout.text), label)
+    left, right = cols[0][0][0], cols[-1][0][0]
+    _arrow(ax, (left, bottom - 1.0), (right, bottom - 1.0), shrink=0, color=MUTED)
+    ask(ax.text((left + right) / 2, bottom - 1.15, "순전파 방향", ha="center", va="top", fontsize=layout.small,
+                color=MUTED), "forward_direction")
+    top = max(p[1] for col in cols for p in col) + 0.5
+    _fit(fig, ax, (left - 1.5, right + 1.5), (bottom - 1.8, top), layout, 0.7)
+    return fig
+
+
+def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
+    """The net top down, each layer's name left of its row, the forward arrow down its right side."""
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    rows = _net(ax, sizes, gap=1.7, vertical=True, small=layout.small)
+    left = min(p[0] for row in rows for p in row) - 0.6
+    right = max(p[0] for row in rows for p in row) + 0.8
+    for i, row in enumerate(rows):
+        name, label = _layer_name(i, len(rows))
+        ask(ax.text(left, row[0][1], f"{name}\n({sizes[i]})", ha="right", va="center", fontsize=layout.text),
+            label)
+    top, bottom = rows[0][0][1], rows[-1][0][1]
+    _arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
+    ask(ax.text(right + 0.2, (top + bottom) / 2, "순전파\n방향", ha="left", va="center", fontsize=layout.small,
+                color=MUTED), "forward_direction")
+    _fit(fig, ax, (left - 2.3, right + 1.7), (bottom - 0.6, top + 0.6), layout, 0.62)
     return fig
 
 
