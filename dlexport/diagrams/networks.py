@@ -256,10 +256,12 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
 
 
 @drawer
-def rbm(*, visible: int, hidden: int) -> Figure:
+def rbm(*, visible: int, hidden: int, layout: Layout = CARD) -> Figure:
     """Draw a restricted Boltzmann machine: visible and hidden layers, biases, no intra-layer edges."""
     if visible < 1 or hidden < 1:
         raise ValueError(f"visible and hidden must be positive, got {visible} and {hidden}")
+    if layout is not CARD:
+        return _rbm_phone(visible, hidden, layout)
     gap = 1.3
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
@@ -285,6 +287,26 @@ def rbm(*, visible: int, hidden: int) -> Figure:
             fontsize=SMALL, color="#555555")
     ax.set_xlim(left - 2.0, right + 1.6)
     ax.set_ylim(-1.3, 3.3)
+    return fig
+
+
+def _rbm_phone(visible: int, hidden: int, layout: Layout) -> Figure:
+    """The two layers and their edges, each layer named above or below its row; no biases (a phone's quiz side
+    needs only the bipartite graph), the no-intra-layer-edges remark kept."""
+    gap, r, y = 1.15, 0.42, 3.4
+    vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
+    hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, y) for i in range(min(hidden, MAX_NODES))]
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    _edges(ax, vis, hid, color="#444444", lw=0.9)
+    for row, sym, face in ((vis, "v", PALE), (hid, "h", WARM)):
+        for j, p in enumerate(row):
+            _node(ax, p, r=r, face=face, text=f"${sym}_{{{j + 1}}}$", fontsize=layout.small)
+    ask(ax.text(0.0, y + 0.75, "은닉층 $h$ (hidden)", ha="center", va="bottom", fontsize=layout.text), "hidden_layer")
+    ask(ax.text(0.0, -0.75, "가시층 $v$ (visible)", ha="center", va="top", fontsize=layout.text), "visible_layer")
+    ax.text(0.0, -1.75, "같은 층 안에는 연결이 없다", ha="center", va="top", fontsize=layout.small, color="#555555")
+    half = max(vis[-1][0], hid[-1][0], 2.6) + r + 0.2
+    _fit(fig, ax, (-half, half), (-2.7, y + 1.7), layout, 0.6)
     return fig
 
 
