@@ -272,6 +272,7 @@ KINDS: dict[str, Kind] = {
         "Input -> convolution -> pooling -> convolution -> pooling -> fully connected -> output.",
         labels=("input_image", "convolution_1", "feature_map_1", "pooling_1", "feature_map_2", "convolution_2",
                 "feature_map_3", "pooling_2", "feature_map_4", "fully_connected", "output"),
+        layouts=("phone",),
         input_size=num(32, 256), channels=items([6, 16], 256), kernel=num(5, 15), pool=num(2, 8),
         hidden=num(120, 400), classes=num(10, 100),
     ),

@@ -9,7 +9,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
-from dlexport.diagrams.style import ACCENT, INK, PALE, WARM, ask, bold, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, PAD, PALE, WARM, ask, bold, drawer, new_figure
+from dlexport.legibility import CARD, Layout
 
 Point = tuple[float, float]
 
@@ -26,6 +27,16 @@ def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.3, ls: 
     ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle="-|>",
                                  mutation_scale=11, lw=lw, linestyle=ls, color=color,
                                  shrinkA=shrink_a, shrinkB=shrink_b, zorder=2))
+
+
+def fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float) -> None:
+    """Show `xlim` × `ylim` with `inch` inches a unit (less if that is larger than `layout`), on a figure that
+    size: a drawing for a slide or a phone then fills its place without shrinking its letters."""
+    wide, tall = xlim[1] - xlim[0], ylim[1] - ylim[0]
+    inch = min(inch, (layout.width - 2 * PAD) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw() adds it
+    fig.set_size_inches(wide * inch, tall * inch)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
 
 
 def feature_map_sizes(input_size: int, channels: Sequence[int], kernel: int, pool: int) -> list[tuple[str, int, int]]:
@@ -58,11 +69,14 @@ def _stage_labels(stages: Sequence[tuple[str, int, int]]) -> list[str]:
 
 
 @drawer
-def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hidden: int, classes: int) -> Figure:
+def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hidden: int, classes: int,
+        layout: Layout = CARD) -> Figure:
     """Draw input -> (convolution -> pooling)* -> fully connected -> output as stacks of feature maps."""
     stages = feature_map_sizes(input_size, channels, kernel, pool)
     if hidden < 1 or classes < 1:
         raise ValueError(f"hidden and classes must be positive, got {hidden} and {classes}")
+    if layout is not CARD:
+        return _cnn_phone(stages, (kernel, pool, hidden, classes), layout)
     scale = 1.5 / input_size
     step = 0.12
     fig = new_figure(3.4, CNN_WIDTH)
@@ -104,6 +118,48 @@ def cnn(*, input_size: int, channels: Sequence[int], kernel: int, pool: int, hid
         x += 1.4
     ax.set_xlim(-0.3, x - 0.8)
     ax.set_ylim(-2.1, 2.0)
+    return fig
+
+
+def _cnn_phone(stages: Sequence[tuple[str, int, int]], sizes: tuple[int, int, int, int], layout: Layout) -> Figure:
+    """The pipeline top down: each stage's stack of maps with its name right of it, each operation left of the
+    arrow into its stage, then the fully connected and output units as rows of dots."""
+    kernel, pool, hidden, classes = sizes
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    scale, step, gap = 1.0 / stages[0][2], 0.12, 0.75
+    ops = {"합성곱": (f"합성곱 {kernel}×{kernel}", "convolution"), "풀링": (f"최대 풀링 {pool}×{pool}", "pooling")}
+    count = {"합성곱": 0, "풀링": 0}
+    y = 0.0
+    for (name, c, side), label in zip(stages, _stage_labels(stages), strict=True):
+        s, sheets = max(0.25, side * scale), min(c, 5)
+        tall = s + (sheets - 1) * step
+        if name != "입력":
+            count[name] += 1
+            _arrow(ax, (0.0, y), (0.0, y - gap), color=ACCENT, shrink_b=2)
+            text, op = ops[name]
+            ask(ax.text(-0.2, y - gap / 2, text, ha="right", va="center", fontsize=layout.small, color=ACCENT),
+                f"{op}_{count[name]}")
+            y -= gap + 0.06
+        face = PALE if name == "입력" else "#fde0bd" if name == "합성곱" else "#d9f0d3"
+        left = -(s + (sheets - 1) * step) / 2
+        for k in range(sheets):
+            ax.add_patch(Rectangle((left + k * step, y - s - (sheets - 1 - k) * step), s, s, facecolor=face,
+                                   edgecolor=INK, lw=0.9, zorder=2 + k))
+        title = "입력 영상" if name == "입력" else "특징 맵"
+        ask(ax.text(0.95, y - tall / 2, f"{title}\n{c}@{side}×{side}", ha="left", va="center",
+                    fontsize=layout.small), label)
+        y -= tall + 0.06
+    for name, n, label in (("완전 연결", hidden, "fully_connected"), ("출력", classes, "output")):
+        _arrow(ax, (0.0, y), (0.0, y - gap), color=ACCENT, shrink_b=2)
+        y -= gap + 0.16
+        dots = min(n, 8 if name == "완전 연결" else 6)
+        for x in (np.arange(dots) - (dots - 1) / 2) * 0.26:
+            ax.add_patch(Circle((float(x), y), 0.1, facecolor=WARM if name == "출력" else "white", edgecolor=INK,
+                                lw=0.9, zorder=3))
+        ask(ax.text(1.35, y, f"{name} {n}", ha="left", va="center", fontsize=layout.small), label)
+        y -= 0.16
+    fit(fig, ax, (-2.7, 4.1), (y - 0.1, 0.1), layout, 0.6)
     return fig
 
 

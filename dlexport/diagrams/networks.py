@@ -13,10 +13,10 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from dlexport.diagrams.blocks import cnn, lstm_cell
+from dlexport.diagrams.blocks import cnn, fit, lstm_cell
 from dlexport.diagrams.kit import CARD, SMALL, TEXT, Layout
 from dlexport.diagrams.plots import activation_derivative
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PAD, PALE, WARM, ask, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
 
 __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
            "lstm_cell", "rbm", "rnn"]
@@ -40,16 +40,6 @@ def _column(x: float, size: int, spacing: float = 1.0, vertical: bool = False) -
     if vertical:
         return [(i * spacing - top, -x) for i in range(shown)]
     return [(x, top - i * spacing) for i in range(shown)]
-
-
-def _fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float) -> None:
-    """Show `xlim` × `ylim` with `inch` inches a unit (less if that is larger than `layout`), on a figure that
-    size: a drawing for a slide or a phone then fills its place without shrinking its letters."""
-    wide, tall = xlim[1] - xlim[0], ylim[1] - ylim[0]
-    inch = min(inch, (layout.width - 2 * PAD) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw() adds it
-    fig.set_size_inches(wide * inch, tall * inch)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
 
 
 def _node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
@@ -156,7 +146,7 @@ def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
     ask(ax.text((left + right) / 2, bottom - 1.15, "순전파 방향", ha="center", va="top", fontsize=layout.small,
                 color=MUTED), "forward_direction")
     top = max(p[1] for col in cols for p in col) + 0.5
-    _fit(fig, ax, (left - 1.5, right + 1.5), (bottom - 1.8, top), layout, 0.7)
+    fit(fig, ax, (left - 1.5, right + 1.5), (bottom - 1.8, top), layout, 0.7)
     return fig
 
 
@@ -175,7 +165,7 @@ def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
     _arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
     ask(ax.text(right + 0.2, (top + bottom) / 2, "순전파\n방향", ha="left", va="center", fontsize=layout.small,
                 color=MUTED), "forward_direction")
-    _fit(fig, ax, (left - 2.3, right + 1.7), (bottom - 0.6, top + 0.6), layout, 0.62)
+    fit(fig, ax, (left - 2.3, right + 1.7), (bottom - 0.6, top + 0.6), layout, 0.62)
     return fig
 
 
@@ -306,7 +296,7 @@ def _rbm_phone(visible: int, hidden: int, layout: Layout) -> Figure:
     ask(ax.text(0.0, -0.75, "가시층 $v$ (visible)", ha="center", va="top", fontsize=layout.text), "visible_layer")
     ax.text(0.0, -1.75, "같은 층 안에는 연결이 없다", ha="center", va="top", fontsize=layout.small, color="#555555")
     half = max(vis[-1][0], hid[-1][0], 2.6) + r + 0.2
-    _fit(fig, ax, (-half, half), (-2.7, y + 1.7), layout, 0.6)
+    fit(fig, ax, (-half, half), (-2.7, y + 1.7), layout, 0.6)
     return fig
 
 
