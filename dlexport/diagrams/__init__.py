@@ -247,6 +247,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:dropout",
         "A fully connected net beside the same net with randomly dropped units.",
         labels=("standard_net", "thinned_net"),
+        layouts=("slide", "phone"),
         layers=items([4, 6, 6, 2], 40), rate=num(0.5, 1.0), seed=num(3, 2**31),
     ),
     "feedforward": kind(

@@ -227,10 +227,12 @@ def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[in
 
 
 @drawer
-def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
+def dropout(*, layers: Sequence[int], rate: float, seed: int, layout: Layout = CARD) -> Figure:
     """Draw a standard net beside the same net with randomly dropped units crossed out."""
     sizes = _check_layers(layers)
     dropped = dropped_units(sizes, rate, seed)
+    if layout is not CARD:
+        return _dropout_laid(sizes, dropped, rate, layout)
     gap = 1.7
     width = (len(sizes) - 1) * gap
     fig = new_figure(4.0, NET_WIDTH)
@@ -242,6 +244,33 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
     ask(ax.text(width * 1.5 + 2.6, bottom, f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", ha="center", va="top",
                 fontsize=TEXT), "thinned_net")
     _frame(ax, left + right, bottom - 0.6)
+    return fig
+
+
+def _dropout_laid(sizes: list[int], dropped: set[tuple[int, int]], rate: float, layout: Layout) -> Figure:
+    """A slide: the two nets side by side, far enough apart for their names at slide sizes. A phone: the two
+    nets flowing top down, one above the other, the thinned net's name on two lines."""
+    phone = layout.name == "phone"
+    gap, room = (1.5, 2.4) if phone else (2.4, 4.0)
+    span = (len(sizes) - 1) * gap
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, vertical=phone, small=layout.small)
+            for x0, cut in ((0.0, None), (span + room, dropped))]
+    names = (("(a) 표준 신경망", "standard_net"),
+             (f"(b) 학습 중:{chr(10) if phone else ' '}노드마다 확률 {rate:g}로 끔", "thinned_net"))
+    points = [p for net in nets for col in net for p in col]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    for net, (text, label) in zip(nets, names, strict=True):
+        if phone:  # under the net's last row
+            at, va = (0.0, net[-1][0][1] - 0.6), "top"
+        else:
+            at, va = ((net[0][0][0] + net[-1][0][0]) / 2, min(ys) - 0.7), "top"
+        ask(ax.text(*at, text, ha="center", va=va, fontsize=layout.text), label)
+    if phone:
+        fit(fig, ax, (min(xs) - 0.5, max(xs) + 0.5), (min(ys) - 1.9, max(ys) + 0.5), layout, 0.6)
+    else:
+        fit(fig, ax, (min(xs) - 1.6, max(xs) + 2.4), (min(ys) - 1.5, max(ys) + 0.5), layout, 0.6)
     return fig
 
 
