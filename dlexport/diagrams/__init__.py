@@ -281,6 +281,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:rnn",
         "A recurrent layer with its self-connection, and optionally the unrolled view.",
         labels=("input_layer", "hidden_layer", "output_layer", "recurrent_weight"),
+        layouts=("slide", "phone"),
         steps=num(3, 40), unrolled=flag(True),
     ),
     "lstm_cell": kind(

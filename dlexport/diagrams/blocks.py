@@ -29,13 +29,15 @@ def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.3, ls: 
                                  shrinkA=shrink_a, shrinkB=shrink_b, zorder=2))
 
 
-def fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float) -> None:
+def fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float,
+        room: tuple[float, float] = (0.0, 0.0)) -> None:
     """Show `xlim` × `ylim` with `inch` inches a unit (less if that is larger than `layout`), on a figure that
-    size: a drawing for a slide or a phone then fills its place without shrinking its letters."""
+    size: a drawing for a slide or a phone then fills its place without shrinking its letters. `room` is
+    inches more left and right of `xlim`, for texts whose width doesn't shrink with the drawing."""
     wide, tall = xlim[1] - xlim[0], ylim[1] - ylim[0]
-    inch = min(inch, (layout.width - 2 * PAD) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw() adds it
-    fig.set_size_inches(wide * inch, tall * inch)
-    ax.set_xlim(*xlim)
+    inch = min(inch, (layout.width - 2 * PAD - sum(room)) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw()
+    fig.set_size_inches(wide * inch + sum(room), tall * inch)
+    ax.set_xlim(xlim[0] - room[0] / inch, xlim[1] + room[1] / inch)
     ax.set_ylim(*ylim)
 
 

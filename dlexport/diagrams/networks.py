@@ -22,6 +22,7 @@ __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gra
            "lstm_cell", "rbm", "rnn"]
 
 MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
+ROW_WIDTH = 6.3  # node spacings: a phone's top-down net squeezes a wider row to this (0.7 apart for 10 units)
 NET_WIDTH = 5.8  # inches: a card shows these figures 760 px wide, so SMALL-point letters are ≥ 14 px (kit.py)
 Point = tuple[float, float]
 
@@ -83,7 +84,9 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
          dropped: set[tuple[int, int]] | None = None, vertical: bool = False,
          small: float = SMALL) -> list[list[Point]]:
     """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions."""
-    cols = [_column(x0 + i * gap, n, vertical=vertical) for i, n in enumerate(sizes)]
+    widest = min(max(sizes), MAX_NODES)
+    spacing = min(1.0, ROW_WIDTH / (widest - 1)) if vertical and widest > 1 else 1.0
+    cols = [_column(x0 + i * gap, n, spacing, vertical) for i, n in enumerate(sizes)]
     dropped = dropped or set()
     kept = [[p for j, p in enumerate(col) if (i, j) not in dropped] for i, col in enumerate(cols)]
     segments = [[a, b] for i in range(len(kept) - 1) for a in kept[i] for b in kept[i + 1]]
@@ -98,9 +101,8 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
                 ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
             else:
                 _node(ax, p, face=face)
-        if sizes[i] > MAX_NODES:
-            at = (col[-1][0] + 0.45, col[-1][1]) if vertical else (col[0][0] + 0.45, col[-1][1])
-            ax.text(*at, f"… {sizes[i]}개", fontsize=small, va="center")
+        if sizes[i] > MAX_NODES and not vertical:  # a row has no room beside it: its name gives its size
+            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=small, va="center")
     return cols
 
 
@@ -136,7 +138,7 @@ def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
     """The net left to right with one-line layer names under it and the forward arrow below them."""
     fig = new_figure(layout.height, layout.width)
     ax = _canvas(fig)
-    cols = _net(ax, sizes, gap=3.2, small=layout.small)
+    cols = _net(ax, sizes, gap=max(3.2, 0.55 * min(max(sizes), MAX_NODES)), small=layout.small)
     bottom = min(p[1] for col in cols for p in col) - 0.7
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
@@ -154,7 +156,8 @@ def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
     """The net top down, each layer's name left of its row, the forward arrow down its right side."""
     fig = new_figure(layout.height, layout.width)
     ax = _canvas(fig)
-    rows = _net(ax, sizes, gap=1.7, vertical=True, small=layout.small)
+    widest = min(max(sizes), MAX_NODES) - 1
+    rows = _net(ax, sizes, gap=1.7 * max(1.0, min(widest, ROW_WIDTH) / 4), vertical=True, small=layout.small)
     left = min(p[0] for row in rows for p in row) - 0.6
     right = max(p[0] for row in rows for p in row) + 0.8
     for i, row in enumerate(rows):
@@ -165,7 +168,7 @@ def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
     _arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
     ask(ax.text(right + 0.2, (top + bottom) / 2, "순전파\n방향", ha="left", va="center", fontsize=layout.small,
                 color=MUTED), "forward_direction")
-    fit(fig, ax, (left - 2.3, right + 1.7), (bottom - 0.6, top + 0.6), layout, 0.62)
+    fit(fig, ax, (left - 0.2, right + 0.2), (bottom - 0.6, top + 0.6), layout, 0.62, (1.05, 0.75))
     return fig
 
 
@@ -329,23 +332,36 @@ def _rbm_phone(visible: int, hidden: int, layout: Layout) -> Figure:
     return fig
 
 
-def _rolled(ax: Axes, x: float) -> None:
+def _rolled(ax: Axes, x: float, y: float = 0.0, dy: float = 2.0, layout: Layout = CARD) -> None:
     labels = [("$x$", PALE, "입력", "input_layer"), ("$h$", "white", "은닉", "hidden_layer"),
               ("$y$", WARM, "출력", "output_layer")]
     for k, (sym, face, name, label) in enumerate(labels):
-        _node(ax, (x, 2.0 * k), r=0.4, face=face, text=sym, fontsize=12)
-        ask(ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=TEXT), label)
-    _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
-    _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
-    _arrow(ax, (x + 0.35, 2.25), (x + 0.35, 1.75), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
-    ask(ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=TEXT, color=ACCENT), "recurrent_weight")
+        _node(ax, (x, y + dy * k), r=0.4, face=face, text=sym, fontsize=layout.text if layout is CARD else layout.small)
+        ask(ax.text(x - 0.65, y + dy * k, name, ha="right", va="center", fontsize=layout.text), label)
+    _arrow(ax, (x, y), (x, y + dy), shrink=16)
+    _arrow(ax, (x, y + dy), (x, y + 2 * dy), shrink=16)
+    _arrow(ax, (x + 0.35, y + dy + 0.25), (x + 0.35, y + dy - 0.25), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
+    ask(ax.text(x + 1.1, y + dy, "$W_{hh}$", va="center", fontsize=layout.text, color=ACCENT), "recurrent_weight")
+
+
+def _unrolled(ax: Axes, at: Point, steps: int, gap: float, dy: float = 2.0, font: float = TEXT) -> None:
+    for t in range(steps):
+        x, y = at[0] + t * gap, at[1]
+        for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
+            _node(ax, (x, y + dy * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=font)
+        _arrow(ax, (x, y), (x, y + dy), shrink=16)
+        _arrow(ax, (x, y + dy), (x, y + 2 * dy), shrink=16)
+        if t:
+            _arrow(ax, (x - gap, y + dy), (x, y + dy), shrink=16, color=ACCENT, lw=1.4)
 
 
 @drawer
-def rnn(*, steps: int, unrolled: bool) -> Figure:
+def rnn(*, steps: int, unrolled: bool, layout: Layout = CARD) -> Figure:
     """Draw a recurrent layer with its self-connection and, optionally, the same layer unrolled in time."""
     if steps < 1:
         raise ValueError(f"steps must be positive, got {steps}")
+    if layout is not CARD:
+        return _rnn_phone(steps, unrolled, layout) if layout.name == "phone" else _rnn_slide(steps, unrolled, layout)
     gap = 1.6
     width = 3.0 + ((steps - 1) * gap + 2.6 if unrolled else 0.0)
     fig = new_figure(3.8, min(NET_WIDTH, 1.6 + width * 0.95))
@@ -355,18 +371,49 @@ def rnn(*, steps: int, unrolled: bool) -> Figure:
     if unrolled:
         ax.text(2.15, 2.0, "=", ha="center", va="center", fontsize=18)
         x0 = 3.3
-        for t in range(steps):
-            x = x0 + t * gap
-            for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
-                _node(ax, (x, 2.0 * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=TEXT)
-            _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
-            _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
-            if t:
-                _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=16, color=ACCENT, lw=1.4)
+        _unrolled(ax, (x0, 0.0), steps, gap)
         ax.text(x0 + (steps - 1) * gap / 2, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)",
                 ha="center", va="top", fontsize=TEXT)
     ax.set_xlim(-1.9, width + 0.2)
     ax.set_ylim(-1.5, 4.6)
+    return fig
+
+
+def _rnn_slide(steps: int, unrolled: bool, layout: Layout) -> Figure:
+    """The card's arrangement, the unrolled steps spread out so the panel names at slide sizes fit under them."""
+    gap = 2.2
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    _rolled(ax, 0.0, layout=layout)
+    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=layout.text)
+    right = 2.4
+    if unrolled:
+        x0 = 4.4
+        ax.text(3.0, 2.0, "=", ha="center", va="center", fontsize=layout.big * 1.4)
+        _unrolled(ax, (x0, 0.0), steps, gap, font=layout.small)
+        middle = x0 + (steps - 1) * gap / 2
+        ax.text(middle, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)", ha="center", va="top",
+                fontsize=layout.text)
+        right = max(x0 + (steps - 1) * gap + 0.8, middle + 4.6)
+    fit(fig, ax, (-2.4, right), (-1.8, 4.6), layout, 0.7)
+    return fig
+
+
+def _rnn_phone(steps: int, unrolled: bool, layout: Layout) -> Figure:
+    """The folded layer above the unrolled one, each named under it, the rows closer together."""
+    dy, gap = 1.6, 1.5
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    low = 5.7 if unrolled else 0.0
+    _rolled(ax, 0.0, low, dy, layout)
+    ax.text(0.3, low - 0.75, "(a) 접힌 형태", ha="center", va="top", fontsize=layout.text)
+    right = 2.6
+    if unrolled:
+        _unrolled(ax, (-0.9, 0.0), steps, gap, dy, layout.small)
+        ax.text(-0.9 + (steps - 1) * gap / 2, -0.75, "(b) 펼친 형태\n(같은 가중치 공유)", ha="center", va="top",
+                fontsize=layout.text)
+        right = max(right, -0.9 + (steps - 1) * gap + 0.6)
+    fit(fig, ax, (-2.2, right), (-2.2 if unrolled else low - 1.4, low + 2 * dy + 0.6), layout, 0.6)
     return fig
 
 
