@@ -260,6 +260,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:autoencoder",
         "Encoder, bottleneck (code) and decoder; input and output layers of equal size.",
         labels=("encoder", "decoder", "input_layer", "hidden_layer_1", "code", "hidden_layer_2", "output_layer"),
+        layouts=("slide", "phone"),
         layers=items([8, 5, 3, 5, 8], 40),
     ),
     "autoencoder_features": kind(

@@ -30,15 +30,18 @@ def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.3, ls: 
 
 
 def fit(fig: Figure, ax: Axes, xlim: Point, ylim: Point, layout: Layout, inch: float,
-        room: tuple[float, float] = (0.0, 0.0)) -> None:
+        room: Sequence[float] = (0.0, 0.0, 0.0, 0.0)) -> None:
     """Show `xlim` × `ylim` with `inch` inches a unit (less if that is larger than `layout`), on a figure that
     size: a drawing for a slide or a phone then fills its place without shrinking its letters. `room` is
-    inches more left and right of `xlim`, for texts whose width doesn't shrink with the drawing."""
+    inches more left, right, below and above the limits (the last two optional), for texts whose size doesn't
+    shrink with the drawing."""
+    left, right, below, above = (*room, 0.0, 0.0)[:4]
     wide, tall = xlim[1] - xlim[0], ylim[1] - ylim[0]
-    inch = min(inch, (layout.width - 2 * PAD - sum(room)) / wide, (layout.height - 2 * PAD) / tall)  # PAD: draw()
-    fig.set_size_inches(wide * inch + sum(room), tall * inch)
-    ax.set_xlim(xlim[0] - room[0] / inch, xlim[1] + room[1] / inch)
-    ax.set_ylim(*ylim)
+    inch = min(inch, (layout.width - 2 * PAD - left - right) / wide,  # PAD: draw() adds it
+               (layout.height - 2 * PAD - below - above) / tall)
+    fig.set_size_inches(wide * inch + left + right, tall * inch + below + above)
+    ax.set_xlim(xlim[0] - left / inch, xlim[1] + right / inch)
+    ax.set_ylim(ylim[0] - below / inch, ylim[1] + above / inch)
 
 
 def feature_map_sizes(input_size: int, channels: Sequence[int], kernel: int, pool: int) -> list[tuple[str, int, int]]:

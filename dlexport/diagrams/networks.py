@@ -82,8 +82,9 @@ def _layer_name(i: int, count: int) -> tuple[str, str]:
 
 def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
          dropped: set[tuple[int, int]] | None = None, vertical: bool = False,
-         small: float = SMALL) -> list[list[Point]]:
-    """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions."""
+         small: float = SMALL, count: bool = True) -> list[list[Point]]:
+    """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions.
+    A layer of more than MAX_NODES units says its size beside it if `count` (a row, never: no room)."""
     widest = min(max(sizes), MAX_NODES)
     spacing = min(1.0, ROW_WIDTH / (widest - 1)) if vertical and widest > 1 else 1.0
     cols = [_column(x0 + i * gap, n, spacing, vertical) for i, n in enumerate(sizes)]
@@ -101,7 +102,7 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
                 ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
             else:
                 _node(ax, p, face=face)
-        if sizes[i] > MAX_NODES and not vertical:  # a row has no room beside it: its name gives its size
+        if sizes[i] > MAX_NODES and count and not vertical:
             ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=small, va="center")
     return cols
 
@@ -173,13 +174,15 @@ def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
 
 
 @drawer
-def autoencoder(*, layers: Sequence[int]) -> Figure:
+def autoencoder(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
     """Draw an autoencoder: input, encoder, code (bottleneck), decoder and reconstructed output."""
     sizes = _check_layers(layers, minimum=3)
     if sizes[0] != sizes[-1]:
         raise ValueError(f"autoencoder input and output layers must have the same size, got "
                          f"{sizes[0]} (input) and {sizes[-1]} (output) in layers {sizes}")
     code = int(np.argmin(sizes[1:-1])) + 1
+    if layout is not CARD:
+        return _autoencoder_laid(sizes, code, layout)
     fig = new_figure(4.8, min(NET_WIDTH, 2.2 + 1.5 * len(sizes)))
     ax = _canvas(fig)
     cols = _net(ax, sizes, gap=3.2)  # wide apart: the figure must be less tall than wide to fit a card
@@ -207,6 +210,36 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
         ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=SMALL), label)
     ax.set_xlim(x[0] - 1.0, x[-1] + 1.0)
     ax.set_ylim(bottom - 1.2, top + 0.8)
+    return fig
+
+
+def _autoencoder_laid(sizes: list[int], code: int, layout: Layout) -> Figure:
+    """The card's bow tie without the unit symbols (too small for legible letters inside), the layer names on
+    one line (a slide) or two (a phone) and the encoder and decoder spans above."""
+    phone = layout.name == "phone"
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    cols = _net(ax, sizes, gap=2.2 if phone else 5.0, small=layout.small, count=not phone)  # names give sizes
+    for p in cols[code]:
+        ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
+    x = [col[0][0] for col in cols]
+    top, bottom = max(p[1] for col in cols for p in col) + 0.7, min(p[1] for col in cols for p in col) - 0.7
+    spans = [("인코더" if phone else "인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
+             ("디코더" if phone else "디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
+    for text, a, b, color, label in spans:
+        _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        ask(ax.text((a + b) / 2, top + 0.25, text, ha="center", va="bottom", fontsize=layout.text, color=color),
+            label)
+    names = {0: ("입력", "$x$ ", "input_layer"), code: ("코드" if phone else "병목 코드", "$z$ ", "code"),
+             len(cols) - 1: ("출력", "$\\hat{x}$ ", "output_layer")}
+    hidden = 0
+    for i, col in enumerate(cols):
+        hidden += i not in names
+        name, symbol, label = names.get(i, ("은닉층", "", f"hidden_layer_{hidden}"))
+        ask(ax.text(col[0][0], bottom, f"{name}{chr(10) if phone else ' '}{symbol}({sizes[i]})", ha="center",
+                    va="top", fontsize=layout.small), label)
+    room = (0.3, 0.3, 0.6, 0.45) if phone else (0.9, 0.9, 0.4, 0.45)
+    fit(fig, ax, (x[0] - 0.4, x[-1] + 0.4), (bottom, top), layout, 0.6, room)
     return fig
 
 
