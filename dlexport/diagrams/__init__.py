@@ -240,6 +240,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:gradient_flow",
         "An unrolled RNN, each node shaded by the computed gradient reaching it from the first input.",
         labels=("output_layer", "hidden_layer", "input_layer"),
+        layouts=("slide", "phone"),
         steps=num(6, 40), weight=num(1.0, 100.0, -100.0), activation=text("sigmoid"),
         pre_activation=num(0.5, 100.0, -100.0),
     ),

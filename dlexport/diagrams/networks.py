@@ -23,6 +23,7 @@ __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gra
 
 MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
 ROW_WIDTH = 6.3  # node spacings: a phone's top-down net squeezes a wider row to this (0.7 apart for 10 units)
+SLIDE_STEPS, PHONE_STEPS = 10, 9  # gradient_flow's steps a slide and a phone show (the first ones)
 NET_WIDTH = 5.8  # inches: a card shows these figures 760 px wide, so SMALL-point letters are ≥ 14 px (kit.py)
 Point = tuple[float, float]
 
@@ -462,14 +463,24 @@ def gradient_magnitudes(steps: int, weight: float, activation: str, pre_activati
 
 
 @drawer
-def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation: float) -> Figure:
+def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation: float,
+                  layout: Layout = CARD) -> Figure:
     """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
     grads = gradient_magnitudes(steps, weight, activation, pre_activation)
     rel = [max(g / grads[0], 1e-12) if grads[0] else 1e-12 for g in grads]
+    long = max(len(_value(v)) for v in rel[:SLIDE_STEPS]) > 6  # 2.4e+02: a slide shows fewer steps, further apart
+    if layout is not CARD:  # the first steps only: more would not be legible
+        rel = rel[:PHONE_STEPS if layout.name == "phone" else SLIDE_STEPS - 2 * long]
     # a log scale: each step multiplies the gradient by the same factor, so each step shades one notch lighter
     # and the fading shows over the whole sequence, not only over its first few steps
     norm = LogNorm(min(min(rel), 0.1), max(1.0, max(rel)))
     cmap = ScalarMappable(norm=norm, cmap="Greys")
+    if layout.name == "phone":
+        return _gradient_phone(rel, cmap, layout)
+    if layout is not CARD:
+        caption = (f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, $w$ = {weight:g}: 한 단계마다 "
+                   f"$w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배")
+        return _gradient_slide(rel, cmap, caption, layout, 2.1 if long else 1.9)
     gap = 1.7
     fig = new_figure(3.9, NET_WIDTH - 0.2)
     ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
@@ -492,13 +503,79 @@ def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation:
     ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=TEXT)
     ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
     ax.set_ylim(-2.3, 5.3)
-    cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))
-    bar = fig.colorbar(cmap, cax=cax)
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    bar.ax.yaxis.set_minor_formatter(NullFormatter())
-    bar.ax.tick_params(labelsize=SMALL)
-    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=SMALL)
+    _colorbar(fig, cmap, (0.88, 0.22, 0.022, 0.6), SMALL)
     ax.text((steps - 1) * gap / 2 - 1.0, -1.5, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
              f"$w$ = {weight:g}: 한 단계마다 $w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배",
              ha="center", va="center", fontsize=SMALL, color="#444444")
+    return fig
+
+
+def _colorbar(fig: Figure, cmap: ScalarMappable, rect: tuple[float, float, float, float], size: float) -> None:
+    bar = fig.colorbar(cmap, cax=fig.add_axes(rect))
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+    bar.ax.yaxis.set_minor_formatter(NullFormatter())
+    bar.ax.tick_params(labelsize=size)
+    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=size)
+
+
+def _shade(cmap: ScalarMappable, value: float) -> str:
+    return to_hex(cmap.to_rgba(np.array([value]))[0])
+
+
+def _value(rel: float) -> str:
+    return f"{rel:.2g}" if rel >= 0.01 else f"{rel:.1g}"  # at most 6 characters
+
+
+def _gradient_slide(rel: list[float], cmap: ScalarMappable, caption: str, layout: Layout, gap: float) -> Figure:
+    """The card's unrolled net at slide sizes: steps `gap` apart for the values above them, the colour bar in
+    room of its own on the right."""
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    rows = (("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer"))
+    for name, y, label in rows:
+        ask(ax.text(-0.7, y, name, ha="right", va="center", fontsize=layout.text), label)
+    for t, value in enumerate(rel):
+        x = t * gap
+        _node(ax, (x, 0.0), r=0.4, face=INK if t == 0 else "white")
+        for y in (2.0, 4.0):
+            _node(ax, (x, y), r=0.4, face=_shade(cmap, value))
+        _arrow(ax, (x, 0.0), (x, 2.0), shrink=15)
+        _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
+        if t:
+            _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
+        ax.text(x, 4.55, _value(value), fontsize=layout.small, color="#555555", ha="center", va="bottom")
+        ax.text(x, -0.7, f"{t + 1}", ha="center", va="top", fontsize=layout.small)
+    ax.text(-0.7, -0.7, "시간 단계 $t$", ha="right", va="top", fontsize=layout.small)
+    last = (len(rel) - 1) * gap
+    ax.text(last / 2 - 1.0, -1.6, caption, ha="center", va="top", fontsize=layout.small, color="#444444")
+    room = (1.6, 1.9, 0.5, 0.4)  # inches: row names; colour bar and its ticks and label; caption; values
+    fit(fig, ax, (-0.5, last + 0.5), (-1.6, 4.5), layout, 0.62, room)
+    wide = fig.get_size_inches()[0]
+    _colorbar(fig, cmap, (1 - 1.5 / wide, 0.2, 0.14 / wide, 0.7), layout.small)
+    return fig
+
+
+def _gradient_phone(rel: list[float], cmap: ScalarMappable, layout: Layout) -> Figure:
+    """The unrolled net turned: time flows down, one row a step (input, hidden, output left to right), each
+    step's value at the row's end; no colour bar (the values say it)."""
+    gap, step = 1.3, 1.25
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    columns = (("입력", 0.0, "input_layer"), ("은닉층", gap, "hidden_layer"), ("출력", 2 * gap, "output_layer"))
+    for name, x, label in columns:
+        ask(ax.text(x, 0.6, name, ha="center", va="bottom", fontsize=layout.text), label)
+    for t, value in enumerate(rel):
+        y = -t * step
+        _node(ax, (0.0, y), r=0.36, face=INK if t == 0 else "white")
+        for x in (gap, 2 * gap):
+            _node(ax, (x, y), r=0.36, face=_shade(cmap, value))
+        _arrow(ax, (0.0, y), (gap, y), shrink=16)
+        _arrow(ax, (gap, y), (2 * gap, y), shrink=16)
+        if t:
+            _arrow(ax, (gap, y + step), (gap, y), shrink=16)
+        ax.text(2 * gap + 0.6, y, _value(value), fontsize=layout.small, color="#555555", va="center")
+        ax.text(-0.6, y, f"{t + 1}", ha="right", va="center", fontsize=layout.small)
+    ax.text(-0.6, 0.6, "$t$", ha="right", va="bottom", fontsize=layout.small)
+    bottom = -(len(rel) - 1) * step
+    fit(fig, ax, (-0.45, 2 * gap + 0.45), (bottom - 0.5, 0.5), layout, 0.62, (0.45, 0.95, 0.0, 0.35))
     return fig
