@@ -291,6 +291,7 @@ KINDS: dict[str, Kind] = {
         "The LSTM memory block: input, forget and output gates, the cell and its self-loop.",
         labels=("input_gate", "output_gate", "forget_gate", "cell", "cec", "cell_input", "cell_output",
                 "memory_block"),
+        layouts=("slide", "phone"),
         peepholes=flag(False),
     ),
     "rbm": kind(
