@@ -283,9 +283,11 @@ def _lstm_slide(peepholes: bool, layout: Layout) -> Figure:
     _lstm_parts(ax, peepholes, frame)
     g, _, in_gate, _, mul_f, f_gate, h, _, out_gate = (frame.place(p) for p in LSTM_AT)
     small = layout.small
-    for at, text, label in ((in_gate, "입력 게이트\n(input gate)", "input_gate"),
-                            (out_gate, "출력 게이트\n(output gate)", "output_gate")):
-        ask(ax.text(at[0] - 0.6, at[1], text, ha="right", va="center", fontsize=small), label)
+    ask(ax.text(in_gate[0] - 0.6, in_gate[1], "입력 게이트\n(input gate)", ha="right", va="center", fontsize=small),
+        "input_gate")
+    # one line, high: a peephole from the cell reaches the output gate from below its name
+    ask(ax.text(out_gate[0] - 0.6, out_gate[1] + 0.3, "출력 게이트 (output gate)", ha="right", va="center",
+                fontsize=small), "output_gate")
     ask(ax.text(f_gate[0] + 0.6, f_gate[1] + 0.15, "망각 게이트\n(forget gate)", ha="left", va="center",
                 fontsize=small), "forget_gate")
     ask(ax.text(mul_f[0] - 1.0, mul_f[1] - 0.35, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="right", va="center",
