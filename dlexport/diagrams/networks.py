@@ -16,7 +16,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter
 from dlexport.diagrams.blocks import cnn, fit, lstm_cell
 from dlexport.diagrams.kit import CARD, SMALL, TEXT, Layout
 from dlexport.diagrams.plots import activation_derivative
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PAD, PALE, WARM, ask, drawer, new_figure
 
 __all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
            "lstm_cell", "rbm", "rnn"]
@@ -83,9 +83,10 @@ def _layer_name(i: int, count: int) -> tuple[str, str]:
 
 def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
          dropped: set[tuple[int, int]] | None = None, vertical: bool = False,
-         small: float = SMALL, count: bool = True) -> list[list[Point]]:
+         small: float = SMALL, count: str = "side") -> list[list[Point]]:
     """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions.
-    A layer of more than MAX_NODES units says its size beside it if `count` (a row, never: no room)."""
+    A layer of more than MAX_NODES units says its size `count`: "side" (by its last unit), "top" (above its
+    first), "" (not: its name gives it, or a row, which has no room)."""
     widest = min(max(sizes), MAX_NODES)
     spacing = min(1.0, ROW_WIDTH / (widest - 1)) if vertical and widest > 1 else 1.0
     cols = [_column(x0 + i * gap, n, spacing, vertical) for i, n in enumerate(sizes)]
@@ -103,8 +104,10 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
                 ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
             else:
                 _node(ax, p, face=face)
-        if sizes[i] > MAX_NODES and count and not vertical:
+        if sizes[i] > MAX_NODES and count == "side" and not vertical:
             ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=small, va="center")
+        elif sizes[i] > MAX_NODES and count == "top" and not vertical:
+            ax.text(col[0][0], col[0][1] + 0.45, f"{sizes[i]}개 중", fontsize=small, ha="center", va="bottom")
     return cols
 
 
@@ -137,20 +140,25 @@ def feedforward(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
 
 
 def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
-    """The net left to right with one-line layer names under it and the forward arrow below them."""
+    """The net left to right with one-line layer names under it and the forward arrow below them, spaced in
+    inches (their letters don't shrink with a tall net's units)."""
+    tallest = min(max(sizes), MAX_NODES)
+    inch = min(0.7, (layout.height - 2 * PAD - 1.2) / (tallest + 0.2))  # 1.2 in: the names, the arrow, its name
+    per = 1 / inch  # units an inch
     fig = new_figure(layout.height, layout.width)
     ax = _canvas(fig)
-    cols = _net(ax, sizes, gap=max(3.2, 0.55 * min(max(sizes), MAX_NODES)), small=layout.small)
-    bottom = min(p[1] for col in cols for p in col) - 0.7
+    cols = _net(ax, sizes, gap=max(3.2, 2.1 * per), small=layout.small, count="")  # names give sizes
+    bottom = min(p[1] for col in cols for p in col) - 0.32 - 0.18 * per
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
         ask(ax.text(col[0][0], bottom, f"{name} ({sizes[i]})", ha="center", va="top", fontsize=layout.text), label)
     left, right = cols[0][0][0], cols[-1][0][0]
-    _arrow(ax, (left, bottom - 1.0), (right, bottom - 1.0), shrink=0, color=MUTED)
-    ask(ax.text((left + right) / 2, bottom - 1.15, "순전파 방향", ha="center", va="top", fontsize=layout.small,
+    arrow = bottom - 0.55 * per
+    _arrow(ax, (left, arrow), (right, arrow), shrink=0, color=MUTED)
+    ask(ax.text((left + right) / 2, arrow - 0.1 * per, "순전파 방향", ha="center", va="top", fontsize=layout.small,
                 color=MUTED), "forward_direction")
-    top = max(p[1] for col in cols for p in col) + 0.5
-    fit(fig, ax, (left - 1.5, right + 1.5), (bottom - 1.8, top), layout, 0.7)
+    top = max(p[1] for col in cols for p in col) + 0.4
+    fit(fig, ax, (left - 1.0 * per, right + 1.0 * per), (arrow - 0.5 * per, top), layout, inch)
     return fig
 
 
@@ -220,7 +228,7 @@ def _autoencoder_laid(sizes: list[int], code: int, layout: Layout) -> Figure:
     phone = layout.name == "phone"
     fig = new_figure(layout.height, layout.width)
     ax = _canvas(fig)
-    cols = _net(ax, sizes, gap=2.2 if phone else 5.0, small=layout.small, count=not phone)  # names give sizes
+    cols = _net(ax, sizes, gap=2.2 if phone else 5.0, small=layout.small, count="" if phone else "side")
     for p in cols[code]:
         ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
     x = [col[0][0] for col in cols]
@@ -287,27 +295,46 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int, layout: Layout = C
 def _dropout_laid(sizes: list[int], dropped: set[tuple[int, int]], rate: float, layout: Layout) -> Figure:
     """A slide: the two nets side by side, far enough apart for their names at slide sizes. A phone: the two
     nets flowing top down, one above the other, the thinned net's name on two lines."""
-    phone = layout.name == "phone"
-    gap, room = (1.5, 2.4) if phone else (2.4, 4.0)
+    if layout.name != "phone":
+        return _dropout_slide(sizes, dropped, rate, layout)
+    gap, room = 1.5, 2.4
     span = (len(sizes) - 1) * gap
     fig = new_figure(layout.height, layout.width)
     ax = _canvas(fig)
-    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, vertical=phone, small=layout.small)
+    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, vertical=True, small=layout.small)
             for x0, cut in ((0.0, None), (span + room, dropped))]
-    names = (("(a) 표준 신경망", "standard_net"),
-             (f"(b) 학습 중:{chr(10) if phone else ' '}노드마다 확률 {rate:g}로 끔", "thinned_net"))
+    names = (("(a) 표준 신경망", "standard_net"), (f"(b) 학습 중:\n노드마다 확률 {rate:g}로 끔", "thinned_net"))
     points = [p for net in nets for col in net for p in col]
     xs, ys = [p[0] for p in points], [p[1] for p in points]
+    for net, (text, label) in zip(nets, names, strict=True):  # under the net's last row
+        ask(ax.text(0.0, net[-1][0][1] - 0.6, text, ha="center", va="top", fontsize=layout.text), label)
+    fit(fig, ax, (min(xs) - 0.5, max(xs) + 0.5), (min(ys) - 1.9, max(ys) + 0.5), layout, 0.6)
+    return fig
+
+
+def _dropout_slide(sizes: list[int], dropped: set[tuple[int, int]], rate: float, layout: Layout) -> Figure:
+    """The two nets side by side, their names under them; the space between them and around the names in inches
+    (a tall net's units are smaller, its names' letters are not)."""
+    counted = max(sizes) > MAX_NODES  # "12개 중" above a taller layer
+    inch = min(0.6, (layout.height - 2 * PAD - 0.75 - 0.35 * counted) / (min(max(sizes), MAX_NODES) + 0.2))
+    per, gap = 1 / inch, 2.4
+    span = (len(sizes) - 1) * gap
+    fig = new_figure(layout.height, layout.width)
+    ax = _canvas(fig)
+    room = max(4.0, 3.7 * per - span)  # the two names' half widths (≈ 1.1 and 2.2 in) and 0.4 in between
+    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, small=layout.small, count="top")
+            for x0, cut in ((0.0, None), (span + room, dropped))]
+    names = (("(a) 표준 신경망", "standard_net"), (f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", "thinned_net"))
+    points = [p for net in nets for col in net for p in col]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    below = min(ys) - 0.32 - 0.2 * per
     for net, (text, label) in zip(nets, names, strict=True):
-        if phone:  # under the net's last row
-            at, va = (0.0, net[-1][0][1] - 0.6), "top"
-        else:
-            at, va = ((net[0][0][0] + net[-1][0][0]) / 2, min(ys) - 0.7), "top"
-        ask(ax.text(*at, text, ha="center", va=va, fontsize=layout.text), label)
-    if phone:
-        fit(fig, ax, (min(xs) - 0.5, max(xs) + 0.5), (min(ys) - 1.9, max(ys) + 0.5), layout, 0.6)
-    else:
-        fit(fig, ax, (min(xs) - 1.6, max(xs) + 2.4), (min(ys) - 1.5, max(ys) + 0.5), layout, 0.6)
+        ask(ax.text((net[0][0][0] + net[-1][0][0]) / 2, below, text, ha="center", va="top", fontsize=layout.text),
+            label)
+    half = span / 2 * inch  # inches from a net's middle to its edge
+    sides = (max(0.1, 1.2 - half), max(0.1, 2.3 - half))
+    fit(fig, ax, (min(xs) - 0.4, max(xs) + 0.4), (below - 0.45 * per, max(ys) + 0.4 + 0.35 * counted * per), layout,
+        inch, sides)
     return fig
 
 
