@@ -237,7 +237,7 @@ KINDS: dict[str, Kind] = {
         x_max=num(5.0, 1000.0, -1000.0), derivatives=flag(True),
     ),
     "gradient_flow": kind(
-        "dlexport.diagrams.networks:gradient_flow",
+        "dlexport.diagrams.recurrent:gradient_flow",
         "An unrolled RNN, each node shaded by the computed gradient reaching it from the first input.",
         labels=("output_layer", "hidden_layer", "input_layer"),
         layouts=("slide", "phone"),
@@ -280,7 +280,7 @@ KINDS: dict[str, Kind] = {
         hidden=num(120, 400), classes=num(10, 100),
     ),
     "rnn": kind(
-        "dlexport.diagrams.networks:rnn",
+        "dlexport.diagrams.recurrent:rnn",
         "A recurrent layer with its self-connection, and optionally the unrolled view.",
         labels=("input_layer", "hidden_layer", "output_layer", "recurrent_weight"),
         layouts=("slide", "phone"),

@@ -1,4 +1,4 @@
-"""Network diagrams: fully connected nets, autoencoder, dropout, RBM, RNN and gradient flow."""
+"""Network diagrams: fully connected nets, autoencoder, dropout and RBM; node, arrow and canvas for recurrent.py."""
 
 from __future__ import annotations
 
@@ -6,29 +6,23 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LogNorm, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
-from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from dlexport.diagrams.blocks import cnn, fit, lstm_cell
 from dlexport.diagrams.kit import CARD, SMALL, TEXT, Layout
-from dlexport.diagrams.plots import activation_derivative
 from dlexport.diagrams.style import ACCENT, INK, MUTED, PAD, PALE, WARM, ask, drawer, new_figure
 
-__all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
-           "lstm_cell", "rbm", "rnn"]
+__all__ = ["arrow", "autoencoder", "canvas", "cnn", "dropout", "feedforward", "lstm_cell", "node", "rbm"]
 
 MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
 ROW_WIDTH = 6.3  # node spacings: a phone's top-down net squeezes a wider row to this (0.7 apart for 10 units)
-SLIDE_STEPS, PHONE_STEPS = 10, 9  # gradient_flow's steps a slide and a phone show (the first ones)
 NET_WIDTH = 5.8  # inches: a card shows these figures 760 px wide, so SMALL-point letters are ≥ 14 px (kit.py)
 Point = tuple[float, float]
 
 
-def _canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Axes:
+def canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Axes:
     ax = fig.add_axes(rect)
     ax.set_aspect("equal")
     ax.set_axis_off()
@@ -44,14 +38,14 @@ def _column(x: float, size: int, spacing: float = 1.0, vertical: bool = False) -
     return [(x, top - i * spacing) for i in range(shown)]
 
 
-def _node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
+def node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
           text: str = "", fontsize: float = 9) -> None:
     ax.add_patch(Circle(at, r, facecolor=face, edgecolor=edge, lw=lw, zorder=3))
     if text:
         ax.text(*at, text, ha="center", va="center", fontsize=fontsize, zorder=4)
 
 
-def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.2, color: str = INK,
+def arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.2, color: str = INK,
            shrink: float = 14.0, style: str = "-|>", ls: str = "-") -> None:
     ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle=style,
                                  mutation_scale=11, lw=lw, color=color, shrinkA=shrink, shrinkB=shrink,
@@ -98,12 +92,12 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
         face = PALE if i == 0 else WARM if i == len(cols) - 1 else "white"
         for j, p in enumerate(col):
             if (i, j) in dropped:
-                _node(ax, p, face="#f0f0f0", edge=MUTED)
+                node(ax, p, face="#f0f0f0", edge=MUTED)
                 d = 0.3
                 ax.plot([p[0] - d, p[0] + d], [p[1] - d, p[1] + d], color="#c0392b", lw=1.6, zorder=5)
                 ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
             else:
-                _node(ax, p, face=face)
+                node(ax, p, face=face)
         if sizes[i] > MAX_NODES and count == "side" and not vertical:
             ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=small, va="center")
         elif sizes[i] > MAX_NODES and count == "top" and not vertical:
@@ -126,13 +120,13 @@ def feedforward(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
     if layout is not CARD:
         return _feedforward_phone(sizes, layout) if layout.name == "phone" else _feedforward_slide(sizes, layout)
     fig = new_figure(4.2, min(NET_WIDTH, 2.0 + 1.6 * len(sizes)))
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes)
     bottom = min(p[1] for col in cols for p in col) - 0.9
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
         ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=TEXT), label)
-    _arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
+    arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
     ask(ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
                 fontsize=SMALL, color=MUTED), "forward_direction")
     _frame(ax, cols, bottom - 1.9)
@@ -146,26 +140,26 @@ def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
     inch = min(0.7, (layout.height - 2 * PAD - 1.2) / (tallest + 0.2))  # 1.2 in: the names, the arrow, its name
     per = 1 / inch  # units an inch
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes, gap=max(3.2, 2.1 * per), small=layout.small, count="")  # names give sizes
     bottom = min(p[1] for col in cols for p in col) - 0.32 - 0.18 * per
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
         ask(ax.text(col[0][0], bottom, f"{name} ({sizes[i]})", ha="center", va="top", fontsize=layout.text), label)
     left, right = cols[0][0][0], cols[-1][0][0]
-    arrow = bottom - 0.55 * per
-    _arrow(ax, (left, arrow), (right, arrow), shrink=0, color=MUTED)
-    ask(ax.text((left + right) / 2, arrow - 0.1 * per, "순전파 방향", ha="center", va="top", fontsize=layout.small,
+    line = bottom - 0.55 * per
+    arrow(ax, (left, line), (right, line), shrink=0, color=MUTED)
+    ask(ax.text((left + right) / 2, line - 0.1 * per, "순전파 방향", ha="center", va="top", fontsize=layout.small,
                 color=MUTED), "forward_direction")
     top = max(p[1] for col in cols for p in col) + 0.4
-    fit(fig, ax, (left - 1.0 * per, right + 1.0 * per), (arrow - 0.5 * per, top), layout, inch)
+    fit(fig, ax, (left - 1.0 * per, right + 1.0 * per), (line - 0.5 * per, top), layout, inch)
     return fig
 
 
 def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
     """The net top down, each layer's name left of its row, the forward arrow down its right side."""
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     widest = min(max(sizes), MAX_NODES) - 1
     rows = _net(ax, sizes, gap=1.7 * max(1.0, min(widest, ROW_WIDTH) / 4), vertical=True, small=layout.small)
     left = min(p[0] for row in rows for p in row) - 0.6
@@ -175,7 +169,7 @@ def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
         ask(ax.text(left, row[0][1], f"{name}\n({sizes[i]})", ha="right", va="center", fontsize=layout.text),
             label)
     top, bottom = rows[0][0][1], rows[-1][0][1]
-    _arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
+    arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
     ask(ax.text(right + 0.2, (top + bottom) / 2, "순전파\n방향", ha="left", va="center", fontsize=layout.small,
                 color=MUTED), "forward_direction")
     fit(fig, ax, (left - 0.2, right + 0.2), (bottom - 0.6, top + 0.6), layout, 0.62, (1.05, 0.75))
@@ -193,7 +187,7 @@ def autoencoder(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
     if layout is not CARD:
         return _autoencoder_laid(sizes, code, layout)
     fig = new_figure(4.8, min(NET_WIDTH, 2.2 + 1.5 * len(sizes)))
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes, gap=3.2)  # wide apart: the figure must be less tall than wide to fit a card
     for j, p in enumerate(cols[0]):
         ax.text(*p, f"$x_{{{j + 1}}}$", ha="center", va="center", fontsize=SMALL, zorder=4)
@@ -207,7 +201,7 @@ def autoencoder(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
     spans = [("인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
              ("디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
     for text, a, b, color, label in spans:
-        _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
         ask(ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=TEXT, color=color), label)
     names = {0: ("입력 $x$", "input_layer"), code: ("코드 (병목)\ncode $z$", "code"),
              len(cols) - 1: ("출력 (복원) $\\hat{x}$", "output_layer")}
@@ -227,7 +221,7 @@ def _autoencoder_laid(sizes: list[int], code: int, layout: Layout) -> Figure:
     one line (a slide) or two (a phone) and the encoder and decoder spans above."""
     phone = layout.name == "phone"
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes, gap=2.2 if phone else 5.0, small=layout.small, count="" if phone else "side")
     for p in cols[code]:
         ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
@@ -236,7 +230,7 @@ def _autoencoder_laid(sizes: list[int], code: int, layout: Layout) -> Figure:
     spans = [("인코더" if phone else "인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
              ("디코더" if phone else "디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
     for text, a, b, color, label in spans:
-        _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
         ask(ax.text((a + b) / 2, top + 0.25, text, ha="center", va="bottom", fontsize=layout.text, color=color),
             label)
     names = {0: ("입력", "$x$ ", "input_layer"), code: ("코드" if phone else "병목 코드", "$z$ ", "code"),
@@ -281,7 +275,7 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int, layout: Layout = C
     gap = 1.7
     width = (len(sizes) - 1) * gap
     fig = new_figure(4.0, NET_WIDTH)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     left = _net(ax, sizes, gap=gap)
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
@@ -300,7 +294,7 @@ def _dropout_laid(sizes: list[int], dropped: set[tuple[int, int]], rate: float, 
     gap, room = 1.5, 2.4
     span = (len(sizes) - 1) * gap
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, vertical=True, small=layout.small)
             for x0, cut in ((0.0, None), (span + room, dropped))]
     names = (("(a) 표준 신경망", "standard_net"), (f"(b) 학습 중:\n노드마다 확률 {rate:g}로 끔", "thinned_net"))
@@ -320,7 +314,7 @@ def _dropout_slide(sizes: list[int], dropped: set[tuple[int, int]], rate: float,
     per, gap = 1 / inch, 2.4
     span = (len(sizes) - 1) * gap
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     room = max(4.0, 3.7 * per - span)  # the two names' half widths (≈ 1.1 and 2.2 in) and 0.4 in between
     nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, small=layout.small, count="top")
             for x0, cut in ((0.0, None), (span + room, dropped))]
@@ -349,12 +343,12 @@ def rbm(*, visible: int, hidden: int, layout: Layout = CARD) -> Figure:
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
     fig = new_figure(4.2, NET_WIDTH)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     _edges(ax, vis, hid, color="#444444", lw=0.9)
     for j, p in enumerate(vis):
-        _node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
     for j, p in enumerate(hid):
-        _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
     right = max(vis[-1][0], hid[-1][0]) + 1.4
     for y, row, name, label in ((0.0, vis, "$a$", "visible_bias"), (2.6, hid, "$b$", "hidden_bias")):
         bias = (right, y + (0.9 if y == 0 else -0.9))
@@ -380,229 +374,14 @@ def _rbm_phone(visible: int, hidden: int, layout: Layout) -> Figure:
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, y) for i in range(min(hidden, MAX_NODES))]
     fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     _edges(ax, vis, hid, color="#444444", lw=0.9)
     for row, sym, face in ((vis, "v", PALE), (hid, "h", WARM)):
         for j, p in enumerate(row):
-            _node(ax, p, r=r, face=face, text=f"${sym}_{{{j + 1}}}$", fontsize=layout.small)
+            node(ax, p, r=r, face=face, text=f"${sym}_{{{j + 1}}}$", fontsize=layout.small)
     ask(ax.text(0.0, y + 0.75, "은닉층 $h$ (hidden)", ha="center", va="bottom", fontsize=layout.text), "hidden_layer")
     ask(ax.text(0.0, -0.75, "가시층 $v$ (visible)", ha="center", va="top", fontsize=layout.text), "visible_layer")
     ax.text(0.0, -1.75, "같은 층 안에는 연결이 없다", ha="center", va="top", fontsize=layout.small, color="#555555")
     half = max(vis[-1][0], hid[-1][0], 2.6) + r + 0.2
     fit(fig, ax, (-half, half), (-2.7, y + 1.7), layout, 0.6)
-    return fig
-
-
-def _rolled(ax: Axes, x: float, y: float = 0.0, dy: float = 2.0, layout: Layout = CARD) -> None:
-    labels = [("$x$", PALE, "입력", "input_layer"), ("$h$", "white", "은닉", "hidden_layer"),
-              ("$y$", WARM, "출력", "output_layer")]
-    for k, (sym, face, name, label) in enumerate(labels):
-        _node(ax, (x, y + dy * k), r=0.4, face=face, text=sym, fontsize=layout.text if layout is CARD else layout.small)
-        ask(ax.text(x - 0.65, y + dy * k, name, ha="right", va="center", fontsize=layout.text), label)
-    _arrow(ax, (x, y), (x, y + dy), shrink=16)
-    _arrow(ax, (x, y + dy), (x, y + 2 * dy), shrink=16)
-    _arrow(ax, (x + 0.35, y + dy + 0.25), (x + 0.35, y + dy - 0.25), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
-    ask(ax.text(x + 1.1, y + dy, "$W_{hh}$", va="center", fontsize=layout.text, color=ACCENT), "recurrent_weight")
-
-
-def _unrolled(ax: Axes, at: Point, steps: int, gap: float, dy: float = 2.0, font: float = TEXT) -> None:
-    for t in range(steps):
-        x, y = at[0] + t * gap, at[1]
-        for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
-            _node(ax, (x, y + dy * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=font)
-        _arrow(ax, (x, y), (x, y + dy), shrink=16)
-        _arrow(ax, (x, y + dy), (x, y + 2 * dy), shrink=16)
-        if t:
-            _arrow(ax, (x - gap, y + dy), (x, y + dy), shrink=16, color=ACCENT, lw=1.4)
-
-
-@drawer
-def rnn(*, steps: int, unrolled: bool, layout: Layout = CARD) -> Figure:
-    """Draw a recurrent layer with its self-connection and, optionally, the same layer unrolled in time."""
-    if steps < 1:
-        raise ValueError(f"steps must be positive, got {steps}")
-    if layout is not CARD:
-        return _rnn_phone(steps, unrolled, layout) if layout.name == "phone" else _rnn_slide(steps, unrolled, layout)
-    gap = 1.6
-    width = 3.0 + ((steps - 1) * gap + 2.6 if unrolled else 0.0)
-    fig = new_figure(3.8, min(NET_WIDTH, 1.6 + width * 0.95))
-    ax = _canvas(fig)
-    _rolled(ax, 0.0)
-    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=TEXT)
-    if unrolled:
-        ax.text(2.15, 2.0, "=", ha="center", va="center", fontsize=18)
-        x0 = 3.3
-        _unrolled(ax, (x0, 0.0), steps, gap)
-        ax.text(x0 + (steps - 1) * gap / 2, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)",
-                ha="center", va="top", fontsize=TEXT)
-    ax.set_xlim(-1.9, width + 0.2)
-    ax.set_ylim(-1.5, 4.6)
-    return fig
-
-
-def _rnn_slide(steps: int, unrolled: bool, layout: Layout) -> Figure:
-    """The card's arrangement, the unrolled steps spread out so the panel names at slide sizes fit under them."""
-    gap = 2.2
-    fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
-    _rolled(ax, 0.0, layout=layout)
-    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=layout.text)
-    right = 2.4
-    if unrolled:
-        x0 = 4.4
-        ax.text(3.0, 2.0, "=", ha="center", va="center", fontsize=layout.big * 1.4)
-        _unrolled(ax, (x0, 0.0), steps, gap, font=layout.small)
-        middle = x0 + (steps - 1) * gap / 2
-        ax.text(middle, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)", ha="center", va="top",
-                fontsize=layout.text)
-        right = max(x0 + (steps - 1) * gap + 0.8, middle + 4.6)
-    fit(fig, ax, (-2.4, right), (-1.8, 4.6), layout, 0.7)
-    return fig
-
-
-def _rnn_phone(steps: int, unrolled: bool, layout: Layout) -> Figure:
-    """The folded layer above the unrolled one, each named under it, the rows closer together."""
-    dy, gap = 1.6, 1.5
-    fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
-    low = 5.7 if unrolled else 0.0
-    _rolled(ax, 0.0, low, dy, layout)
-    ax.text(0.3, low - 0.75, "(a) 접힌 형태", ha="center", va="top", fontsize=layout.text)
-    right = 2.6
-    if unrolled:
-        _unrolled(ax, (-0.9, 0.0), steps, gap, dy, layout.small)
-        ax.text(-0.9 + (steps - 1) * gap / 2, -0.75, "(b) 펼친 형태\n(같은 가중치 공유)", ha="center", va="top",
-                fontsize=layout.text)
-        right = max(right, -0.9 + (steps - 1) * gap + 0.6)
-    fit(fig, ax, (-2.2, right), (-2.2 if unrolled else low - 1.4, low + 2 * dy + 0.6), layout, 0.6)
-    return fig
-
-
-def gradient_magnitudes(steps: int, weight: float, activation: str, pre_activation: float) -> list[float]:
-    """Return |dh_t/dx_1| for t = 1..steps in h_t = f(w h_(t-1) + x_t) at a fixed pre-activation.
-
-    dh_1/dx_1 = f'(a); each later step multiplies by w f'(a), so the gradient is f'(a)^t |w|^(t-1).
-    """
-    if steps < 1:
-        raise ValueError(f"steps must be positive, got {steps}")
-    slope = abs(activation_derivative(activation, pre_activation))
-    return [slope ** t * abs(weight) ** (t - 1) for t in range(1, steps + 1)]
-
-
-@drawer
-def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation: float,
-                  layout: Layout = CARD) -> Figure:
-    """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
-    grads = gradient_magnitudes(steps, weight, activation, pre_activation)
-    rel = [max(g / grads[0], 1e-12) if grads[0] else 1e-12 for g in grads]
-    long = max(len(_value(v)) for v in rel[:SLIDE_STEPS]) > 6  # 2.4e+02: a slide shows fewer steps, further apart
-    if layout is not CARD:  # the first steps only: more would not be legible
-        rel = rel[:PHONE_STEPS if layout.name == "phone" else SLIDE_STEPS - 2 * long]
-    # a log scale: each step multiplies the gradient by the same factor, so each step shades one notch lighter
-    # and the fading shows over the whole sequence, not only over its first few steps
-    norm = LogNorm(min(min(rel), 0.1), max(1.0, max(rel)))
-    cmap = ScalarMappable(norm=norm, cmap="Greys")
-    if layout.name == "phone":
-        return _gradient_phone(rel, cmap, layout)
-    if layout is not CARD:
-        caption = (f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, $w$ = {weight:g}: 한 단계마다 "
-                   f"$w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배")
-        return _gradient_slide(rel, cmap, caption, layout, 2.1 if long else 1.9)
-    gap = 1.7
-    fig = new_figure(3.9, NET_WIDTH - 0.2)
-    ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
-    rows = [("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer")]
-    for name, y, label in rows:
-        ask(ax.text(-0.8, y, name, ha="right", va="center", fontsize=TEXT), label)
-    for t in range(steps):
-        x = t * gap
-        shade = to_hex(cmap.to_rgba(np.array([rel[t]]))[0])
-        _node(ax, (x, 0.0), r=0.36, face=INK if t == 0 else "white")
-        _node(ax, (x, 2.0), r=0.36, face=shade)
-        _node(ax, (x, 4.0), r=0.36, face=shade)
-        _arrow(ax, (x, 0.0), (x, 2.0), shrink=15)
-        _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
-        if t:
-            _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
-        value = f"{rel[t]:.2g}" if rel[t] >= 0.01 else f"{rel[t]:.1g}"  # at most 6 characters between nodes
-        ax.text(x, 4.55, value, fontsize=SMALL, color="#555555", ha="center", va="bottom")
-        ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=TEXT)
-    ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=TEXT)
-    ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
-    ax.set_ylim(-2.3, 5.3)
-    _colorbar(fig, cmap, (0.88, 0.22, 0.022, 0.6), SMALL)
-    ax.text((steps - 1) * gap / 2 - 1.0, -1.5, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
-             f"$w$ = {weight:g}: 한 단계마다 $w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배",
-             ha="center", va="center", fontsize=SMALL, color="#444444")
-    return fig
-
-
-def _colorbar(fig: Figure, cmap: ScalarMappable, rect: tuple[float, float, float, float], size: float) -> None:
-    bar = fig.colorbar(cmap, cax=fig.add_axes(rect))
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    bar.ax.yaxis.set_minor_formatter(NullFormatter())
-    bar.ax.tick_params(labelsize=size)
-    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=size)
-
-
-def _shade(cmap: ScalarMappable, value: float) -> str:
-    return to_hex(cmap.to_rgba(np.array([value]))[0])
-
-
-def _value(rel: float) -> str:
-    return f"{rel:.2g}" if rel >= 0.01 else f"{rel:.1g}"  # at most 6 characters
-
-
-def _gradient_slide(rel: list[float], cmap: ScalarMappable, caption: str, layout: Layout, gap: float) -> Figure:
-    """The card's unrolled net at slide sizes: steps `gap` apart for the values above them, the colour bar in
-    room of its own on the right."""
-    fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
-    rows = (("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer"))
-    for name, y, label in rows:
-        ask(ax.text(-0.7, y, name, ha="right", va="center", fontsize=layout.text), label)
-    for t, value in enumerate(rel):
-        x = t * gap
-        _node(ax, (x, 0.0), r=0.4, face=INK if t == 0 else "white")
-        for y in (2.0, 4.0):
-            _node(ax, (x, y), r=0.4, face=_shade(cmap, value))
-        _arrow(ax, (x, 0.0), (x, 2.0), shrink=15)
-        _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
-        if t:
-            _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
-        ax.text(x, 4.55, _value(value), fontsize=layout.small, color="#555555", ha="center", va="bottom")
-        ax.text(x, -0.7, f"{t + 1}", ha="center", va="top", fontsize=layout.small)
-    ax.text(-0.7, -0.7, "시간 단계 $t$", ha="right", va="top", fontsize=layout.small)
-    last = (len(rel) - 1) * gap
-    ax.text(last / 2 - 1.0, -1.6, caption, ha="center", va="top", fontsize=layout.small, color="#444444")
-    room = (1.6, 1.9, 0.5, 0.4)  # inches: row names; colour bar and its ticks and label; caption; values
-    fit(fig, ax, (-0.5, last + 0.5), (-1.6, 4.5), layout, 0.62, room)
-    wide = fig.get_size_inches()[0]
-    _colorbar(fig, cmap, (1 - 1.5 / wide, 0.2, 0.14 / wide, 0.7), layout.small)
-    return fig
-
-
-def _gradient_phone(rel: list[float], cmap: ScalarMappable, layout: Layout) -> Figure:
-    """The unrolled net turned: time flows down, one row a step (input, hidden, output left to right), each
-    step's value at the row's end; no colour bar (the values say it)."""
-    gap, step = 1.3, 1.25
-    fig = new_figure(layout.height, layout.width)
-    ax = _canvas(fig)
-    columns = (("입력", 0.0, "input_layer"), ("은닉층", gap, "hidden_layer"), ("출력", 2 * gap, "output_layer"))
-    for name, x, label in columns:
-        ask(ax.text(x, 0.6, name, ha="center", va="bottom", fontsize=layout.text), label)
-    for t, value in enumerate(rel):
-        y = -t * step
-        _node(ax, (0.0, y), r=0.36, face=INK if t == 0 else "white")
-        for x in (gap, 2 * gap):
-            _node(ax, (x, y), r=0.36, face=_shade(cmap, value))
-        _arrow(ax, (0.0, y), (gap, y), shrink=16)
-        _arrow(ax, (gap, y), (2 * gap, y), shrink=16)
-        if t:
-            _arrow(ax, (gap, y + step), (gap, y), shrink=16)
-        ax.text(2 * gap + 0.6, y, _value(value), fontsize=layout.small, color="#555555", va="center")
-        ax.text(-0.6, y, f"{t + 1}", ha="right", va="center", fontsize=layout.small)
-    ax.text(-0.6, 0.6, "$t$", ha="right", va="bottom", fontsize=layout.small)
-    bottom = -(len(rel) - 1) * step
-    fit(fig, ax, (-0.45, 2 * gap + 0.45), (bottom - 0.5, 0.5), layout, 0.62, (0.45, 0.95, 0.0, 0.35))
     return fig
