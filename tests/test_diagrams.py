@@ -19,8 +19,9 @@ from matplotlib.patches import Circle
 from dlexport.diagrams import KINDS, arguments, sample_folder
 from dlexport.diagrams.blocks import feature_map_sizes
 from dlexport.diagrams.learned import load_grey, localisation, sample_patches, train_autoencoder
-from dlexport.diagrams.networks import dropped_units, gradient_magnitudes
+from dlexport.diagrams.networks import dropped_units
 from dlexport.diagrams.plots import formula
+from dlexport.diagrams.recurrent import gradient_magnitudes
 from dlexport.diagrams.style import draw, to_png
 from dlexport.model import Asset, Glossary
 from dlexport.render import png_size

@@ -1,4 +1,4 @@
-"""Network diagrams: fully connected nets, autoencoder, dropout, RBM, RNN and gradient flow."""
+"""Network diagrams: fully connected nets, autoencoder, dropout and RBM; node, arrow and canvas for recurrent.py."""
 
 from __future__ import annotations
 
@@ -6,47 +6,46 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.cm import ScalarMappable
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LogNorm, to_hex
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch
-from matplotlib.ticker import FuncFormatter, NullFormatter
 
-from dlexport.diagrams.blocks import cnn, lstm_cell
-from dlexport.diagrams.kit import SMALL, TEXT
-from dlexport.diagrams.plots import activation_derivative
-from dlexport.diagrams.style import ACCENT, INK, MUTED, PALE, WARM, ask, drawer, new_figure
+from dlexport.diagrams.blocks import cnn, fit, lstm_cell
+from dlexport.diagrams.kit import CARD, SMALL, TEXT, Layout
+from dlexport.diagrams.style import ACCENT, INK, MUTED, PAD, PALE, WARM, ask, drawer, new_figure
 
-__all__ = ["autoencoder", "cnn", "dropout", "feedforward", "gradient_flow", "gradient_magnitudes",
-           "lstm_cell", "rbm", "rnn"]
+__all__ = ["arrow", "autoencoder", "canvas", "cnn", "dropout", "feedforward", "lstm_cell", "node", "rbm"]
 
 MAX_NODES = 10  # a taller layer is drawn with its first and last units and a gap
+ROW_WIDTH = 6.3  # node spacings: a phone's top-down net squeezes a wider row to this (0.7 apart for 10 units)
 NET_WIDTH = 5.8  # inches: a card shows these figures 760 px wide, so SMALL-point letters are ≥ 14 px (kit.py)
 Point = tuple[float, float]
 
 
-def _canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Axes:
+def canvas(fig: Figure, rect: tuple[float, float, float, float] = (0.0, 0.0, 1.0, 1.0)) -> Axes:
     ax = fig.add_axes(rect)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return ax
 
 
-def _column(x: float, size: int, spacing: float = 1.0) -> list[Point]:
+def _column(x: float, size: int, spacing: float = 1.0, vertical: bool = False) -> list[Point]:
+    """Return a layer's node positions: a column at `x`, or (vertical: the net flows down) a row at y = -x."""
     shown = min(size, MAX_NODES)
     top = (shown - 1) * spacing / 2
+    if vertical:
+        return [(i * spacing - top, -x) for i in range(shown)]
     return [(x, top - i * spacing) for i in range(shown)]
 
 
-def _node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
+def node(ax: Axes, at: Point, r: float = 0.32, face: str = "white", edge: str = INK, lw: float = 1.4,
           text: str = "", fontsize: float = 9) -> None:
     ax.add_patch(Circle(at, r, facecolor=face, edgecolor=edge, lw=lw, zorder=3))
     if text:
         ax.text(*at, text, ha="center", va="center", fontsize=fontsize, zorder=4)
 
 
-def _arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.2, color: str = INK,
+def arrow(ax: Axes, a: Point, b: Point, rad: float = 0.0, lw: float = 1.2, color: str = INK,
            shrink: float = 14.0, style: str = "-|>", ls: str = "-") -> None:
     ax.add_patch(FancyArrowPatch(a, b, connectionstyle=f"arc3,rad={rad}", arrowstyle=style,
                                  mutation_scale=11, lw=lw, color=color, shrinkA=shrink, shrinkB=shrink,
@@ -77,9 +76,14 @@ def _layer_name(i: int, count: int) -> tuple[str, str]:
 
 
 def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
-         dropped: set[tuple[int, int]] | None = None) -> list[list[Point]]:
-    """Draw a fully connected net; return each layer's node positions."""
-    cols = [_column(x0 + i * gap, n) for i, n in enumerate(sizes)]
+         dropped: set[tuple[int, int]] | None = None, vertical: bool = False,
+         small: float = SMALL, count: str = "side") -> list[list[Point]]:
+    """Draw a fully connected net (left to right, or top down if `vertical`); return each layer's node positions.
+    A layer of more than MAX_NODES units says its size `count`: "side" (by its last unit), "top" (above its
+    first), "" (not: its name gives it, or a row, which has no room)."""
+    widest = min(max(sizes), MAX_NODES)
+    spacing = min(1.0, ROW_WIDTH / (widest - 1)) if vertical and widest > 1 else 1.0
+    cols = [_column(x0 + i * gap, n, spacing, vertical) for i, n in enumerate(sizes)]
     dropped = dropped or set()
     kept = [[p for j, p in enumerate(col) if (i, j) not in dropped] for i, col in enumerate(cols)]
     segments = [[a, b] for i in range(len(kept) - 1) for a in kept[i] for b in kept[i + 1]]
@@ -88,14 +92,16 @@ def _net(ax: Axes, sizes: Sequence[int], x0: float = 0.0, gap: float = 2.2,
         face = PALE if i == 0 else WARM if i == len(cols) - 1 else "white"
         for j, p in enumerate(col):
             if (i, j) in dropped:
-                _node(ax, p, face="#f0f0f0", edge=MUTED)
+                node(ax, p, face="#f0f0f0", edge=MUTED)
                 d = 0.3
                 ax.plot([p[0] - d, p[0] + d], [p[1] - d, p[1] + d], color="#c0392b", lw=1.6, zorder=5)
                 ax.plot([p[0] - d, p[0] + d], [p[1] + d, p[1] - d], color="#c0392b", lw=1.6, zorder=5)
             else:
-                _node(ax, p, face=face)
-        if sizes[i] > MAX_NODES:
-            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=SMALL, va="center")
+                node(ax, p, face=face)
+        if sizes[i] > MAX_NODES and count == "side" and not vertical:
+            ax.text(col[0][0] + 0.45, col[-1][1], f"… {sizes[i]}개", fontsize=small, va="center")
+        elif sizes[i] > MAX_NODES and count == "top" and not vertical:
+            ax.text(col[0][0], col[0][1] + 0.45, f"{sizes[i]}개 중", fontsize=small, ha="center", va="bottom")
     return cols
 
 
@@ -108,33 +114,80 @@ def _frame(ax: Axes, cols: list[list[Point]], label_y: float | None = None) -> N
 
 
 @drawer
-def feedforward(*, layers: Sequence[int]) -> Figure:
-    """Draw a fully connected feed-forward network, one labelled column per layer."""
+def feedforward(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
+    """Draw a fully connected feed-forward network, one labelled column per layer (a phone: one row per layer)."""
     sizes = _check_layers(layers)
+    if layout is not CARD:
+        return _feedforward_phone(sizes, layout) if layout.name == "phone" else _feedforward_slide(sizes, layout)
     fig = new_figure(4.2, min(NET_WIDTH, 2.0 + 1.6 * len(sizes)))
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes)
     bottom = min(p[1] for col in cols for p in col) - 0.9
     for i, col in enumerate(cols):
         name, label = _layer_name(i, len(cols))
         ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=TEXT), label)
-    _arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
+    arrow(ax, (cols[0][0][0], bottom - 1.25), (cols[-1][0][0], bottom - 1.25), shrink=0, color=MUTED)
     ask(ax.text((cols[0][0][0] + cols[-1][0][0]) / 2, bottom - 1.4, "순전파 방향", ha="center", va="top",
                 fontsize=SMALL, color=MUTED), "forward_direction")
     _frame(ax, cols, bottom - 1.9)
     return fig
 
 
+def _feedforward_slide(sizes: list[int], layout: Layout) -> Figure:
+    """The net left to right with one-line layer names under it and the forward arrow below them, spaced in
+    inches (their letters don't shrink with a tall net's units)."""
+    tallest = min(max(sizes), MAX_NODES)
+    inch = min(0.7, (layout.height - 2 * PAD - 1.2) / (tallest + 0.2))  # 1.2 in: the names, the arrow, its name
+    per = 1 / inch  # units an inch
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    cols = _net(ax, sizes, gap=max(3.2, 2.1 * per), small=layout.small, count="")  # names give sizes
+    bottom = min(p[1] for col in cols for p in col) - 0.32 - 0.18 * per
+    for i, col in enumerate(cols):
+        name, label = _layer_name(i, len(cols))
+        ask(ax.text(col[0][0], bottom, f"{name} ({sizes[i]})", ha="center", va="top", fontsize=layout.text), label)
+    left, right = cols[0][0][0], cols[-1][0][0]
+    line = bottom - 0.55 * per
+    arrow(ax, (left, line), (right, line), shrink=0, color=MUTED)
+    ask(ax.text((left + right) / 2, line - 0.1 * per, "순전파 방향", ha="center", va="top", fontsize=layout.small,
+                color=MUTED), "forward_direction")
+    top = max(p[1] for col in cols for p in col) + 0.4
+    fit(fig, ax, (left - 1.0 * per, right + 1.0 * per), (line - 0.5 * per, top), layout, inch)
+    return fig
+
+
+def _feedforward_phone(sizes: list[int], layout: Layout) -> Figure:
+    """The net top down, each layer's name left of its row, the forward arrow down its right side."""
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    widest = min(max(sizes), MAX_NODES) - 1
+    rows = _net(ax, sizes, gap=1.7 * max(1.0, min(widest, ROW_WIDTH) / 4), vertical=True, small=layout.small)
+    left = min(p[0] for row in rows for p in row) - 0.6
+    right = max(p[0] for row in rows for p in row) + 0.8
+    for i, row in enumerate(rows):
+        name, label = _layer_name(i, len(rows))
+        ask(ax.text(left, row[0][1], f"{name}\n({sizes[i]})", ha="right", va="center", fontsize=layout.text),
+            label)
+    top, bottom = rows[0][0][1], rows[-1][0][1]
+    arrow(ax, (right, top), (right, bottom), shrink=0, color=MUTED)
+    ask(ax.text(right + 0.2, (top + bottom) / 2, "순전파\n방향", ha="left", va="center", fontsize=layout.small,
+                color=MUTED), "forward_direction")
+    fit(fig, ax, (left - 0.2, right + 0.2), (bottom - 0.6, top + 0.6), layout, 0.62, (1.05, 0.75))
+    return fig
+
+
 @drawer
-def autoencoder(*, layers: Sequence[int]) -> Figure:
+def autoencoder(*, layers: Sequence[int], layout: Layout = CARD) -> Figure:
     """Draw an autoencoder: input, encoder, code (bottleneck), decoder and reconstructed output."""
     sizes = _check_layers(layers, minimum=3)
     if sizes[0] != sizes[-1]:
         raise ValueError(f"autoencoder input and output layers must have the same size, got "
                          f"{sizes[0]} (input) and {sizes[-1]} (output) in layers {sizes}")
     code = int(np.argmin(sizes[1:-1])) + 1
+    if layout is not CARD:
+        return _autoencoder_laid(sizes, code, layout)
     fig = new_figure(4.8, min(NET_WIDTH, 2.2 + 1.5 * len(sizes)))
-    ax = _canvas(fig)
+    ax = canvas(fig)
     cols = _net(ax, sizes, gap=3.2)  # wide apart: the figure must be less tall than wide to fit a card
     for j, p in enumerate(cols[0]):
         ax.text(*p, f"$x_{{{j + 1}}}$", ha="center", va="center", fontsize=SMALL, zorder=4)
@@ -148,7 +201,7 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
     spans = [("인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
              ("디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
     for text, a, b, color, label in spans:
-        _arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
         ask(ax.text((a + b) / 2, top + 0.2, text, ha="center", va="bottom", fontsize=TEXT, color=color), label)
     names = {0: ("입력 $x$", "input_layer"), code: ("코드 (병목)\ncode $z$", "code"),
              len(cols) - 1: ("출력 (복원) $\\hat{x}$", "output_layer")}
@@ -160,6 +213,36 @@ def autoencoder(*, layers: Sequence[int]) -> Figure:
         ask(ax.text(col[0][0], bottom, f"{name}\n({sizes[i]})", ha="center", va="top", fontsize=SMALL), label)
     ax.set_xlim(x[0] - 1.0, x[-1] + 1.0)
     ax.set_ylim(bottom - 1.2, top + 0.8)
+    return fig
+
+
+def _autoencoder_laid(sizes: list[int], code: int, layout: Layout) -> Figure:
+    """The card's bow tie without the unit symbols (too small for legible letters inside), the layer names on
+    one line (a slide) or two (a phone) and the encoder and decoder spans above."""
+    phone = layout.name == "phone"
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    cols = _net(ax, sizes, gap=2.2 if phone else 5.0, small=layout.small, count="" if phone else "side")
+    for p in cols[code]:
+        ax.add_patch(Circle(p, 0.32, facecolor="#c7e9c0", edgecolor=INK, lw=1.4, zorder=3))
+    x = [col[0][0] for col in cols]
+    top, bottom = max(p[1] for col in cols for p in col) + 0.7, min(p[1] for col in cols for p in col) - 0.7
+    spans = [("인코더" if phone else "인코더 (encoder)", x[0], x[code], ACCENT, "encoder"),
+             ("디코더" if phone else "디코더 (decoder)", x[code], x[-1], "#d62728", "decoder")]
+    for text, a, b, color, label in spans:
+        arrow(ax, (a, top), (b, top), shrink=4, color=color, lw=1.6)
+        ask(ax.text((a + b) / 2, top + 0.25, text, ha="center", va="bottom", fontsize=layout.text, color=color),
+            label)
+    names = {0: ("입력", "$x$ ", "input_layer"), code: ("코드" if phone else "병목 코드", "$z$ ", "code"),
+             len(cols) - 1: ("출력", "$\\hat{x}$ ", "output_layer")}
+    hidden = 0
+    for i, col in enumerate(cols):
+        hidden += i not in names
+        name, symbol, label = names.get(i, ("은닉층", "", f"hidden_layer_{hidden}"))
+        ask(ax.text(col[0][0], bottom, f"{name}{chr(10) if phone else ' '}{symbol}({sizes[i]})", ha="center",
+                    va="top", fontsize=layout.small), label)
+    room = (0.3, 0.3, 0.6, 0.45) if phone else (0.9, 0.9, 0.4, 0.45)
+    fit(fig, ax, (x[0] - 0.4, x[-1] + 0.4), (bottom, top), layout, 0.6, room)
     return fig
 
 
@@ -183,14 +266,16 @@ def dropped_units(layers: Sequence[int], rate: float, seed: int) -> set[tuple[in
 
 
 @drawer
-def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
+def dropout(*, layers: Sequence[int], rate: float, seed: int, layout: Layout = CARD) -> Figure:
     """Draw a standard net beside the same net with randomly dropped units crossed out."""
     sizes = _check_layers(layers)
     dropped = dropped_units(sizes, rate, seed)
+    if layout is not CARD:
+        return _dropout_laid(sizes, dropped, rate, layout)
     gap = 1.7
     width = (len(sizes) - 1) * gap
     fig = new_figure(4.0, NET_WIDTH)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     left = _net(ax, sizes, gap=gap)
     right = _net(ax, sizes, x0=width + 2.6, gap=gap, dropped=dropped)
     bottom = min(p[1] for col in left for p in col) - 0.8
@@ -201,21 +286,69 @@ def dropout(*, layers: Sequence[int], rate: float, seed: int) -> Figure:
     return fig
 
 
+def _dropout_laid(sizes: list[int], dropped: set[tuple[int, int]], rate: float, layout: Layout) -> Figure:
+    """A slide: the two nets side by side, far enough apart for their names at slide sizes. A phone: the two
+    nets flowing top down, one above the other, the thinned net's name on two lines."""
+    if layout.name != "phone":
+        return _dropout_slide(sizes, dropped, rate, layout)
+    gap, room = 1.5, 2.4
+    span = (len(sizes) - 1) * gap
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, vertical=True, small=layout.small)
+            for x0, cut in ((0.0, None), (span + room, dropped))]
+    names = (("(a) 표준 신경망", "standard_net"), (f"(b) 학습 중:\n노드마다 확률 {rate:g}로 끔", "thinned_net"))
+    points = [p for net in nets for col in net for p in col]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    for net, (text, label) in zip(nets, names, strict=True):  # under the net's last row
+        ask(ax.text(0.0, net[-1][0][1] - 0.6, text, ha="center", va="top", fontsize=layout.text), label)
+    fit(fig, ax, (min(xs) - 0.5, max(xs) + 0.5), (min(ys) - 1.9, max(ys) + 0.5), layout, 0.6)
+    return fig
+
+
+def _dropout_slide(sizes: list[int], dropped: set[tuple[int, int]], rate: float, layout: Layout) -> Figure:
+    """The two nets side by side, their names under them; the space between them and around the names in inches
+    (a tall net's units are smaller, its names' letters are not)."""
+    counted = max(sizes) > MAX_NODES  # "12개 중" above a taller layer
+    inch = min(0.6, (layout.height - 2 * PAD - 0.75 - 0.35 * counted) / (min(max(sizes), MAX_NODES) + 0.2))
+    per, gap = 1 / inch, 2.4
+    span = (len(sizes) - 1) * gap
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    room = max(4.0, 3.7 * per - span)  # the two names' half widths (≈ 1.1 and 2.2 in) and 0.4 in between
+    nets = [_net(ax, sizes, x0=x0, gap=gap, dropped=cut, small=layout.small, count="top")
+            for x0, cut in ((0.0, None), (span + room, dropped))]
+    names = (("(a) 표준 신경망", "standard_net"), (f"(b) 학습 중: 노드마다 확률 {rate:g}로 끔", "thinned_net"))
+    points = [p for net in nets for col in net for p in col]
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    below = min(ys) - 0.32 - 0.2 * per
+    for net, (text, label) in zip(nets, names, strict=True):
+        ask(ax.text((net[0][0][0] + net[-1][0][0]) / 2, below, text, ha="center", va="top", fontsize=layout.text),
+            label)
+    half = span / 2 * inch  # inches from a net's middle to its edge
+    sides = (max(0.1, 1.2 - half), max(0.1, 2.3 - half))
+    fit(fig, ax, (min(xs) - 0.4, max(xs) + 0.4), (below - 0.45 * per, max(ys) + 0.4 + 0.35 * counted * per), layout,
+        inch, sides)
+    return fig
+
+
 @drawer
-def rbm(*, visible: int, hidden: int) -> Figure:
+def rbm(*, visible: int, hidden: int, layout: Layout = CARD) -> Figure:
     """Draw a restricted Boltzmann machine: visible and hidden layers, biases, no intra-layer edges."""
     if visible < 1 or hidden < 1:
         raise ValueError(f"visible and hidden must be positive, got {visible} and {hidden}")
+    if layout is not CARD:
+        return _rbm_phone(visible, hidden, layout)
     gap = 1.3
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
     fig = new_figure(4.2, NET_WIDTH)
-    ax = _canvas(fig)
+    ax = canvas(fig)
     _edges(ax, vis, hid, color="#444444", lw=0.9)
     for j, p in enumerate(vis):
-        _node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
     for j, p in enumerate(hid):
-        _node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
     right = max(vis[-1][0], hid[-1][0]) + 1.4
     for y, row, name, label in ((0.0, vis, "$a$", "visible_bias"), (2.6, hid, "$b$", "hidden_bias")):
         bias = (right, y + (0.9 if y == 0 else -0.9))
@@ -234,96 +367,21 @@ def rbm(*, visible: int, hidden: int) -> Figure:
     return fig
 
 
-def _rolled(ax: Axes, x: float) -> None:
-    labels = [("$x$", PALE, "입력", "input_layer"), ("$h$", "white", "은닉", "hidden_layer"),
-              ("$y$", WARM, "출력", "output_layer")]
-    for k, (sym, face, name, label) in enumerate(labels):
-        _node(ax, (x, 2.0 * k), r=0.4, face=face, text=sym, fontsize=12)
-        ask(ax.text(x - 0.65, 2.0 * k, name, ha="right", va="center", fontsize=TEXT), label)
-    _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
-    _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
-    _arrow(ax, (x + 0.35, 2.25), (x + 0.35, 1.75), rad=-2.2, shrink=2, lw=1.4, color=ACCENT)
-    ask(ax.text(x + 1.1, 2.0, "$W_{hh}$", va="center", fontsize=TEXT, color=ACCENT), "recurrent_weight")
-
-
-@drawer
-def rnn(*, steps: int, unrolled: bool) -> Figure:
-    """Draw a recurrent layer with its self-connection and, optionally, the same layer unrolled in time."""
-    if steps < 1:
-        raise ValueError(f"steps must be positive, got {steps}")
-    gap = 1.6
-    width = 3.0 + ((steps - 1) * gap + 2.6 if unrolled else 0.0)
-    fig = new_figure(3.8, min(NET_WIDTH, 1.6 + width * 0.95))
-    ax = _canvas(fig)
-    _rolled(ax, 0.0)
-    ax.text(0.3, -0.9, "(a) 접힌 형태", ha="center", va="top", fontsize=TEXT)
-    if unrolled:
-        ax.text(2.15, 2.0, "=", ha="center", va="center", fontsize=18)
-        x0 = 3.3
-        for t in range(steps):
-            x = x0 + t * gap
-            for k, (sym, face) in enumerate((("x", PALE), ("h", "white"), ("y", WARM))):
-                _node(ax, (x, 2.0 * k), r=0.4, face=face, text=f"${sym}_{{{t + 1}}}$", fontsize=TEXT)
-            _arrow(ax, (x, 0.0), (x, 2.0), shrink=16)
-            _arrow(ax, (x, 2.0), (x, 4.0), shrink=16)
-            if t:
-                _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=16, color=ACCENT, lw=1.4)
-        ax.text(x0 + (steps - 1) * gap / 2, -0.9, "(b) 시간에 따라 펼친 형태 (같은 가중치 공유)",
-                ha="center", va="top", fontsize=TEXT)
-    ax.set_xlim(-1.9, width + 0.2)
-    ax.set_ylim(-1.5, 4.6)
-    return fig
-
-
-def gradient_magnitudes(steps: int, weight: float, activation: str, pre_activation: float) -> list[float]:
-    """Return |dh_t/dx_1| for t = 1..steps in h_t = f(w h_(t-1) + x_t) at a fixed pre-activation.
-
-    dh_1/dx_1 = f'(a); each later step multiplies by w f'(a), so the gradient is f'(a)^t |w|^(t-1).
-    """
-    if steps < 1:
-        raise ValueError(f"steps must be positive, got {steps}")
-    slope = abs(activation_derivative(activation, pre_activation))
-    return [slope ** t * abs(weight) ** (t - 1) for t in range(1, steps + 1)]
-
-
-@drawer
-def gradient_flow(*, steps: int, weight: float, activation: str, pre_activation: float) -> Figure:
-    """Draw an unrolled RNN whose nodes are shaded by the computed gradient from the first input."""
-    grads = gradient_magnitudes(steps, weight, activation, pre_activation)
-    rel = [max(g / grads[0], 1e-12) if grads[0] else 1e-12 for g in grads]
-    # a log scale: each step multiplies the gradient by the same factor, so each step shades one notch lighter
-    # and the fading shows over the whole sequence, not only over its first few steps
-    norm = LogNorm(min(min(rel), 0.1), max(1.0, max(rel)))
-    cmap = ScalarMappable(norm=norm, cmap="Greys")
-    gap = 1.7
-    fig = new_figure(3.9, NET_WIDTH - 0.2)
-    ax = _canvas(fig, (0.0, 0.0, 0.86, 1.0))
-    rows = [("출력", 4.0, "output_layer"), ("은닉층", 2.0, "hidden_layer"), ("입력", 0.0, "input_layer")]
-    for name, y, label in rows:
-        ask(ax.text(-0.8, y, name, ha="right", va="center", fontsize=TEXT), label)
-    for t in range(steps):
-        x = t * gap
-        shade = to_hex(cmap.to_rgba(np.array([rel[t]]))[0])
-        _node(ax, (x, 0.0), r=0.36, face=INK if t == 0 else "white")
-        _node(ax, (x, 2.0), r=0.36, face=shade)
-        _node(ax, (x, 4.0), r=0.36, face=shade)
-        _arrow(ax, (x, 0.0), (x, 2.0), shrink=15)
-        _arrow(ax, (x, 2.0), (x, 4.0), shrink=15)
-        if t:
-            _arrow(ax, (x - gap, 2.0), (x, 2.0), shrink=15)
-        value = f"{rel[t]:.2g}" if rel[t] >= 0.01 else f"{rel[t]:.1g}"  # at most 6 characters between nodes
-        ax.text(x, 4.55, value, fontsize=SMALL, color="#555555", ha="center", va="bottom")
-        ax.text(x, -0.8, f"{t + 1}", ha="center", va="center", fontsize=TEXT)
-    ax.text(-0.8, -0.8, "시간 단계 $t$", ha="right", va="center", fontsize=TEXT)
-    ax.set_xlim(-2.6, (steps - 1) * gap + 0.7)
-    ax.set_ylim(-2.3, 5.3)
-    cax = fig.add_axes((0.88, 0.22, 0.022, 0.6))
-    bar = fig.colorbar(cmap, cax=cax)
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
-    bar.ax.yaxis.set_minor_formatter(NullFormatter())
-    bar.ax.tick_params(labelsize=SMALL)
-    bar.set_label("$|\\partial h_t / \\partial x_1|$ (t=1 대비)", fontsize=SMALL)
-    ax.text((steps - 1) * gap / 2 - 1.0, -1.5, f"{activation}, $f'({pre_activation:g})$ = {grads[0]:.3f}, "
-             f"$w$ = {weight:g}: 한 단계마다 $w\\,f'(a)$ = {abs(weight) * grads[0]:.3f}배",
-             ha="center", va="center", fontsize=SMALL, color="#444444")
+def _rbm_phone(visible: int, hidden: int, layout: Layout) -> Figure:
+    """The two layers and their edges, each layer named above or below its row; no biases (a phone's quiz side
+    needs only the bipartite graph), the no-intra-layer-edges remark kept."""
+    gap, r, y = 1.15, 0.42, 3.4
+    vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
+    hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, y) for i in range(min(hidden, MAX_NODES))]
+    fig = new_figure(layout.height, layout.width)
+    ax = canvas(fig)
+    _edges(ax, vis, hid, color="#444444", lw=0.9)
+    for row, sym, face in ((vis, "v", PALE), (hid, "h", WARM)):
+        for j, p in enumerate(row):
+            node(ax, p, r=r, face=face, text=f"${sym}_{{{j + 1}}}$", fontsize=layout.small)
+    ask(ax.text(0.0, y + 0.75, "은닉층 $h$ (hidden)", ha="center", va="bottom", fontsize=layout.text), "hidden_layer")
+    ask(ax.text(0.0, -0.75, "가시층 $v$ (visible)", ha="center", va="top", fontsize=layout.text), "visible_layer")
+    ax.text(0.0, -1.75, "같은 층 안에는 연결이 없다", ha="center", va="top", fontsize=layout.small, color="#555555")
+    half = max(vis[-1][0], hid[-1][0], 2.6) + r + 0.2
+    fit(fig, ax, (-half, half), (-2.7, y + 1.7), layout, 0.6)
     return fig
