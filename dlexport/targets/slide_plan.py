@@ -300,18 +300,21 @@ def fit_picture(asset: Asset, area: Rect, max_height: int | None = None) -> Rect
 
 
 def _caption(text: str, area: Rect) -> tuple[Para, ...]:
-    """Return the caption at the largest size (18 → 12 pt) that takes at most three lines.
+    """Return a figure's caption at the largest size (18 → 12 pt) whose box is no taller than one line at
+    18 pt: a figure slide keeps the same room for its picture whatever the caption (the room the figures'
+    slide layouts are drawn for, `legibility.SLIDE_AREA`), so a long caption takes two smaller lines.
 
-    A caption longer than six lines at 12 pt is cut with "…" (the full text is in the Anki card and
-    the cheatsheet): it must leave room for its picture.
+    A caption longer than that at 12 pt is cut with "…" (the full text is in the Anki card and the
+    cheatsheet, and the picture's alt text says what it shows).
     """
+    room = _box_height((Para("가", SMALL_SIZE, bullet=False),), area)
     for size in (SMALL_SIZE, 16, 14, 12):
         p = Para(text, size, bullet=False)
-        if len(para_lines(p, area)) <= 3:
+        if _box_height((p,), area) <= room:
             return (p,)
     short, cut = text, len(text)
-    while len(para_lines(Para(short, 12, bullet=False), area)) > 6:
-        cut = cut * 3 // 4
+    while _box_height((Para(short, 12, bullet=False),), area) > room:
+        cut = cut * 7 // 8
         short = text[:cut].rstrip() + "…"
     return (Para(short, 12, bullet=False),)
 
@@ -444,8 +447,9 @@ def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geom
         else []
     for fig in term.figures:
         title = f"{term.title} — {TEXT['figure']}" if slides else term.title
-        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, term_notes(titles, term),
-                                   term.id))
+        notes = f"{TEXT['figure']}: {fig.caption}\n\n{term_notes(titles, term)}" if fig.caption else \
+            term_notes(titles, term)  # the whole caption, which the slide may shorten
+        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, notes, term.id))
     return slides
 
 
