@@ -298,7 +298,7 @@ KINDS: dict[str, Kind] = {
         "dlexport.diagrams.networks:rbm",
         "The bipartite graph of visible and hidden units with biases.",
         labels=("visible_bias", "hidden_bias", "visible_layer", "hidden_layer"),
-        layouts=("phone",), visible=num(5, 40), hidden=num(3, 400),
+        layouts=("slide", "phone"), visible=num(5, 40), hidden=num(3, 400),
     ),
     "optimizer_paths": kind(
         "dlexport.diagrams.training:optimizer_paths",

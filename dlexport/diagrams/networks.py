@@ -337,8 +337,9 @@ def rbm(*, visible: int, hidden: int, layout: Layout = CARD) -> Figure:
     """Draw a restricted Boltzmann machine: visible and hidden layers, biases, no intra-layer edges."""
     if visible < 1 or hidden < 1:
         raise ValueError(f"visible and hidden must be positive, got {visible} and {hidden}")
-    if layout is not CARD:
+    if layout.name == "phone":
         return _rbm_phone(visible, hidden, layout)
+    text, small = (TEXT, SMALL) if layout is CARD else (layout.text, layout.small)
     gap = 1.3
     vis = [(i * gap - (min(visible, MAX_NODES) - 1) * gap / 2, 0.0) for i in range(min(visible, MAX_NODES))]
     hid = [(i * gap - (min(hidden, MAX_NODES) - 1) * gap / 2, 2.6) for i in range(min(hidden, MAX_NODES))]
@@ -346,24 +347,27 @@ def rbm(*, visible: int, hidden: int, layout: Layout = CARD) -> Figure:
     ax = canvas(fig)
     _edges(ax, vis, hid, color="#444444", lw=0.9)
     for j, p in enumerate(vis):
-        node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=PALE, text=f"$v_{{{j + 1}}}$", fontsize=text)
     for j, p in enumerate(hid):
-        node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=TEXT)
+        node(ax, p, face=WARM, text=f"$h_{{{j + 1}}}$", fontsize=text)
     right = max(vis[-1][0], hid[-1][0]) + 1.4
     for y, row, name, label in ((0.0, vis, "$a$", "visible_bias"), (2.6, hid, "$b$", "hidden_bias")):
         bias = (right, y + (0.9 if y == 0 else -0.9))
         ax.add_patch(Circle(bias, 0.25, facecolor="#eeeeee", edgecolor=INK, lw=1.0, ls="--", zorder=3))
-        ax.text(*bias, "+1", ha="center", va="center", fontsize=SMALL, zorder=4)
+        ax.text(*bias, "+1", ha="center", va="center", fontsize=small, zorder=4)
         ax.add_collection(LineCollection([[bias, p] for p in row], colors=MUTED, linewidths=0.7,
                                          linestyles="dashed", zorder=1))
-        ask(ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=SMALL), label)
+        ask(ax.text(bias[0] + 0.35, bias[1], f"편향 {name}", va="center", fontsize=small), label)
     left = min(vis[0][0], hid[0][0]) - 0.7
-    ask(ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=TEXT), "visible_layer")
-    ask(ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=TEXT), "hidden_layer")
+    ask(ax.text(left, 0.0, "가시층 $v$\n(visible)", ha="right", va="center", fontsize=text), "visible_layer")
+    ask(ax.text(left, 2.6, "은닉층 $h$\n(hidden)", ha="right", va="center", fontsize=text), "hidden_layer")
     ax.text(0.0, -0.75, "같은 층 안에는 연결이 없다 · 층 사이 가중치 $W$ (양방향)", ha="center", va="top",
-            fontsize=SMALL, color="#555555")
-    ax.set_xlim(left - 2.0, right + 1.6)
-    ax.set_ylim(-1.3, 3.3)
+            fontsize=small, color="#555555")
+    if layout is CARD:
+        ax.set_xlim(left - 2.0, right + 1.6)
+        ax.set_ylim(-1.3, 3.3)
+    else:  # a slide: the card's drawing at its sizes, a unit about an inch (the labels take 2 units beside)
+        fit(fig, ax, (left - 2.0, right + 1.6), (-1.3, 3.3), layout, 1.0)
     return fig
 
 
