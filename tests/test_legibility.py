@@ -98,12 +98,13 @@ def _problems(root: Path, cache: Path, out: Path) -> dict[tuple[str, int], str]:
 
 def test_an_asked_figure_a_phone_cant_show_is_an_error_at_its_line_until_its_kind_draws_for_a_phone(
         basic_copy: Path, tmp_path: Path, figure_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """14 pt on a 6 in card drawing is 7.3 px on a phone's 360 px; drawn 3.6 in wide for it, 14.6 px."""
+    """14 pt on a 6 in card drawing (cropped to its ink) is 8.9 px on a phone's 360 px; drawn 3.6 in wide for it,
+    14.6 px."""
     monkeypatch.setitem(KINDS, "words", WORDS)
     _with_words(basic_copy, 14.0)
     message = _problems(basic_copy, figure_cache, tmp_path)[("30-rbm.yaml", 17)]
     assert message.startswith("figure `words` is too small to read on a phone's figure → term card: \"작은 글씨\" "
-                              "(14 pt) is 7.3 px tall on a phone that shows the"), message
+                              "(14 pt) is 8.9 px tall on a phone that shows the"), message
     monkeypatch.setitem(KINDS, "words", LAID_OUT)
     words = render_assets(load(basic_copy), tmp_path, cache_dir=figure_cache, jobs=1)[0].figures["words"]
     assert words.phone is not None and words.phone.width < words.width * 0.7  # drawn 3.6 in wide, not 6

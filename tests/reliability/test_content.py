@@ -167,7 +167,8 @@ def test_slides_hold_the_same_text(built: Path) -> None:
     for name, piece in PIECES.items():
         assert squeeze(piece) in on_slides, name  # as key points
         assert squeeze(piece) in in_notes, name  # in the definition, in the speaker notes
-    assert squeeze(f"캡션 {SHORT}") in on_slides
+    caption = squeeze(f"캡션 {SHORT}")
+    assert caption[:40] in on_slides and caption in in_notes  # a figure slide may shorten it; its notes don't
     assert f"대체 {SHORT}" in alts
 
 
