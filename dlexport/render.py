@@ -20,14 +20,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
 from dlexport import cards, codehash, diagrams, legibility, memo
 from dlexport.errors import Problem, SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
-from dlexport.manifest import DIGESTS, Digests, Stamp, stamp
+from dlexport.manifest import DIGESTS, Digests, Stamp, installed_version, stamp
 from dlexport.model import Asset, Assets, Figure, Glossary, Placed, Term
 
 # Figures are drawn one per process, as many processes as cores: BLAS threads on top of that only contend (the
@@ -84,7 +83,7 @@ def environment() -> str:
 
     What changes one kind's pixels (its drawing code and data files) is that kind's `cache_inputs`.
     """
-    h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {version('matplotlib')}\n".encode())
+    h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {installed_version('matplotlib')}\n".encode())
     for bold in (False, True):
         h.update(bytes.fromhex(codehash.file_digest(hangul_font(bold))))
     return h.hexdigest()
