@@ -198,8 +198,10 @@ def describe(out: Path, names: Iterable[str], digests: Digests | None = None, pu
     sorted, and the names whose file in `published` (the last build's outputs) already holds the same bytes.
 
     A file that is still the link made from the published file (`linked`: their digests, known before
-    linking) is not read. Every other file is hashed; it holds the published file's bytes when their sha256
-    (which `digests` knows by the published file's stamp) are equal."""
+    linking), or whose stamp `digests` knows, is not read. Every other file is hashed; it holds the published
+    file's bytes when their sha256 (which `digests` knows by the published file's stamp) are equal, unless
+    it is a link to another file (a figure linked from the figure cache): that link then takes the published
+    file's place, so that the next build finds the published figure already linked to the cache."""
     entries: list[dict[str, object]] = []
     same: set[str] = set()
     top, before = os.path.abspath(out), os.path.abspath(published) if published else ""
@@ -209,8 +211,8 @@ def describe(out: Path, names: Iterable[str], digests: Digests | None = None, pu
         old = f"{before}/{name}" if before else ""
         digest = linked.get(name) if linked and old and _same_file(st, old) else None
         if digest is None:
-            digest = _sha256(path)
-            if not old or digests is None or digests.known(old) != digest:
+            digest = (digests.known(path) if digests is not None else None) or _sha256(path)
+            if not old or digests is None or digests.known(old) != digest or st.st_nlink > 1:
                 old = ""
         if old:
             same.add(name)

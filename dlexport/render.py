@@ -215,13 +215,16 @@ def _box(values: list[object]) -> tuple[int, int, int, int]:
     return left, top, right, bottom
 
 
-def write_cache(cache_dir: Path, key: str, image: Image) -> None:
-    """Store a drawn image's PNG and its metadata (size, sha256, placed texts) under `key`."""
+def write_cache(cache_dir: Path, key: str, image: Image) -> Image:
+    """Store a drawn image's PNG and its metadata (size, sha256, placed texts) under `key`; return the image
+    with its PNG as the cache file just written (published as a link to it, like a cached image)."""
     assert isinstance(image.png, bytes)
-    write_bytes(cache_dir / f"{key}.png", image.png)
+    png = os.path.abspath(cache_dir / f"{key}.png")
+    write_bytes(Path(png), image.png)
     texts = [{"text": t.text, "points": t.points, "box": list(t.box), "label": t.label} for t in image.texts]
     meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts}
     write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
+    return replace(image, png=CachedPNG(png, str(meta["sha256"]), stamp(os.stat(png))))
 
 
 def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
@@ -229,7 +232,8 @@ def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Dig
 
     A verified cache file (`CachedPNG`) is published as a hard link to it (nothing read or written) while it
     still has the stamp it was verified with (a new link moves its ctime on: `digests` keeps the new stamp);
-    else, or where links fail (another file system), it is read, checked and written.
+    a file of that name that is not that link (a copy, or the link to an earlier cache entry of the same
+    drawing) is replaced by it. Else, or where links fail (another file system), it is read, checked and written.
     """
     cached = data if isinstance(data, CachedPNG) else None
     dest = figures_dir / f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
@@ -237,11 +241,13 @@ def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Dig
         if cached and stamp(os.stat(cached.path)) == cached.stamp:
             if dest.is_file() and os.path.samefile(dest, cached.path):
                 return dest
-            if not dest.exists():
-                os.link(cached.path, dest)  # the name appears with the whole file behind it: atomic
-                if digests is not None:
-                    digests.keep(cached.path, cached.sha256)
-                return dest
+            link = dest.with_name(f".{dest.name}.link")
+            link.unlink(missing_ok=True)
+            os.link(cached.path, link)
+            os.replace(link, dest)  # the name appears with the whole file behind it: atomic
+            if digests is not None:
+                digests.keep(cached.path, cached.sha256)
+            return dest
     except OSError:
         pass
     if cached:
@@ -342,7 +348,7 @@ def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
         same_key.setdefault(job.key, []).append(job)
     unique = [group[0] for group in same_key.values()]
     for first, image in _rendered(unique, jobs):
-        write_cache(cache_dir, first.key, image)
+        image = write_cache(cache_dir, first.key, image)
         for job in same_key[first.key]:
             results[index[id(job)]] = _asset(figures_dir, job, image)
             say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
