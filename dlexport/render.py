@@ -39,7 +39,7 @@ FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
 NAMED = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.png$")
-CHECKS = "memo-checks.pickle"  # in the figure cache: each figure's check results, by its cache key and its term's names
+CHECKS = "memo-checks.pickle"  # in the figure cache: each image's metadata and check results (see `Checks`)
 
 
 @dataclass(frozen=True)
@@ -190,24 +190,33 @@ def _render_job(job: Job) -> Image:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
-def read_cache(cache_dir: Path, key: str, digests: Digests) -> Image | None:
+def read_cache(cache_dir: Path, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
     """Return a cached image, or None if missing or not matching its recorded sha256.
 
     The PNG is read and hashed only when `digests` does not know it by its stamp (size, mtime, ctime, inode,
     device): a file changed in any way since it was verified, even in place with its mtime set back, is
-    verified again.
+    verified again. `metas` keeps each metadata file's reading by its stamp (the same five numbers).
     """
     try:
-        info = json.loads((cache_dir / f"{key}.json").read_text(encoding="utf-8"))
+        meta = os.path.abspath(cache_dir / f"{key}.json")
+        sha256, width, height, texts = _read_meta(meta) if metas is None else \
+            metas.get(f"meta\0{meta}\0{stamp(os.stat(meta))}", lambda: _read_meta(meta))
         png = os.path.abspath(cache_dir / f"{key}.png")
         st = os.stat(png)
-        if not isinstance(info["sha256"], str) or digests.digest(png, st) != info["sha256"]:
+        if digests.digest(png, st) != sha256:
             return None
-        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
-                      for t in info["texts"])
-        return Image(CachedPNG(png, info["sha256"], stamp(st)), int(info["width"]), int(info["height"]), texts)
+        return Image(CachedPNG(png, sha256, stamp(st)), width, height, texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _read_meta(path: str) -> tuple[str, int, int, tuple[Placed, ...]]:
+    """Return what a cache entry's metadata file says: the PNG's sha256, its width and height, its texts."""
+    info = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(info["sha256"], str):
+        raise ValueError(f"{path}: no sha256")
+    texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"])) for t in info["texts"])
+    return info["sha256"], int(info["width"]), int(info["height"]), texts
 
 
 def _box(values: list[object]) -> tuple[int, int, int, int]:
@@ -311,11 +320,11 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     digests = Digests(cache_dir / DIGESTS) if digests is None else digests
     checks = Checks(cache_dir / CHECKS)
     todo = jobs_for(glossary)
-    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests)
+    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests, checks)
     figures = {j.stem: a for j, a in zip(todo, done, strict=True) if j.kind != FORMULA}
     quiz = quiz_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures, checks)
     quiz_done, quiz_missed = _produce(list(quiz.values()), cache_dir, figures_dir, jobs or os.cpu_count() or 1, say,
-                                      digests)
+                                      digests, checks)
     for fid, asset in zip(quiz, quiz_done, strict=True):
         figures[fid] = replace(figures[fid], quiz=asset)
     if own:
@@ -331,13 +340,13 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
 
 
 def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
-             say: Callable[[str], None], digests: Digests) -> tuple[list[Asset], int]:
+             say: Callable[[str], None], digests: Digests, checks: Checks | None = None) -> tuple[list[Asset], int]:
     """Return each job's published asset (from the cache, else drawn) in order, and how many were drawn."""
     results: dict[int, Asset] = {}
     misses: list[Job] = []
     index = {id(job): i for i, job in enumerate(todo)}
     for i, job in enumerate(todo):
-        hit = read_cache(cache_dir, job.key, digests)
+        hit = read_cache(cache_dir, job.key, digests, checks.memo if checks else None)
         if hit is None:
             misses.append(job)
             continue
@@ -358,7 +367,8 @@ def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
 class Checks:
     """Each figure's check results, kept (`memo.Memo`, in the figure cache) by its image's cache key and its
     term's names: an edit runs `cards.quiz_hidden`, `cards.leaks` and `legibility.card_problem` only on the
-    figures it changed, not on every figure of the glossary."""
+    figures it changed, not on every figure of the glossary. The memo also keeps each cache entry's metadata
+    (`read_cache`), so that a build parses none of thousands of small JSON files that did not change."""
 
     def __init__(self, path: Path | None) -> None:
         self.memo = memo.Memo(path, memo.code())

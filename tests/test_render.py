@@ -320,3 +320,27 @@ def test_a_forked_drawing_worker_gets_its_own_mathtext_parser() -> None:
     assert os.read(read, 16) == b"own"
     os.close(read)
     os.close(write)
+
+
+def test_a_warm_build_checks_only_the_figures_whose_image_or_term_names_changed(
+        cold: tuple[Path, Assets, RenderStats], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from dlexport import cards
+
+    out = warm_copy(cold, tmp_path / "out")
+    render_assets(synthetic(), out, jobs=1)
+    checked: list[str] = []
+    real = cards.names_term
+
+    def counted(text: str, term: Term) -> bool:
+        checked.append(text)
+        return real(text, term)
+    monkeypatch.setattr(cards, "names_term", counted)
+    render_assets(synthetic(), out, jobs=1)
+    assert checked == []  # every figure's quiz labels and leaks are kept by its cache key and its term's names
+    glossary = synthetic()
+    section = glossary.sections[0]
+    renamed = replace(glossary, sections=(replace(section, terms=(replace(section.terms[0], ko="다른 용어"),)),))
+    render_assets(renamed, out, jobs=1)
+    assert len(checked) >= len(CHEAP)  # another name: each figure is asked again whether it names its term
