@@ -90,10 +90,7 @@ class Digests:
         if entry is None or entry[0] != at:
             if self._by_stamp is None:
                 self._by_stamp = {s: d for s, d in self.old.values()} | {s: d for s, d in self.new.values()}
-            digest = self._by_stamp.get(at)
-            if digest is None:
-                return None
-            entry = at, digest
+            return self._by_stamp.get(at)  # not kept under this name too: the other link's entry serves both
         self.new[path] = entry
         return entry[1]
 
