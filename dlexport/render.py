@@ -9,14 +9,12 @@ import hashlib
 import importlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from functools import cache
@@ -286,6 +284,9 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, Image]]:
     importlib.import_module("dlexport.diagrams.style").font_family()
     for module in sorted({kind.drawer.partition(":")[0] for kind in diagrams.KINDS.values()}):
         importlib.import_module(module)
+    import multiprocessing  # only here: a build that draws nothing needs no pool (~25 ms of imports)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx, initializer=_ignore_ctrl_c)
