@@ -15,7 +15,7 @@ import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -331,7 +331,8 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     if own:
         digests.save(complete=False)
     check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *quiz.values()]}, checks)
-    checks.memo.save()
+    with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
+        checks.memo.save()
     _remove_stale(figures_dir, (a.path.name for a in [*done, *quiz_done]))
     assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
     total = len(todo) + len(quiz)
