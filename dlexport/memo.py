@@ -16,28 +16,23 @@ import hashlib
 import pickle
 import sys
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
+from dlexport import codehash
 from dlexport.files import write_bytes
 
 T = TypeVar("T")
 FORMAT = f"dlexport memo 1, python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
-@cache
 def code() -> str:
     """Return a hash of dlexport's own files — every module, template and data file in the package — to salt a
     memo with: any change to the code starts every memo afresh (one cold build, never a stale product).
 
-    Reading the ~0.7 MB takes milliseconds, where following a module's imports (`diagrams.code_digest`)
-    parses them all (0.1–0.5 s a build)."""
-    package = Path(__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+    The one digest of the code (`codehash`): computed once per process, each file read only when its stamp
+    changed."""
+    return codehash.digest()
 
 
 def key(*parts: object) -> str:

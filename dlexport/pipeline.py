@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from dlexport import manifest, targets
+from dlexport import codehash, manifest, targets
 from dlexport.epoch import build_epoch
 from dlexport.errors import Problem, SourceError
 
@@ -119,6 +119,7 @@ def link_published(out: Path, stage: Path, digests: manifest.Digests) -> dict[st
                 os.link(e.path, f"{into}/{e.name}")
             except OSError:  # a file system without hard links: the figure stage writes it
                 continue
+            digests.keep(e.path, digest)  # a new link moves the file's ctime on: the figure cache sees that stamp
             linked[f"{FIGURES_DIR}/{e.name}"] = digest
     return linked
 
@@ -181,19 +182,21 @@ def warn(warnings: tuple[Problem, ...], opts: Options) -> None:
 def run(command: str, opts: Options) -> None:
     """Run `command` (check, diagrams, all or a target's name); raise SourceError on bad sources."""
     cache = opts.cache or opts.out / ".cache"
-    if command != "all":
-        epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
-        return build(command, opts, cache, epoch, "", None)
-    digests = manifest.Digests(cache / manifest.DIGESTS)  # every file's sha256 by its stamp
+    # every file's sha256 by its stamp (`check` writes nothing)
+    digests = manifest.Digests(cache / manifest.DIGESTS if command != "check" else None)
+    codehash.use(digests)  # dlexport's own files too, for the memos' salt and the figures' cache keys
     complete = False
     try:
+        if command != "all":
+            epoch = build_epoch(opts.sources) if command != "check" and opts.sources.is_dir() else 0
+            return build(command, opts, cache, epoch, "", digests)
         epoch = build_epoch(opts.sources) if opts.sources.is_dir() else 0
         files = [v for _, v in sorted(opts.options.items()) if isinstance(v, Path)]
         # Text options (--since REF) go into the key as written: a new tag under the same words is not seen.
         texts = [f"--{k} {v}" for k, v in sorted(opts.options.items()) if not isinstance(v, Path)]
         key = manifest.fingerprint(opts.sources, epoch, files, " ".join([command, *texts]), digests) if epoch else ""
         if key and manifest.is_current(opts.out, key, digests):
-            complete = True  # the check read every source, code file and output
+            # Not `complete`: the check reads neither the fonts nor the figure cache, whose digests builds want.
             if opts.strict:  # the outputs are current, but this run must still refuse avoided words
                 from dlexport.load import load
                 warn(load(opts.sources, cache).warnings, opts)
@@ -206,10 +209,9 @@ def run(command: str, opts: Options) -> None:
         digests.save(complete)
 
 
-def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digests: manifest.Digests | None) \
-        -> None:
-    """Load, draw and build what `command` asks; with `digests` (`all`), also write the manifest (fingerprint
-    `key`) and remember the outputs' digests."""
+def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digests: manifest.Digests) -> None:
+    """Load, draw and build what `command` asks, reading files through `digests`; for `all`, also write the
+    manifest (fingerprint `key`) and remember the outputs' digests."""
     from dlexport.files import FIGURES_DIR
     from dlexport.load import load  # not needed (nor yaml) when the outputs are current
 
@@ -233,10 +235,11 @@ def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digest
         assets = Assets({}, {})
         linked: dict[str, str] = {}
         if command == "diagrams" or any(t.images for t in building):  # `changes` needs no pictures
-            linked = link_published(opts.out, tmp, digests) if digests is not None else {}
+            linked = link_published(opts.out, tmp, digests) if command == "all" else {}
             with stage("figures") as said, draw_errors(glossary):
                 assets, stats = render_assets(glossary, tmp, cache_dir=cache / FIGURES_DIR, jobs=opts.jobs,
-                                              progress=None if opts.quiet else progress_bar("figures"))
+                                              progress=None if opts.quiet else progress_bar("figures"),
+                                              digests=digests)
                 said(f"{stats.total} ({stats.cached} cached)")
         if command == "diagrams":
             contact_sheet(assets, tmp / "contact-sheet.png")
@@ -253,11 +256,11 @@ def build(command: str, opts: Options, cache: Path, epoch: int, key: str, digest
                     print(note)
         outputs: list[dict[str, object]] = []
         same: set[str] = set()  # outputs whose published file already holds the new bytes
-        if digests is not None:
+        if command == "all":
             outputs, same = manifest.describe(tmp, manifest.files_below(tmp), digests, opts.out, linked)
             manifest.write(tmp, key, settings.epoch, outputs, counts)
         # Old figures may go only when every output that links them (the .md, the .html) was rebuilt.
         publish(tmp, opts.out, prune=bool(building) and all(t in building for t in targets.TARGETS
                                                             if t.links_figures), same=same)
-    if digests is not None:
+    if command == "all":
         manifest.remember(opts.out, outputs, digests)

@@ -9,25 +9,23 @@ import hashlib
 import importlib
 import io
 import json
-import multiprocessing
 import os
 import re
 import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 
-from dlexport import cards, diagrams, legibility
+from dlexport import cards, codehash, diagrams, legibility, memo
 from dlexport.errors import Problem, SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
-from dlexport.model import Asset, Assets, Figure, Glossary, Placed
+from dlexport.manifest import DIGESTS, Digests, Stamp, installed_version, stamp
+from dlexport.model import Asset, Assets, Figure, Glossary, Placed, Term
 
 # Figures are drawn one per process, as many processes as cores: BLAS threads on top of that only contend (the
 # autoencoder figure trained 3-4 x slower on a busy 2-core machine). OpenBLAS reads this when numpy loads,
@@ -39,6 +37,7 @@ FORMULA = "formula"  # the kind (and file-name stem) of formula images
 FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
 NAMED = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.png$")
+CHECKS = "memo-checks.pickle"  # in the figure cache: each image's metadata and check results (see `Checks`)
 
 
 @dataclass(frozen=True)
@@ -83,10 +82,9 @@ def environment() -> str:
 
     What changes one kind's pixels (its drawing code and data files) is that kind's `cache_inputs`.
     """
-    h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {version('matplotlib')}\n".encode())
+    h = hashlib.sha256(f"render {RENDER_VERSION}\nmatplotlib {installed_version('matplotlib')}\n".encode())
     for bold in (False, True):
-        with hangul_font(bold).open("rb") as f:
-            h.update(hashlib.file_digest(f, "sha256").digest())
+        h.update(bytes.fromhex(codehash.file_digest(hangul_font(bold))))
     return h.hexdigest()
 
 
@@ -109,7 +107,7 @@ def _figure_job(fig: Figure) -> Job:
         arguments = diagrams.arguments(kind, params, fig.base_dir)
     except diagrams.FileProblem as e:
         raise ValueError(f"figure {fig.id!r}: {e.message}") from None
-    extra = "".join(_sha256(Path(str(arguments[name])).read_bytes()) for name in kind.files)
+    extra = "".join(codehash.file_digest(str(arguments[name])) for name in kind.files)
     return Job(fig.id, fig.kind, arguments, cache_key(fig.kind, params, extra), fig.alt, fig.caption)
 
 
@@ -123,10 +121,20 @@ def jobs_for(glossary: Glossary) -> list[Job]:
 
 
 @dataclass(frozen=True)
-class Image:
-    """A drawn image: PNG bytes, size in pixels, and the texts the drawing placed (see `model.Placed`)."""
+class CachedPNG:
+    """A PNG in the figure cache, verified (its sha256 as recorded) but not read: `_publish` links it."""
 
-    png: bytes
+    path: str
+    sha256: str
+    stamp: Stamp  # the file's when it was verified
+
+
+@dataclass(frozen=True)
+class Image:
+    """A drawn image: PNG bytes (or a verified cache file), size in pixels, and the texts the drawing placed
+    (see `model.Placed`)."""
+
+    png: bytes | CachedPNG
     width: int
     height: int
     texts: tuple[Placed, ...]
@@ -187,46 +195,33 @@ def _render_job(job: Job) -> Image:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
-class _Cached(bytes):
-    """PNG bytes read from the figure cache, with the file they came from, its stamp when read and their
-    verified sha256: `_publish` links that file instead of hashing and writing the bytes again."""
-
-    sha256: str
-    source: Path
-    stamp: list[int]
-
-
-def _stamp(st: os.stat_result) -> list[int]:
-    """Return what changes when a file is rewritten or replaced: size, modification time, inode."""
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def read_cache(cache_dir: Path, key: str) -> Image | None:
+def read_cache(cache_dir: Path, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
     """Return a cached image, or None if missing or not matching its recorded sha256.
 
-    The PNG is hashed only when its stamp (size, mtime, inode) differs from the one recorded when it was
-    written or last verified; a verified PNG's new stamp is recorded, so a copied cache is hashed once.
+    The PNG is read and hashed only when `digests` does not know it by its stamp (size, mtime, ctime, inode,
+    device): a file changed in any way since it was verified, even in place with its mtime set back, is
+    verified again. `metas` keeps each metadata file's reading by its stamp (the same five numbers).
     """
     try:
-        meta = cache_dir / f"{key}.json"
-        info = json.loads(meta.read_text(encoding="utf-8"))
-        png = cache_dir / f"{key}.png"
-        with png.open("rb") as f:
-            stamp, data = _stamp(os.fstat(f.fileno())), f.read()
-        if len(data) != stamp[0] or not isinstance(info["sha256"], str):
+        meta = os.path.abspath(cache_dir / f"{key}.json")
+        sha256, width, height, texts = _read_meta(meta) if metas is None else \
+            metas.get(f"meta\0{meta}\0{stamp(os.stat(meta))}", lambda: _read_meta(meta))
+        png = os.path.abspath(cache_dir / f"{key}.png")
+        st = os.stat(png)
+        if digests.digest(png, st) != sha256:
             return None
-        if info.get("stamp") != stamp:
-            if _sha256(data) != info["sha256"]:
-                return None
-            with suppress(OSError):  # a read-only cache is still a cache: it is hashed again next time
-                write_bytes(meta, json.dumps({**info, "stamp": stamp}, sort_keys=True, ensure_ascii=False).encode())
-        texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"]))
-                      for t in info["texts"])
-        cached = _Cached(data)
-        cached.sha256, cached.source, cached.stamp = info["sha256"], png, stamp
-        return Image(cached, int(info["width"]), int(info["height"]), texts)
+        return Image(CachedPNG(png, sha256, stamp(st)), width, height, texts)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _read_meta(path: str) -> tuple[str, int, int, tuple[Placed, ...]]:
+    """Return what a cache entry's metadata file says: the PNG's sha256, its width and height, its texts."""
+    info = json.loads(Path(path).read_text(encoding="utf-8"))
+    if not isinstance(info["sha256"], str):
+        raise ValueError(f"{path}: no sha256")
+    texts = tuple(Placed(str(t["text"]), float(t["points"]), _box(t["box"]), str(t["label"])) for t in info["texts"])
+    return info["sha256"], int(info["width"]), int(info["height"]), texts
 
 
 def _box(values: list[object]) -> tuple[int, int, int, int]:
@@ -234,34 +229,46 @@ def _box(values: list[object]) -> tuple[int, int, int, int]:
     return left, top, right, bottom
 
 
-def write_cache(cache_dir: Path, key: str, image: Image) -> None:
-    """Store an image's PNG and its metadata (size, sha256, the PNG file's stamp, placed texts) under `key`."""
-    png = cache_dir / f"{key}.png"
-    write_bytes(png, image.png)
+def write_cache(cache_dir: Path, key: str, image: Image) -> Image:
+    """Store a drawn image's PNG and its metadata (size, sha256, placed texts) under `key`; return the image
+    with its PNG as the cache file just written (published as a link to it, like a cached image)."""
+    assert isinstance(image.png, bytes)
+    png = os.path.abspath(cache_dir / f"{key}.png")
+    write_bytes(Path(png), image.png)
     texts = [{"text": t.text, "points": t.points, "box": list(t.box), "label": t.label} for t in image.texts]
-    meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts,
-            "stamp": _stamp(png.stat())}
+    meta = {"sha256": _sha256(image.png), "width": image.width, "height": image.height, "texts": texts}
     write_bytes(cache_dir / f"{key}.json", json.dumps(meta, sort_keys=True, ensure_ascii=False).encode())
+    return replace(image, png=CachedPNG(png, str(meta["sha256"]), stamp(os.stat(png))))
 
 
-def _publish(figures_dir: Path, stem: str, data: bytes) -> Path:
+def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
     """Write `data` as figures_dir/<stem>-<sha256 prefix>.png unless that file already holds it.
 
-    Bytes from the cache (`_Cached`) are published as a hard link to their cache file (no hashing, no
-    writing) while that file still has the stamp it was verified with; else, or where links fail
-    (another file system), they are written.
+    A verified cache file (`CachedPNG`) is published as a hard link to it (nothing read or written) while it
+    still has the stamp it was verified with (a new link moves its ctime on: `digests` keeps the new stamp);
+    a file of that name that is not that link (a copy, or the link to an earlier cache entry of the same
+    drawing) is replaced by it. Else, or where links fail (another file system), it is read, checked and written.
     """
-    cached = data if isinstance(data, _Cached) else None
-    dest = figures_dir / f"{stem}-{(cached.sha256 if cached else _sha256(data))[:10]}.png"
+    cached = data if isinstance(data, CachedPNG) else None
+    dest = figures_dir / f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
     try:
-        if cached and _stamp(cached.source.stat()) == cached.stamp:
-            if dest.is_file() and os.path.samefile(dest, cached.source):
+        if cached and stamp(os.stat(cached.path)) == cached.stamp:
+            if dest.is_file() and os.path.samefile(dest, cached.path):
                 return dest
-            if not dest.exists():
-                os.link(cached.source, dest)  # the name appears with the whole file behind it: atomic
-                return dest
+            link = dest.with_name(f".{dest.name}.link")
+            link.unlink(missing_ok=True)
+            os.link(cached.path, link)
+            os.replace(link, dest)  # the name appears with the whole file behind it: atomic
+            if digests is not None:
+                digests.keep(cached.path, cached.sha256)
+            return dest
     except OSError:
         pass
+    if cached:
+        data = Path(cached.path).read_bytes()
+        if _sha256(data) != cached.sha256:
+            raise OSError(f"the figure cache changed during the build: {cached.path}")
+    assert isinstance(data, bytes)
     if not (dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data):
         write_bytes(dest, data)
     return dest
@@ -284,6 +291,9 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, Image]]:
     importlib.import_module("dlexport.diagrams.style").font_family()
     for module in sorted({kind.drawer.partition(":")[0] for kind in diagrams.KINDS.values()}):
         importlib.import_module(module)
+    import multiprocessing  # only here: a build that draws nothing needs no pool (~25 ms of imports)
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx, initializer=_ignore_ctrl_c)
@@ -298,30 +308,39 @@ def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, Image]]:
 
 
 def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None = None,
-                  jobs: int | None = None,
-                  progress: Callable[[str], None] | None = None) -> tuple[Assets, RenderStats]:
+                  jobs: int | None = None, progress: Callable[[str], None] | None = None,
+                  digests: Digests | None = None) -> tuple[Assets, RenderStats]:
     """Write every figure and formula PNG to out_dir/figures and return where they are.
 
     Cached images (verified by sha256) are reused; misses are drawn, in parallel when there
     are more than four and `jobs` > 1. Then each figure that has labels to hide on its figure -> term
     card (see `cards.quiz_hidden`) gets its quiz variant drawn the same way (`Asset.quiz`); a quiz side
     that would still name its term is a SourceError. Files in out_dir/figures named like ours but no
-    longer referenced are removed.
+    longer referenced are removed. `digests` (the build's; else one kept in the cache folder) knows which
+    cached PNGs were verified already, by their stamps.
     """
     start = time.perf_counter()
     say = progress or (lambda _msg: None)
     cache_dir = cache_dir or out_dir / ".cache" / FIGURES_DIR
     figures_dir = out_dir / FIGURES_DIR
     figures_dir.mkdir(parents=True, exist_ok=True)
+    own = digests is None
+    digests = Digests(cache_dir / DIGESTS) if digests is None else digests
+    checks = Checks(cache_dir / CHECKS)
     todo = jobs_for(glossary)
-    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say)
+    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests, checks)
     figures = {j.stem: a for j, a in zip(todo, done, strict=True) if j.kind != FORMULA}
-    more = variant_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures)
-    more_done, more_missed = _produce([job for _, _, job in more], cache_dir, figures_dir, jobs or os.cpu_count() or 1,
-                                      say)
+    more = variant_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures, checks)
+    more_jobs = [job for _, _, job in more]
+    more_done, more_missed = _produce(more_jobs, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests,
+                                      checks)
     for (fid, variant, _), asset in zip(more, more_done, strict=True):
         figures[fid] = _with(figures[fid], variant, asset)
-    check_figures(glossary, figures)
+    if own:
+        digests.save(complete=False)
+    check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *more_jobs]}, checks)
+    with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
+        checks.memo.save()
     _remove_stale(figures_dir, (a.path.name for a in [*done, *more_done]))
     assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
     total = len(todo) + len(more)
@@ -331,32 +350,64 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
 
 
 def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
-             say: Callable[[str], None]) -> tuple[list[Asset], int]:
+             say: Callable[[str], None], digests: Digests, checks: Checks | None = None) -> tuple[list[Asset], int]:
     """Return each job's published asset (from the cache, else drawn) in order, and how many were drawn."""
     results: dict[int, Asset] = {}
     misses: list[Job] = []
     index = {id(job): i for i, job in enumerate(todo)}
     for i, job in enumerate(todo):
-        hit = read_cache(cache_dir, job.key)
+        hit = read_cache(cache_dir, job.key, digests, checks.memo if checks else None)
         if hit is None:
             misses.append(job)
             continue
-        results[i] = _asset(figures_dir, job, hit)
+        results[i] = _asset(figures_dir, job, hit, digests)
         say(f"cached   {job.stem if job.kind != FORMULA else job.alt}")
     same_key: dict[str, list[Job]] = {}
     for job in misses:
         same_key.setdefault(job.key, []).append(job)
     unique = [group[0] for group in same_key.values()]
     for first, image in _rendered(unique, jobs):
-        write_cache(cache_dir, first.key, image)
+        image = write_cache(cache_dir, first.key, image)
         for job in same_key[first.key]:
             results[index[id(job)]] = _asset(figures_dir, job, image)
             say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
     return [results[i] for i in range(len(todo))], len(misses)
 
 
-def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset]) \
-        -> list[tuple[str, str, Job]]:
+class Checks:
+    """Each figure's check results, kept (`memo.Memo`, in the figure cache) by its image's cache key and its
+    term's names: an edit runs `cards.quiz_hidden`, `cards.leaks` and `legibility.card_problem` only on the
+    figures it changed, not on every figure of the glossary. The memo also keeps each cache entry's metadata
+    (`read_cache`), so that a build parses none of thousands of small JSON files that did not change."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.memo = memo.Memo(path, memo.code())
+
+    def hidden(self, figure: Figure, key: str, texts: tuple[Placed, ...], term: Term) -> tuple[str, ...]:
+        """Return `cards.quiz_hidden` of a figure whose image has cache key `key` and these texts."""
+        k = f"hidden\0{key}\0{figure.quiz}\0{','.join(figure.hide)}\0{_names(term)}"
+        return self.memo.get(k, lambda: cards.quiz_hidden(figure, texts, term))
+
+    def leaks(self, key: str | None, texts: tuple[Placed, ...], term: Term) -> tuple[str, ...]:
+        """Return `cards.leaks` of an image with cache key `key` (None: unknown, not kept) and these texts."""
+        def make() -> tuple[str, ...]:
+            return tuple(cards.leaks(texts, term))
+        return make() if key is None else self.memo.get(f"leaks\0{key}\0{_names(term)}", make)
+
+    def legibility(self, key: str | None, asset: Asset, place: str = "card") -> str:
+        """Return `legibility.problem` of an image with cache key `key` (None: unknown, not kept) shown at
+        `place` ("card", "phone")."""
+        return legibility.problem(asset, place) if key is None else \
+            self.memo.get(f"legible\0{place}\0{key}", lambda: legibility.problem(asset, place))
+
+
+def _names(term: Term) -> str:
+    """Return what `cards.names_term` reads of a term."""
+    return f"{term.ko}\0{term.en}\0{term.abbr}"
+
+
+def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset],
+                 checks: Checks | None = None) -> list[tuple[str, str, Job]]:
     """Return (figure id, Asset field, job) for each variant of a figure to draw besides the figure itself:
     - "quiz": the figure with the labels `cards.quiz_hidden` names shown as "?" (only when it hides some;
       else the figure is its own quiz side);
@@ -364,12 +415,13 @@ def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[s
     - "phone": the figure → term card's front drawn for a phone, its quiz labels hidden, when the figure is
       asked and its kind has a phone layout.
     """
+    checks = checks or Checks(None)
     out: list[tuple[str, str, Job]] = []
     for term in glossary.terms:
         asked = cards.quiz_figures(term)
         for fig in term.figures:
             job, layouts = full[fig.id], diagrams.KINDS[fig.kind].layouts
-            hide = cards.quiz_hidden(fig, figures[fig.id].texts, term)
+            hide = checks.hidden(fig, job.key, figures[fig.id].texts, term)
             if hide:
                 out.append((fig.id, "quiz", _variant(job, "quiz", hide, "card")))
             if "slide" in layouts:
@@ -392,27 +444,33 @@ def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
                hide, layout)
 
 
-def check_figures(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
+def check_figures(glossary: Glossary, figures: Mapping[str, Asset], keys: Mapping[str, str] | None = None,
+                  checks: Checks | None = None) -> None:
     """Raise SourceError at each figure a card can't show legibly (see `legibility`), at each asked figure a
     phone can't show legibly on the figure → term card's front, and at each asked figure whose quiz side (on a
     desktop or a phone) still shows a text naming its term. Slides are checked where they are planned
-    (`slide_plan.figure_problems`: a --template decides the size)."""
+    (`slide_plan.figure_problems`: a --template decides the size). `keys` (each image's cache key, by its
+    stem: a variant's is `<id>-quiz`, `<id>-phone`) lets `checks` keep the results."""
+    keys, checks = keys or {}, checks or Checks(None)
     problems = []
     fix = ("give it fewer items (params), or draw its texts larger or the figure less wide or tall (sizes: "
            "dlexport/legibility.py's layouts; a kind draws for a phone or a slide with `layouts=`)")
     for term in glossary.terms:
         for fig in term.figures:
-            if why := legibility.card_problem(figures[fig.id]):
+            if why := checks.legibility(keys.get(fig.id), figures[fig.id]):
                 problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read: {why}",
                                         fix))
         for fig in cards.quiz_figures(term):
             asset = figures[fig.id]
-            sides = (asset.quiz or asset, asset.phone or asset.quiz or asset)
-            if why := legibility.phone_problem(sides[1]):
+            quiz = (asset.quiz, f"{fig.id}-quiz") if asset.quiz else (asset, fig.id)
+            phone = (asset.phone, f"{fig.id}-phone") if asset.phone else quiz
+            if why := checks.legibility(keys.get(phone[1]), phone[0], "phone"):
                 problems.append(Problem(term.source, fig.line, 1, f"figure `{fig.id}` is too small to read on a "
                                         f"phone's figure → term card: {why}",
                                         fix + ", or add `quiz: false` to leave it off the figure → term card"))
-            for text in dict.fromkeys(t for side in sides for t in cards.leaks(side.texts, term)):
+            sides = (quiz,) if phone is quiz else (quiz, phone)
+            leaks = (t for side, stem in sides for t in checks.leaks(keys.get(stem), side.texts, term))
+            for text in dict.fromkeys(leaks):
                 said = " ".join(text.split())
                 problems.append(Problem(
                     term.source, fig.line, 1, f"figure `{fig.id}` names its term on the figure → term card: \"{said}\"",
@@ -423,8 +481,8 @@ def check_figures(glossary: Glossary, figures: Mapping[str, Asset]) -> None:
         raise SourceError(problems)
 
 
-def _asset(figures_dir: Path, job: Job, image: Image) -> Asset:
-    path = _publish(figures_dir, job.stem, image.png)
+def _asset(figures_dir: Path, job: Job, image: Image, digests: Digests | None = None) -> Asset:
+    path = _publish(figures_dir, job.stem, image.png, digests)
     return Asset(path, image.width, image.height, job.alt, job.caption, image.texts)
 
 

@@ -111,43 +111,65 @@ def test_corrupt_or_missing_cache_entries_are_rendered_again(cold: tuple[Path, A
     assert files(tmp_path / "out") == before
 
 
-def _png_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Count the PNGs render.py hashes from now on (other hashes, such as cache keys, are not counted)."""
-    from dlexport import render
+def _png_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record the PNG files read to be hashed from now on (`manifest.Digests` reads only files whose stamp it
+    does not know); files written a moment ago count as settled (no RACY_NS window)."""
+    from dlexport import manifest
 
-    calls: list[int] = []
-    real = render._sha256
+    calls: list[str] = []
+    real = manifest._sha256
 
-    def counted(data: bytes) -> str:
-        if data.startswith(b"\x89PNG"):
-            calls.append(len(data))
-        return real(data)
-    monkeypatch.setattr(render, "_sha256", counted)
+    def counted(path: str | Path) -> str:
+        if str(path).endswith(".png"):
+            calls.append(str(path))
+        return real(path)
+    monkeypatch.setattr(manifest, "_sha256", counted)
+    monkeypatch.setattr(manifest, "RACY_NS", 0)
     return calls
 
 
 def test_a_warm_check_hashes_only_pngs_whose_stamp_changed(cold: tuple[Path, Assets, RenderStats], tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     cache = warm_copy(cold, tmp_path / "copy") / ".cache" / "figures"
-    hashed = _png_hashes(monkeypatch)
+    hashed = _png_reads(monkeypatch)
     total = cold[2].total  # the figures, their variants and the formulas
     _, stats = render_assets(synthetic(), tmp_path / "a", cache_dir=cache, jobs=1)
     assert stats.cached == total and len(hashed) == total  # a copied cache (new inodes) is verified, then stamped
     hashed.clear()
     _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
-    assert stats.cached == total and hashed == []
+    assert stats.cached == total and hashed == []  # though publishing "a" linked each file (a new ctime)
     png = sorted(cache.glob("*.png"))[3]
     data = bytearray(png.read_bytes())
     data[len(data) // 2] ^= 0xFF  # same size, new mtime: damaged in place
     png.write_bytes(bytes(data))
     _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
-    assert (stats.cached, stats.rendered) == (total - 1, 1) and len(hashed) == 3  # verified; the new one stored, named
+    assert (stats.cached, stats.rendered) == (total - 1, 1) and hashed == [str(png)]  # verified; the new one stored
     assert files(tmp_path / "b") == files(cold[0])
     # "a" published a link to the file damaged in place (its manifest stamps see the new mtime): its next
     # build replaces it with the new drawing
     assert files(tmp_path / "a") != files(cold[0])
     _, stats = render_assets(synthetic(), tmp_path / "a", cache_dir=cache, jobs=1)
     assert stats.cached == total and files(tmp_path / "a") == files(cold[0])
+
+
+def test_a_cache_file_changed_in_place_with_its_mtime_set_back_is_verified_again(
+        cold: tuple[Path, Assets, RenderStats], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = warm_copy(cold, tmp_path / "copy") / ".cache" / "figures"
+    hashed = _png_reads(monkeypatch)
+    render_assets(synthetic(), tmp_path / "a", cache_dir=cache, jobs=1)
+    hashed.clear()
+    png = sorted(cache.glob("*.png"))[2]
+    before = png.stat()
+    data = bytearray(png.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    with png.open("r+b") as f:  # the same inode, the same size, and then the same mtime: only the ctime moves
+        f.write(bytes(data))
+    os.utime(png, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = png.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
+    assert hashed == [str(png)] and (stats.cached, stats.rendered) == (7, 1)
+    assert files(tmp_path / "b") == files(cold[0])
 
 
 def test_published_figures_are_links_to_verified_cache_files_or_copies(cold: tuple[Path, Assets, RenderStats],
@@ -300,3 +322,27 @@ def test_a_forked_drawing_worker_gets_its_own_mathtext_parser() -> None:
     assert os.read(read, 16) == b"own"
     os.close(read)
     os.close(write)
+
+
+def test_a_warm_build_checks_only_the_figures_whose_image_or_term_names_changed(
+        cold: tuple[Path, Assets, RenderStats], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import replace
+
+    from dlexport import cards
+
+    out = warm_copy(cold, tmp_path / "out")
+    render_assets(synthetic(), out, jobs=1)
+    checked: list[str] = []
+    real = cards.names_term
+
+    def counted(text: str, term: Term) -> bool:
+        checked.append(text)
+        return real(text, term)
+    monkeypatch.setattr(cards, "names_term", counted)
+    render_assets(synthetic(), out, jobs=1)
+    assert checked == []  # every figure's quiz labels and leaks are kept by its cache key and its term's names
+    glossary = synthetic()
+    section = glossary.sections[0]
+    renamed = replace(glossary, sections=(replace(section, terms=(replace(section.terms[0], ko="다른 용어"),)),))
+    render_assets(renamed, out, jobs=1)
+    assert len(checked) >= len(CHEAP)  # another name: each figure is asked again whether it names its term
