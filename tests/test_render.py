@@ -168,7 +168,7 @@ def test_a_cache_file_changed_in_place_with_its_mtime_set_back_is_verified_again
     after = png.stat()
     assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
     _, stats = render_assets(synthetic(), tmp_path / "b", cache_dir=cache, jobs=1)
-    assert hashed == [str(png)] and (stats.cached, stats.rendered) == (7, 1)
+    assert hashed == [str(png)] and (stats.cached, stats.rendered) == (cold[2].total - 1, 1)
     assert files(tmp_path / "b") == files(cold[0])
 
 
