@@ -43,7 +43,7 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from dlexport.errors import UsageError
-from dlexport.files import write_zip
+from dlexport.files import write_zip, zip_memory
 from dlexport.memo import Memo, key
 from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
@@ -760,7 +760,8 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     for deck in lectures(glossary, settings):
         prs, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name))
+        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name),
+                  memory=zip_memory(settings.cache, dest.name))
         paths.append(dest)
         count += len(slides)
     memo.save()
