@@ -219,7 +219,7 @@ class _Output:
         self.pending = self.offset = 0
 
     def __enter__(self) -> _Output:
-        self.fd = os.open(self.path, os.O_WRONLY | os.O_TRUNC | os.O_CREAT, 0o644)
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o644)
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:

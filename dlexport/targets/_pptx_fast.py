@@ -96,9 +96,17 @@ def layout_partname(layout: Any) -> str:
     return str(layout.part.partname)
 
 
+_PLAIN = frozenset(chr(c) for c in range(32, 127)) - set('&<>"\'')
+
+
+def _attr(value: str) -> str:
+    """Return `value` quoted for an XML attribute (as `quoteattr`, several times faster for plain ASCII names)."""
+    return f'"{value}"' if _PLAIN.issuperset(value) else quoteattr(value)
+
+
 def rels_xml(targets: Iterable[tuple[str, str]]) -> bytes:
     """Return a .rels member relating (type, relative target) pairs as rId1, rId2, … in order."""
-    body = "".join(f'<Relationship Id="rId{i}" Type={quoteattr(kind)} Target={quoteattr(target)}/>'
+    body = "".join(f'<Relationship Id="rId{i}" Type={_attr(kind)} Target={_attr(target)}/>'
                    for i, (kind, target) in enumerate(targets, 1))
     return f'{_DECLARATION}<Relationships xmlns="{_RELS_NS}">{body}</Relationships>'.encode()
 
@@ -126,9 +134,9 @@ def content_types_xml(parts: Iterable[Any]) -> bytes:
             defaults[lower] = kind
         else:
             overrides[name] = kind
-    body = "".join(f"<Default Extension={quoteattr(ext)} ContentType={quoteattr(kind)}/>"
+    body = "".join(f"<Default Extension={_attr(ext)} ContentType={_attr(kind)}/>"
                    for ext, kind in sorted(defaults.items()))
-    body += "".join(f"<Override PartName={quoteattr(name)} ContentType={quoteattr(kind)}/>"
+    body += "".join(f"<Override PartName={_attr(name)} ContentType={_attr(kind)}/>"
                     for name, kind in sorted(overrides.items()))
     return f'{_DECLARATION}<Types xmlns="{_TYPES_NS}">{body}</Types>'.encode()
 
