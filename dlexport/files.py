@@ -78,6 +78,7 @@ def write_zip(dest: Path, members: Iterable[Member], epoch: int, previous: Path 
     kept = _Memory(memory)
     known = kept.members(previous)
     table: dict[bytes, tuple[int, int, int]] = {}  # digest of a deflated member's data -> offset, packed size, CRC
+    proven: dict[bytes, tuple[int, int, int]] = {}  # the same, of the members of an untrusted `previous` inflated
     trusted = previous if known is not None else None
     with atomic_path(dest) as tmp, _Output(tmp) as out, _RawMembers(None if trusted else previous) as old, \
             _open(trusted) as source:
@@ -98,7 +99,10 @@ def write_zip(dest: Path, members: Iterable[Member], epoch: int, previous: Path 
                     write = functools.partial(out.copy, source, start, packed_size)
                 else:
                     crc = zlib.crc32(data)
-                    packed = (old.get(name, method, crc, data) or _deflate(data)) if deflate else data
+                    found = old.get(name, method, crc, data) if deflate else None
+                    if found is not None and digest:  # proven by inflating: known unread next time
+                        proven[digest] = (found[1], len(found[0]), crc)
+                    packed = found[0] if found is not None else _deflate(data) if deflate else data
                     packed_size, write = len(packed), functools.partial(out.write, packed)
                 if digest:
                     table[digest] = (offset + 30 + len(encoded), packed_size, crc)
@@ -114,7 +118,7 @@ def write_zip(dest: Path, members: Iterable[Member], epoch: int, previous: Path 
         out.write(directory)
         out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), len(directory),
                               end, 0))
-    kept.save(dest, table, trusted)
+    kept.save(dest, table, known if known is not None else proven)
 
 
 def zip_memory(cache: Path | None, name: str) -> Path | None:
@@ -149,8 +153,9 @@ class _RawMembers:
         if self.file is not None:
             self.file.close()
 
-    def get(self, name: str, method: int, crc: int, data: bytes) -> bytes | None:
-        """Return the compressed bytes of member `name` if it holds exactly `data`, stored the same way.
+    def get(self, name: str, method: int, crc: int, data: bytes) -> tuple[bytes, int] | None:
+        """Return the compressed bytes of member `name` and where they start, if it holds exactly `data`, stored the
+        same way.
 
         CRC and size pick the candidates; inflating (several times cheaper than deflating) proves them."""
         info = self.index.get(name)
@@ -163,7 +168,7 @@ class _RawMembers:
             if header[:4] != b"PK\x03\x04":
                 return None
             skip = int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
-            self.file.seek(skip, 1)
+            start = self.file.seek(skip, 1)
             packed = self.file.read(info.compress_size)
         except OSError:
             return None
@@ -173,7 +178,7 @@ class _RawMembers:
             same = (zlib.decompress(packed, -15) if method == zipfile.ZIP_DEFLATED else packed) == data
         except zlib.error:
             return None
-        return packed if same else None
+        return (packed, start) if same else None
 
 
 def _file_stamp(st: os.stat_result) -> FileStamp:
@@ -284,7 +289,7 @@ class _Memory:
         self.zips: list[tuple[FileStamp, dict[bytes, tuple[int, int, int]]]] = []
         self.crcs: dict[FileStamp, int] = {}
         self.used: dict[FileStamp, int] = {}
-        self.trusted: tuple[FileStamp, dict[bytes, tuple[int, int, int]]] | None = None
+        self.previous: FileStamp | None = None  # the stamp of the previous zip, as `members` found it
         try:
             header, zips, crcs = marshal.loads(path.read_bytes()) if path else ("", [], {})
             if header == _MEMORY and isinstance(zips, list) and isinstance(crcs, dict):
@@ -296,14 +301,10 @@ class _Memory:
         """Return where the deflated data of `previous` is (by digest: offset, packed size, CRC) when `previous`
         is a zip written here and not changed since; else None."""
         try:
-            stamp = _file_stamp(os.stat(previous)) if previous is not None else None
+            self.previous = _file_stamp(os.stat(previous)) if previous is not None else None
         except OSError:
             return None
-        for kept in self.zips:
-            if kept[0] == stamp:
-                self.trusted = kept
-                return kept[1]
-        return None
+        return next((members for stamp, members in self.zips if stamp == self.previous), None)
 
     def crc(self, path: Path) -> tuple[int, int]:
         """Return the CRC-32 and size of the file at `path`, read only when its stamp is not remembered."""
@@ -320,12 +321,14 @@ class _Memory:
             self.used[stamp] = crc
         return crc, st.st_size
 
-    def save(self, dest: Path, members: dict[bytes, tuple[int, int, int]], previous: Path | None) -> None:
-        """Remember the zip just written at `dest` (and the previous one, which stays published when the new one
-        holds the same bytes) and the CRCs used; nothing without a memory file, or where it can't be written."""
+    def save(self, dest: Path, members: dict[bytes, tuple[int, int, int]],
+             previous: dict[bytes, tuple[int, int, int]]) -> None:
+        """Remember the zip just written at `dest` with its `members`, the previous zip with those of its members
+        known to hold their data (it stays published when the new zip holds the same bytes), and the CRCs used;
+        nothing without a memory file, or where it can't be written."""
         if self.path is None:
             return
-        zips = [(_file_stamp(os.stat(dest)), members), *([self.trusted] if previous and self.trusted else [])]
+        zips = [(_file_stamp(os.stat(dest)), members), *([(self.previous, previous)] if self.previous else [])]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             write_bytes(self.path, marshal.dumps((_MEMORY, zips, self.used)))
