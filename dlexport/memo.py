@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from dlexport.files import write_bytes
 
 T = TypeVar("T")
-FORMAT = f"dlexport memo 1, python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"dlexport memo 2, python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @cache
@@ -48,6 +48,17 @@ def key(*parts: object) -> str:
     return h.hexdigest()
 
 
+_MISSING = object()
+
+
+def _loads(raw: bytes) -> Any:
+    """Return the product pickled in `raw`, or _MISSING when it can't be read."""
+    try:
+        return pickle.loads(raw)
+    except Exception:
+        return _MISSING
+
+
 class Memo:
     """A target's products from its last build, by key; `get` makes and keeps what is missing."""
 
@@ -55,8 +66,9 @@ class Memo:
         """Read the memo at `path` (None: remember nothing). `salt` names the code that made the products
         (e.g. `diagrams.code_digest(__name__)`): a memo written under another salt is ignored."""
         self.path, self.salt = path, salt
-        self.old: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
+        self.old: dict[str, bytes] = {}  # each product pickled on its own: unpickled when asked for, and a build
+        self.used: dict[str, Any] = {}  # that keeps it writes the same bytes back without pickling it again
+        self.raw: dict[str, bytes] = {}
         self.hits = self.misses = 0
         if path is not None and path.is_file():
             try:
@@ -70,12 +82,14 @@ class Memo:
         """Return the product kept under key `k`, or make, keep and return it."""
         if k in self.used:
             return self.used[k]  # type: ignore[no-any-return]
-        if k in self.old:
-            self.hits += 1
-            value = self.old[k]
-        else:
+        raw = self.old.get(k)
+        value = _loads(raw) if raw is not None else _MISSING  # unreadable: made again
+        if value is _MISSING:
             self.misses += 1
             value = make()
+        else:
+            self.hits += 1
+            self.raw[k] = raw  # type: ignore[assignment]
         self.used[k] = value
         return value  # type: ignore[no-any-return]
 
@@ -84,4 +98,5 @@ class Memo:
         if self.path is None or (self.used.keys() == self.old.keys() and not self.misses):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes(self.path, pickle.dumps((FORMAT, self.salt, self.used), protocol=pickle.HIGHEST_PROTOCOL))
+        entries = {k: self.raw.get(k) or pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in self.used.items()}
+        write_bytes(self.path, pickle.dumps((FORMAT, self.salt, entries), protocol=pickle.HIGHEST_PROTOCOL))

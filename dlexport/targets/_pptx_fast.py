@@ -112,10 +112,10 @@ def rels_xml(targets: Iterable[tuple[str, str]]) -> bytes:
 
 
 class _Typed:
-    """A part name and content type, all `_ContentTypesItem` reads of a part."""
+    """A part name and content type, all `content_types_xml` reads of a part."""
 
     def __init__(self, partname: str, content_type: str) -> None:
-        self.partname, self.content_type = PackURI(partname), content_type
+        self.partname, self.content_type = partname, content_type
 
 
 def content_types_xml(parts: Iterable[Any]) -> bytes:
