@@ -94,7 +94,7 @@ def write_zip(dest: Path, members: Iterable[Member], epoch: int, previous: Path 
                 size = len(data)
                 digest = hashlib.blake2b(data, digest_size=16).digest() if deflate and kept.path else b""
                 hit = known.get(digest) if digest and known is not None and source is not None else None
-                if hit is not None:
+                if hit is not None and source is not None:
                     start, packed_size, crc = hit
                     write = functools.partial(out.copy, source, start, packed_size)
                 else:

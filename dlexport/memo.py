@@ -83,13 +83,13 @@ class Memo:
         if k in self.used:
             return self.used[k]  # type: ignore[no-any-return]
         raw = self.old.get(k)
-        value = _loads(raw) if raw is not None else _MISSING  # unreadable: made again
+        value: Any = _MISSING if raw is None else _loads(raw)  # unreadable: made again
         if value is _MISSING:
             self.misses += 1
             value = make()
         else:
             self.hits += 1
-            self.raw[k] = raw  # type: ignore[assignment]
+            self.raw[k] = self.old[k]
         self.used[k] = value
         return value  # type: ignore[no-any-return]
 

@@ -884,6 +884,7 @@ def test_an_incremental_build_writes_the_bytes_of_a_cold_build(change: str, glos
 
 def test_paginate_breaks_where_fits_says_the_page_is_full() -> None:
     """Pages are summed as they grow; each is exactly the longest run `fits` accepts (the float sums agree)."""
+    import itertools
     import random
 
     from dlexport.targets.slide_plan import Para, fits, paginate
@@ -894,5 +895,5 @@ def test_paginate_breaks_where_fits_says_the_page_is_full() -> None:
                   level=r.randint(0, 1), number=n if r.random() < 0.3 else 0) for n in range(1, 200)]
     pages = paginate(paras, rect)
     assert [p for page in pages for p in page] == paras and len(pages) > 5
-    for page, following in zip(pages, pages[1:], strict=False):
+    for page, following in itertools.pairwise(pages):
         assert fits(page, rect) and not fits([*page, following[0]], rect)

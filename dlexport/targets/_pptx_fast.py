@@ -22,8 +22,8 @@ from lxml import etree
 from pptx.opc.constants import CONTENT_TYPE as CT
 from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.opc.oxml import serialize_part_xml
-from pptx.opc.spec import default_content_types
 from pptx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
+from pptx.opc.spec import default_content_types
 from pptx.oxml.ns import qn
 from pptx.oxml.slide import CT_NotesSlide
 from pptx.parts.image import ImagePart
