@@ -65,3 +65,19 @@ def test_an_unreadable_product_is_made_again_and_a_kept_one_is_written_back_as_i
     second.save()
     third = Memo(path, "code 1")
     assert third.old[key("a")] == raw and third.get(key("b"), list) == ["made"]
+
+
+def test_a_values_digest_is_its_key_worked_out_once_while_it_lives() -> None:
+    import gc
+
+    from dlexport import memo
+
+    thing = Thing("가", ("a",))
+    assert memo.digest(thing) == key(thing) == memo.digest(Thing("가", ("a",))) and memo.digest("a") == key("a")
+    assert memo._DIGESTS[id(thing)] == key(thing)
+    memo._DIGESTS[id(thing)] = "kept"  # asked again, the same object is not repr'd again
+    assert memo.digest(thing) == "kept"
+    where = id(thing)
+    del thing
+    gc.collect()
+    assert where not in memo._DIGESTS  # a collected value's id may be reused: its digest goes with it
