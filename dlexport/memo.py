@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from dlexport.files import write_bytes
 
 T = TypeVar("T")
-FORMAT = f"dlexport memo 2, python {sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"dlexport memo 1, python {sys.version_info[0]}.{sys.version_info[1]}"
 
 
 @cache
@@ -67,17 +67,6 @@ def digest(value: object) -> str:
     return k
 
 
-_MISSING = object()
-
-
-def _loads(raw: bytes) -> Any:
-    """Return the product pickled in `raw`, or _MISSING when it can't be read."""
-    try:
-        return pickle.loads(raw)
-    except Exception:
-        return _MISSING
-
-
 class Memo:
     """A target's products from its last build, by key; `get` makes and keeps what is missing."""
 
@@ -85,9 +74,8 @@ class Memo:
         """Read the memo at `path` (None: remember nothing). `salt` names the code that made the products
         (e.g. `diagrams.code_digest(__name__)`): a memo written under another salt is ignored."""
         self.path, self.salt = path, salt
-        self.old: dict[str, bytes] = {}  # each product pickled on its own: unpickled when asked for, and a build
-        self.used: dict[str, Any] = {}  # that keeps it writes the same bytes back without pickling it again
-        self.raw: dict[str, bytes] = {}
+        self.old: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
         self.hits = self.misses = 0
         if path is not None and path.is_file():
             try:
@@ -101,14 +89,12 @@ class Memo:
         """Return the product kept under key `k`, or make, keep and return it."""
         if k in self.used:
             return self.used[k]  # type: ignore[no-any-return]
-        raw = self.old.get(k)
-        value: Any = _MISSING if raw is None else _loads(raw)  # unreadable: made again
-        if value is _MISSING:
+        if k in self.old:
+            self.hits += 1
+            value = self.old[k]
+        else:
             self.misses += 1
             value = make()
-        else:
-            self.hits += 1
-            self.raw[k] = self.old[k]
         self.used[k] = value
         return value  # type: ignore[no-any-return]
 
@@ -117,5 +103,4 @@ class Memo:
         if self.path is None or (self.used.keys() == self.old.keys() and not self.misses):
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        entries = {k: self.raw.get(k) or pickle.dumps(v, pickle.HIGHEST_PROTOCOL) for k, v in self.used.items()}
-        write_bytes(self.path, pickle.dumps((FORMAT, self.salt, entries), protocol=pickle.HIGHEST_PROTOCOL))
+        write_bytes(self.path, pickle.dumps((FORMAT, self.salt, self.used), protocol=pickle.HIGHEST_PROTOCOL))

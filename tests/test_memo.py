@@ -51,22 +51,6 @@ def test_another_salt_or_a_damaged_file_is_an_empty_memo(tmp_path: Path) -> None
     assert Memo(None).get("k", lambda: 2) == 2  # no cache folder: nothing kept, nothing written
 
 
-def test_an_unreadable_product_is_made_again_and_a_kept_one_is_written_back_as_it_was(tmp_path: Path) -> None:
-    path = tmp_path / "memo.pickle"
-    first = Memo(path, "code 1")
-    first.get(key("a"), lambda: ["A"])
-    first.get(key("b"), lambda: ["B"])
-    first.save()
-    second = Memo(path, "code 1")
-    raw = second.old[key("a")]
-    second.old[key("b")] = b"not a pickle"
-    assert second.get(key("b"), lambda: ["made"]) == ["made"] and (second.hits, second.misses) == (0, 1)
-    assert second.get(key("a"), lambda: ["made"]) == ["A"] and second.hits == 1
-    second.save()
-    third = Memo(path, "code 1")
-    assert third.old[key("a")] == raw and third.get(key("b"), list) == ["made"]
-
-
 def test_a_values_digest_is_its_key_worked_out_once_while_it_lives() -> None:
     import gc
 

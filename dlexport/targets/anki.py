@@ -397,7 +397,7 @@ def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
                                   occlusion_fields(term, fig, figures[fig.id]), (), 0,
                                   f"{term.title} — {fig.caption}", term.id))
     # Interned, the fields a term's notes share with its notes with stand-in figures (anki_history.comparable)
-    # are one string each in memory (the memo pickles each product on its own, so its file holds both).
+    # are one string each in the memo's pickle: they are most of it.
     return tuple(NotePlan(p.kind, p.guid, p.deck, tuple(map(sys.intern, p.fields)), p.tags, p.due, p.label, p.term)
                  for p in plans)
 
