@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sys
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +42,24 @@ def key(*parts: object) -> str:
     for part in parts:
         h.update(f"{type(part).__module__}.{type(part).__qualname__}\0{part!r}\0".encode())
     return h.hexdigest()
+
+
+_DIGESTS: dict[int, str] = {}  # id of a live value -> key(value), dropped when the value is collected
+
+
+def digest(value: object) -> str:
+    """Return `key(value)`, worked out once per object while it lives: for a value that never changes once made
+    (a loaded term: a frozen dataclass of strings and tuples), which several targets key their products by.
+    Its repr is most of a key's cost; the slides and the cheatsheet key each term's products by it."""
+    k = _DIGESTS.get(id(value))
+    if k is None:
+        k = key(value)
+        try:
+            weakref.finalize(value, _DIGESTS.pop, id(value), None)
+        except TypeError:  # no weak reference to it (a str, a tuple): not kept
+            return k
+        _DIGESTS[id(value)] = k
+    return k
 
 
 class Memo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import zipfile
 import zlib
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dlexport import files
 from dlexport.files import write_zip, zip_date
 
 EPOCH = 1_700_000_000
@@ -100,3 +102,73 @@ def test_a_damaged_or_missing_previous_build_is_ignored(tmp_path: Path) -> None:
     for previous in (damaged, tmp_path / "missing.zip", tmp_path):
         write_zip(tmp_path / "warm.zip", members, EPOCH, previous=previous)
         assert (tmp_path / "warm.zip").read_bytes() == cold.read_bytes()
+
+
+def _aged(path: Path, data: bytes) -> Path:
+    """Write `data` at `path` and date it a minute back: older than the racy window, so its CRC is remembered."""
+    path.write_bytes(data)
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 60_000_000_000))
+    return path
+
+
+def _no_inflating(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object) -> bytes:
+        raise AssertionError("a member was inflated")
+    monkeypatch.setattr(files.zlib, "decompress", refuse)
+
+
+def test_a_file_member_is_the_files_bytes_and_a_changed_file_is_read_again(tmp_path: Path) -> None:
+    memory = tmp_path / "memory.marshal"
+    picture = _aged(tmp_path / "p.png", random.Random(2).randbytes(5000))
+    as_bytes = [("a.xml", b"<a/>" * 100, True), ("media/p.png", picture.read_bytes(), False)]
+    write_zip(tmp_path / "bytes.zip", as_bytes, EPOCH)
+    for _ in range(2):  # the second time its CRC comes from the memory
+        write_zip(tmp_path / "file.zip", [as_bytes[0], ("media/p.png", picture, False)], EPOCH, memory=memory)
+        assert (tmp_path / "file.zip").read_bytes() == (tmp_path / "bytes.zip").read_bytes()
+    _aged(picture, bytes(5000))  # same size, new content (and stamp): its CRC is computed again
+    write_zip(tmp_path / "file.zip", [as_bytes[0], ("media/p.png", picture, False)], EPOCH, memory=memory)
+    with zipfile.ZipFile(tmp_path / "file.zip") as z:
+        assert z.testzip() is None and z.read("media/p.png") == bytes(5000)
+
+
+@pytest.mark.parametrize("change", ["edit", "insert", "delete", "reorder", "epoch"])
+def test_the_zip_this_writer_made_is_reused_unread(tmp_path: Path, change: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a memory, the previous zip (unchanged since it was written) is copied from, never inflated, and the
+    result is the cold build's bytes."""
+    old, memory = sample(4), tmp_path / "memory.marshal"
+    new, epoch = list(old), EPOCH + (86400 if change == "epoch" else 0)
+    if change == "edit":
+        new[5] = (new[5][0], new[5][1] + b"<edit/>", True)
+    elif change == "insert":
+        new.insert(3, ("ppt/slides/new.xml", b"<new/>" * 50, True))
+    elif change == "delete":
+        del new[7]
+    elif change == "reorder":
+        new.reverse()
+    write_zip(tmp_path / "last.zip", old, EPOCH, memory=memory)
+    write_zip(tmp_path / "cold.zip", new, epoch)
+    _no_inflating(monkeypatch)
+    write_zip(tmp_path / "warm.zip", new, epoch, previous=tmp_path / "last.zip", memory=memory)
+    assert (tmp_path / "warm.zip").read_bytes() == (tmp_path / "cold.zip").read_bytes()
+
+
+def test_a_previous_zip_changed_since_it_was_written_is_proven_again(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Damage written into the previous zip changes its stamp: it is no longer trusted, its members are inflated
+    and the damaged one is compressed afresh."""
+    members, memory = sample(5), tmp_path / "memory.marshal"
+    write_zip(tmp_path / "cold.zip", members, EPOCH)
+    write_zip(tmp_path / "last.zip", members, EPOCH, memory=memory)
+    with zipfile.ZipFile(tmp_path / "last.zip") as z:
+        info = max(z.infolist(), key=lambda i: i.compress_size if i.compress_type == zipfile.ZIP_DEFLATED else 0)
+    with (tmp_path / "last.zip").open("r+b") as f:  # inside a deflated member's data: its CRC no longer holds
+        f.seek(info.header_offset + 30 + len(info.filename) + info.compress_size // 2)
+        f.write(b"\xff" * 4)
+    write_zip(tmp_path / "warm.zip", members, EPOCH, previous=tmp_path / "last.zip", memory=memory)
+    assert (tmp_path / "warm.zip").read_bytes() == (tmp_path / "cold.zip").read_bytes()
+    # The members it proved (all but the damaged ones) are known unread next time, should that zip stay published.
+    _no_inflating(monkeypatch)
+    write_zip(tmp_path / "again.zip", members, EPOCH, previous=tmp_path / "last.zip", memory=memory)
+    assert (tmp_path / "again.zip").read_bytes() == (tmp_path / "cold.zip").read_bytes()

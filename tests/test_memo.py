@@ -49,3 +49,19 @@ def test_another_salt_or_a_damaged_file_is_an_empty_memo(tmp_path: Path) -> None
     path.write_bytes(b"not a pickle")
     assert Memo(path, "code 1").old == {}
     assert Memo(None).get("k", lambda: 2) == 2  # no cache folder: nothing kept, nothing written
+
+
+def test_a_values_digest_is_its_key_worked_out_once_while_it_lives() -> None:
+    import gc
+
+    from dlexport import memo
+
+    thing = Thing("가", ("a",))
+    assert memo.digest(thing) == key(thing) == memo.digest(Thing("가", ("a",))) and memo.digest("a") == key("a")
+    assert memo._DIGESTS[id(thing)] == key(thing)
+    memo._DIGESTS[id(thing)] = "kept"  # asked again, the same object is not repr'd again
+    assert memo.digest(thing) == "kept"
+    where = id(thing)
+    del thing
+    gc.collect()
+    assert where not in memo._DIGESTS  # a collected value's id may be reused: its digest goes with it

@@ -100,6 +100,9 @@ def test_deck_members_write_a_package_python_pptx_reads_back(tmp_path: Path) -> 
     saved = tmp_path / "saved.pptx"
     again.save(str(saved))  # python-pptx can also write what it read
     assert len(Presentation(str(saved)).slides) == 2
+    with zipfile.ZipFile(out) as ours, zipfile.ZipFile(saved) as theirs:  # the content types, as python-pptx's
+        assert ours.read("[Content_Types].xml") == theirs.read("[Content_Types].xml")
+        assert b'<Default Extension="png"' in ours.read("[Content_Types].xml")
 
 
 def test_rels_xml_is_what_python_pptx_parses() -> None:

@@ -881,3 +881,20 @@ def test_an_incremental_build_writes_the_bytes_of_a_cold_build(change: str, glos
     assert replanned <= touched and (replanned == touched or change == "delete")  # nor planned again
     if change in ("text", "figure"):
         assert set(remade) == {p.title for p in plans if p.term_id in touched}
+
+
+def test_paginate_breaks_where_fits_says_the_page_is_full() -> None:
+    """Pages are summed as they grow; each is exactly the longest run `fits` accepts (the float sums agree)."""
+    import itertools
+    import random
+
+    from dlexport.targets.slide_plan import Para, fits, paginate
+
+    r = random.Random(3)
+    rect = (0, 0, 5_000_000, 3_000_000)
+    paras = [Para(" ".join("가나다라마"[: r.randint(1, 5)] for _ in range(r.randint(1, 12))), r.choice((14, 18, 24)),
+                  level=r.randint(0, 1), number=n if r.random() < 0.3 else 0) for n in range(1, 200)]
+    pages = paginate(paras, rect)
+    assert [p for page in pages for p in page] == paras and len(pages) > 5
+    for page, following in itertools.pairwise(pages):
+        assert fits(page, rect) and not fits([*page, following[0]], rect)

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from dlexport import cards
 from dlexport.diagrams import KINDS
-from dlexport.files import write_zip
+from dlexport.files import write_zip, zip_memory
 from dlexport.memo import Memo, key
 from dlexport.model import Asset, Assets, Figure, Glossary, Section, Settings, Term
 from dlexport.targets import BuildResult, _genanki_db, occlusion
@@ -494,11 +494,12 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
-    pictures = ((str(i), p.read_bytes(), False) for i, p in enumerate(media))  # one at a time, not all
+    pictures = ((str(i), p, False) for i, p in enumerate(media))  # files: copied unread (`write_zip`)
     # The collection is stored, as genanki stores it: deflating its 5 MB (1,000 terms) cost 0.2 s a build, for
     # 4 MB less in a package that its figures make 120 MB; an edited note changes it, so it is never copied.
     write_zip(dest, itertools.chain([("collection.anki2", collection, False), ("media", media_map, True)],
-                                    pictures), settings.epoch, previous=settings.previous(dest.name))
+                                    pictures), settings.epoch, previous=settings.previous(dest.name),
+              memory=zip_memory(settings.cache, dest.name))
     memo.save()
     unshown = unshown_labels(glossary, assets)
     notes_ = (*(unshown if settings.verbose else shortened(unshown)), *((earlier.note,) if earlier.note else ()))

@@ -288,7 +288,7 @@ class Fragments:
         self.assets, self.memo = assets, keep or Memo(None)
         self.outline = _outline(glossary)
         self.titles = {t.id: t.title for t in glossary.terms}
-        self.digest = {t.id: memo.key(t) for t in glossary.terms}  # one repr per term, for all its keys
+        self.digest = {t.id: memo.digest(t) for t in glossary.terms}  # one repr per term (`memo.digest`)
 
     def entries(self) -> list[Entry]:
         """Return every entry in document order."""

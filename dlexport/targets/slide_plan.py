@@ -240,10 +240,13 @@ def paginate(paras: Sequence[Para], rect: Rect) -> list[tuple[Para, ...]]:
     """Split paragraphs into pages that each fit `rect`; a paragraph taller than a page is cut by lines."""
     pages: list[tuple[Para, ...]] = []
     page: list[Para] = []
+    room, used = _usable(rect)[1], 0.0  # `used`: height(page, rect), summed in the same order as `height` sums
     for p in _split_tall(paras, rect):
-        if page and not fits([*page, p], rect):
+        lines = len(para_lines(p, rect)) * LINE * p.size
+        if page and used + (lines + SPACE_BEFORE * p.size) > room:  # not fits([*page, p], rect)
             pages.append(tuple(page))
-            page = []
+            page, used = [], 0.0
+        used += lines + (SPACE_BEFORE * p.size if page else 0)
         page.append(p)
     if page:
         pages.append(tuple(page))

@@ -43,8 +43,8 @@ from pptx.oxml.ns import qn
 from pptx.util import Emu
 
 from dlexport.errors import UsageError
-from dlexport.files import write_zip
-from dlexport.memo import Memo, key
+from dlexport.files import write_zip, zip_memory
+from dlexport.memo import Memo, digest, key
 from dlexport.model import Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
@@ -733,7 +733,7 @@ def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], te
     build's assets: no paths of an earlier build, and far less to unpickle.
     """
     used = [slide_asset(assets.figures[f.id]) for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
-    k = keys[term.id] = key("term slides", term, [titles.get(r, r) for r in term.related], geo, scale,
+    k = keys[term.id] = key("term slides", digest(term), [titles.get(r, r) for r in term.related], geo, scale,
                             [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
     kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
     by_name = {a.path.name: a for a in used}
@@ -761,7 +761,8 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     for deck in lectures(glossary, settings):
         prs, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name))
+        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name),
+                  memory=zip_memory(settings.cache, dest.name))
         paths.append(dest)
         count += len(slides)
     memo.save()
