@@ -117,12 +117,6 @@ def slide_points(text: Placed, image_width: int, placed_width: float) -> float:
     return text.points * placed_width / (image_width / IMAGE_DPI)
 
 
-def min_slide_width(asset: Asset) -> float:
-    """Return the width in inches a slide must give a figure for its smallest text to be ≥ MIN_SLIDE_POINTS."""
-    text = smallest(asset)
-    return 0.0 if text is None else MIN_SLIDE_POINTS / text.points * asset.width / IMAGE_DPI
-
-
 @dataclass(frozen=True)
 class Layout:
     """A place that shows figures, as a drawer sees it: the largest figure to draw (inches, drawn at the size

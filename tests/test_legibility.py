@@ -56,7 +56,8 @@ def test_the_card_css_shows_figures_at_the_bounds_the_build_checks() -> None:
 def test_slide_points_scale_with_the_placed_width() -> None:
     text = Placed("글자", 11.0, (0, 0, 1, 1))
     assert legibility.slide_points(text, 1200, 6.0) == pytest.approx(11.0)  # shown at its drawn size
-    assert legibility.min_slide_width(_asset(1200, 800, 11.0)) == pytest.approx(18 / 11 * 6.0)
+    assert legibility.slide_problem(_asset(1200, 800, 11.0), 18 / 11 * 6.0 + 0.01) == ""  # 18 pt needs 9.8 in
+    assert "is 17.8 pt" in legibility.slide_problem(_asset(1200, 800, 11.0), 18 / 11 * 6.0 - 0.1)
 
 
 def _with_words(root: Path, size: float, quiz: bool = True) -> None:
