@@ -438,7 +438,7 @@ def _pages(paras: Sequence[Para], beside: int, geo: Geometry) -> list[tuple[Para
 
 def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geometry,
                 scale: float | None = None) -> list[SlidePlan]:
-    """Return the slides of one term: its key points with its formulas beside, under or after them, then each
+    """Return the slides of one term: its key points with its formulas beside or after them, then each
     figure on a slide of its own (`figure_slide`).
 
     Formulas keep the deck's one scale: a stack too wide for the right column goes on slides of its own.
@@ -458,7 +458,7 @@ def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geom
 
 def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
                   geo: Geometry, scale: float) -> list[SlidePlan]:
-    """Return a term's key-point slides, its formulas beside, under or after the key points."""
+    """Return a term's key-point slides, its formulas beside or after the key points."""
     narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
     stacks = pack_formulas(formulas, geo.right if narrow else geo.body, scale) if formulas else []
     pages = _pages(paras, len(stacks) if narrow else 0, geo)
