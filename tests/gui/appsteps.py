@@ -37,11 +37,24 @@ def import_package(mw: Any, path: str) -> Steps:
     from aqt.import_export.importing import import_file
     from aqt.qt import Qt
 
+    earlier = mw.findChildren(ImportDialog)  # an earlier import's dialog may not be deleted yet
+
+    def new_dialog() -> Any:
+        fresh = [d for d in mw.findChildren(ImportDialog) if all(d is not e for e in earlier) and d.isVisible()]
+        return fresh[0] if fresh else None
+
     import_file(mw, path)
-    dialog = yield from wait_for(lambda: next(iter(mw.findChildren(ImportDialog)), None), 20, "import dialog")
-    click = "(() => { const b = document.querySelector('.import'); if (b) { b.click(); } return !!b; })()"
-    deadline = time.monotonic() + 30
-    while not (yield from eval_js(dialog.web, click)):
+    dialog = yield from wait_for(new_dialog, 20, "import dialog")
+    click = ("(() => { const b = document.querySelector('.import');"  # at most one click, however often it is sent
+             " if (b && !window.dlexportClicked) { window.dlexportClicked = true; b.click(); }"
+             " return !!window.dlexportClicked; })()")
+    deadline = time.monotonic() + 60
+    while True:  # a script sent while the page is still loading may never call back: send it again
+        try:
+            if (yield from eval_js(dialog.web, click, timeout=5)):
+                break
+        except TimeoutError:
+            pass
         if time.monotonic() > deadline:
             raise TimeoutError("the import page never showed its Import button")
         yield 0.2
