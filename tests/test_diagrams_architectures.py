@@ -14,8 +14,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 
 from dlexport import legibility
-from dlexport.diagrams import KINDS, arguments
-from dlexport.diagrams import architectures as arch
+from dlexport.diagrams import KINDS, arguments, generative, sequences, sketch, transformer
 from dlexport.diagrams.style import ACCENT, DPI, to_png
 from dlexport.model import Asset, Glossary
 from dlexport.render import png_size, render_image
@@ -63,9 +62,10 @@ def texts(fig: Figure) -> list[Text]:
 
 
 def test_every_architecture_kind_is_registered_in_its_module() -> None:
+    modules = {"sequences": sequences, "transformer": transformer, "generative": generative}
     for kind in TERMS:
-        assert KINDS[kind].drawer == f"dlexport.diagrams.architectures:{kind}"
-        assert kind in arch.__all__
+        module, _, name = KINDS[kind].drawer.removeprefix("dlexport.diagrams.").partition(":")
+        assert name == kind and kind in modules[module].__all__
 
 
 @pytest.mark.parametrize(("kind", "params"), VARIANTS, ids=lambda v: str(v) if isinstance(v, str) else "")
@@ -155,7 +155,7 @@ def test_seq2seq_ends_with_eos_and_refuses_unreadable_lengths() -> None:
 
 def _red_arrows(fig: Figure) -> int:
     return sum(1 for p in fig.axes[0].patches
-               if isinstance(p, FancyArrowPatch) and to_hex(p.get_edgecolor()) == arch.RED)
+               if isinstance(p, FancyArrowPatch) and to_hex(p.get_edgecolor()) == sketch.RED)
 
 
 @pytest.mark.parametrize("steps", [2, 4, 6])
@@ -174,9 +174,9 @@ def test_bidirectional_layers_run_opposite_ways() -> None:
                 out.append(float(xs[2] - xs[0]))
         return out
 
-    assert sum(dx < -1.0 for dx in shift(arch.RED)) == 2  # the backward layer's arrows, from t+1 to t
+    assert sum(dx < -1.0 for dx in shift(sketch.RED)) == 2  # the backward layer's arrows, from t+1 to t
     assert sum(dx > 1.0 for dx in shift(ACCENT)) == 2  # the forward layer's, from t to t+1
-    assert not any(dx > 1.0 for dx in shift(arch.RED)) and not any(dx < -1.0 for dx in shift(ACCENT))
+    assert not any(dx > 1.0 for dx in shift(sketch.RED)) and not any(dx < -1.0 for dx in shift(ACCENT))
     with pytest.raises(ValueError, match="steps must be 2 to 6"):
         draw("bidirectional_rnn", steps=7)
 
@@ -189,17 +189,17 @@ def test_dbn_layer_count_is_bounded() -> None:
 
 
 def test_corruption_is_seeded_and_does_what_it_says() -> None:
-    clean = arch.blob_images(1, 12, 0.0, 0)[0]
-    masked = arch.corrupt(clean, "mask", 0.4, 0)
-    assert np.array_equal(masked, arch.corrupt(clean, "mask", 0.4, 0))
+    clean = generative.blob_images(1, 12, 0.0, 0)[0]
+    masked = generative.corrupt(clean, "mask", 0.4, 0)
+    assert np.array_equal(masked, generative.corrupt(clean, "mask", 0.4, 0))
     changed = masked != clean
     assert (masked[changed] == 0).all() and changed.any()
-    zeroed = float(np.mean(arch.corrupt(np.ones((50, 50)), "mask", 0.4, 0) == 0))
+    zeroed = float(np.mean(generative.corrupt(np.ones((50, 50)), "mask", 0.4, 0) == 0))
     assert 0.35 < zeroed < 0.45
-    noisy = arch.corrupt(clean, "gaussian", 0.3, 0)
+    noisy = generative.corrupt(clean, "gaussian", 0.3, 0)
     assert noisy.min() >= 0.0 and noisy.max() <= 1.0 and not np.allclose(noisy, clean)
     with pytest.raises(ValueError, match="unknown corruption"):
-        arch.corrupt(clean, "blur", 0.3, 0)
+        generative.corrupt(clean, "blur", 0.3, 0)
     with pytest.raises(ValueError, match="between 0 and 1"):
         draw("denoising_autoencoder", rate=1.5)
 
