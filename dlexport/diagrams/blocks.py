@@ -245,6 +245,35 @@ def _lstm_parts(ax: Axes, peepholes: bool, frame: _Frame = _Frame()) -> None:
                    shrink_a=sc, shrink_b=sq, color="#555555")
 
 
+# Where the card and the slide write the block's names: label -> (the part it names, as an index into LSTM_AT,
+# or None for a fixed point; offset or point; text; alignment; colour).
+_Name = tuple[int | None, Point, str, str, str, str | None]
+CARD_NAMES: dict[str, _Name] = {
+    "input_gate": (2, (-0.6, 0.0), "입력 게이트\n(input gate)", "right", "center", None),
+    "output_gate": (8, (-0.6, 0.0), "출력 게이트\n(output gate)", "right", "center", None),
+    "forget_gate": (5, (0.6, 0.05), "망각 게이트\n(forget gate)", "left", "center", None),
+    "cec": (4, (-0.85, -0.1), "자기 순환: 상수 오차\n회전목마 (CEC)", "right", "center", ACCENT),
+    "cell_input": (0, (0.0, -0.6), "셀 입력", "center", "top", None),
+    "cell_output": (6, (0.0, -0.6), "셀 출력", "center", "top", None),
+    "memory_block": (None, (9.25, 0.15), "메모리 블록", "right", "bottom", None),
+}
+SLIDE_NAMES: dict[str, _Name] = {
+    **CARD_NAMES,
+    # one line, high: a peephole from the cell reaches the output gate from below its name
+    "output_gate": (8, (-0.6, 0.3), "출력 게이트 (output gate)", "right", "center", None),
+    "forget_gate": (5, (0.6, 0.15), "망각 게이트\n(forget gate)", "left", "center", None),
+    "cec": (4, (-1.0, -0.35), "자기 순환: 상수 오차\n회전목마 (CEC)", "right", "center", ACCENT),
+    "memory_block": (None, (15.85, -0.15), "메모리 블록", "right", "bottom", None),
+}
+
+
+def _lstm_names(ax: Axes, parts: Sequence[Point], font: float, names: dict[str, _Name]) -> None:
+    """Write each askable name of the block beside its part (`parts`: LSTM_AT as this layout places it)."""
+    for label, (part, (dx, dy), text, ha, va, color) in names.items():
+        x, y = (parts[part][0] + dx, parts[part][1] + dy) if part is not None else (dx, dy)
+        ask(ax.text(x, y, text, ha=ha, va=va, fontsize=font, color=color), label)
+
+
 @drawer
 def lstm_cell(*, peepholes: bool, layout: Layout = CARD) -> Figure:
     """Draw the LSTM memory block: gates, cell with its self-loop (the CEC) and the multiplications."""
@@ -253,19 +282,8 @@ def lstm_cell(*, peepholes: bool, layout: Layout = CARD) -> Figure:
     fig = new_figure(4.4, LSTM_WIDTH)
     ax = _canvas(fig)
     ax.add_patch(Rectangle((0.0, 0.0), 9.4, 6.0, facecolor="#fbfbfb", edgecolor=INK, lw=1.4, zorder=0))
-    g, _, in_gate, _, mul_f, f_gate, h, _, out_gate = LSTM_AT
     _lstm_parts(ax, peepholes)
-    ask(ax.text(in_gate[0] - 0.6, in_gate[1], "입력 게이트\n(input gate)", ha="right", va="center",
-                fontsize=LSTM_FONT), "input_gate")
-    ask(ax.text(out_gate[0] - 0.6, out_gate[1], "출력 게이트\n(output gate)", ha="right", va="center",
-                fontsize=LSTM_FONT), "output_gate")
-    ask(ax.text(f_gate[0] + 0.6, f_gate[1] + 0.05, "망각 게이트\n(forget gate)", ha="left", va="center",
-                fontsize=LSTM_FONT), "forget_gate")
-    ask(ax.text(mul_f[0] - 0.85, mul_f[1] - 0.1, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="right", va="center",
-                fontsize=LSTM_FONT, color=ACCENT), "cec")
-    ask(ax.text(g[0], g[1] - 0.6, "셀 입력", ha="center", va="top", fontsize=LSTM_FONT), "cell_input")
-    ask(ax.text(h[0], h[1] - 0.6, "셀 출력", ha="center", va="top", fontsize=LSTM_FONT), "cell_output")
-    ask(ax.text(9.25, 0.15, "메모리 블록", ha="right", va="bottom", fontsize=LSTM_FONT), "memory_block")
+    _lstm_names(ax, LSTM_AT, LSTM_FONT, CARD_NAMES)
     ax.add_patch(Circle((0.25, 6.95), 0.12, facecolor=INK))
     ax.text(0.5, 6.95, "곱셈 (게이트가 흐름을 조절)", va="center", fontsize=LSTM_FONT)
     ax.set_xlim(-1.3, 10.6)
@@ -281,21 +299,8 @@ def _lstm_slide(peepholes: bool, layout: Layout) -> Figure:
     ax.add_patch(Rectangle((0.0, -0.3), 16.0, 6.3, facecolor="#fbfbfb", edgecolor=INK, lw=1.4, zorder=0))
     frame = _Frame(place=lambda p: (p[0] * 1.7, p[1]), cell=0.85, loop=0.62, font=layout.small)
     _lstm_parts(ax, peepholes, frame)
-    g, _, in_gate, _, mul_f, f_gate, h, _, out_gate = (frame.place(p) for p in LSTM_AT)
-    small = layout.small
-    ask(ax.text(in_gate[0] - 0.6, in_gate[1], "입력 게이트\n(input gate)", ha="right", va="center", fontsize=small),
-        "input_gate")
-    # one line, high: a peephole from the cell reaches the output gate from below its name
-    ask(ax.text(out_gate[0] - 0.6, out_gate[1] + 0.3, "출력 게이트 (output gate)", ha="right", va="center",
-                fontsize=small), "output_gate")
-    ask(ax.text(f_gate[0] + 0.6, f_gate[1] + 0.15, "망각 게이트\n(forget gate)", ha="left", va="center",
-                fontsize=small), "forget_gate")
-    ask(ax.text(mul_f[0] - 1.0, mul_f[1] - 0.35, "자기 순환: 상수 오차\n회전목마 (CEC)", ha="right", va="center",
-                fontsize=small, color=ACCENT), "cec")
-    ask(ax.text(g[0], g[1] - 0.6, "셀 입력", ha="center", va="top", fontsize=small), "cell_input")
-    ask(ax.text(h[0], h[1] - 0.6, "셀 출력", ha="center", va="top", fontsize=small), "cell_output")
-    ask(ax.text(15.85, -0.15, "메모리 블록", ha="right", va="bottom", fontsize=small), "memory_block")
-    ax.text(9.75, -0.75, "곱셈 (게이트가 흐름을 조절)", ha="left", va="center", fontsize=small)
+    _lstm_names(ax, [frame.place(p) for p in LSTM_AT], layout.small, SLIDE_NAMES)
+    ax.text(9.75, -0.75, "곱셈 (게이트가 흐름을 조절)", ha="left", va="center", fontsize=layout.small)
     ax.add_patch(Circle((9.45, -0.75), 0.12, facecolor=INK))
     fit(fig, ax, (-1.0, 17.9), (-1.2, 6.7), layout, 0.6)
     return fig
