@@ -37,9 +37,10 @@ def start(workers: int, modules: Iterable[str] = ()) -> ProcessPoolExecutor:
 
 
 class Queue(Generic[T, R]):
-    """Call `fn` on tasks, the highest `priority` first: in `pool` with at most `workers` tasks handed out at
-    a time (so that a task added later, while the others run, still goes before the lower ones waiting), or
-    in this process without a pool. `add` may be called while `results` is being iterated."""
+    """Call `fn` on tasks, the highest `priority` first: in `pool` with at most one task more handed out than
+    it has `workers` (one waits in line, so that no worker idles while this process stores the last results;
+    a task added later still goes before the lower ones not handed out), or in this process without a pool.
+    `add` may be called while `results` is being iterated."""
 
     def __init__(self, fn: Callable[[T], R], pool: ProcessPoolExecutor | None = None, workers: int = 1) -> None:
         self.fn, self.pool, self.workers = fn, pool, max(1, workers)
@@ -60,7 +61,7 @@ class Queue(Generic[T, R]):
         running: dict[Future[R], T] = {}
         try:
             while self.waiting or running:
-                while self.waiting and len(running) < self.workers:
+                while self.waiting and len(running) <= self.workers:
                     task = heapq.heappop(self.waiting)[2]
                     running[self.pool.submit(self.fn, task)] = task
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
