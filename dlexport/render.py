@@ -18,6 +18,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from stat import S_ISREG
 
 from dlexport import cards, codehash, diagrams, drawpool, legibility, memo
 from dlexport.errors import Problem, SourceError
@@ -195,18 +196,19 @@ def _render_job(job: Job) -> Image:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
-def read_cache(cache_dir: Path, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
+def read_cache(cache_dir: Path | str, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
     """Return a cached image, or None if missing or not matching its recorded sha256.
 
     The PNG is read and hashed only when `digests` does not know it by its stamp (size, mtime, ctime, inode,
     device): a file changed in any way since it was verified, even in place with its mtime set back, is
     verified again. `metas` keeps each metadata file's reading by its stamp (the same five numbers).
     """
+    base = os.path.abspath(cache_dir)  # strings, not pathlib: a build asks thousands of times
     try:
-        meta = os.path.abspath(cache_dir / f"{key}.json")
+        meta = f"{base}/{key}.json"
         sha256, width, height, texts = _read_meta(meta) if metas is None else \
             metas.get(f"meta\0{meta}\0{stamp(os.stat(meta))}", lambda: _read_meta(meta))
-        png = os.path.abspath(cache_dir / f"{key}.png")
+        png = f"{base}/{key}.png"
         st = os.stat(png)
         if digests.digest(png, st) != sha256:
             return None
@@ -241,7 +243,7 @@ def write_cache(cache_dir: Path, key: str, image: Image) -> Image:
     return replace(image, png=CachedPNG(png, str(meta["sha256"]), stamp(os.stat(png))))
 
 
-def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
+def _publish(figures_dir: Path | str, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
     """Write `data` as figures_dir/<stem>-<sha256 prefix>.png unless that file already holds it.
 
     A verified cache file (`CachedPNG`) is published as a hard link to it (nothing read or written) while it
@@ -250,13 +252,18 @@ def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Dig
     drawing) is replaced by it. Else, or where links fail (another file system), it is read, checked and written.
     """
     cached = data if isinstance(data, CachedPNG) else None
-    dest = figures_dir / f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
+    name = f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
+    folder = os.fspath(figures_dir)
+    dest = Path(folder, name)
     try:
         if cached and stamp(os.stat(cached.path)) == cached.stamp:
-            if dest.is_file() and os.path.samefile(dest, cached.path):
-                return dest
-            link = dest.with_name(f".{dest.name}.link")
-            link.unlink(missing_ok=True)
+            with suppress(FileNotFoundError):  # already that link: the same inode and device as the cache file
+                there = os.stat(os.path.join(folder, name))
+                if S_ISREG(there.st_mode) and (there.st_ino, there.st_dev) == cached.stamp[3:]:
+                    return dest
+            link = os.path.join(folder, f".{name}.link")
+            with suppress(FileNotFoundError):
+                os.unlink(link)
             os.link(cached.path, link)
             os.replace(link, dest)  # the name appears with the whole file behind it: atomic
             if digests is not None:
@@ -334,6 +341,7 @@ class _Run:
                  say: Callable[[str], None]) -> None:
         self.cache_dir, self.figures_dir, self.digests, self.checks, self.say = \
             cache_dir, figures_dir, digests, checks, say
+        self.cache, self.folder = os.path.abspath(cache_dir), os.fspath(figures_dir)  # paths as strings: faster
         self.assets: dict[int, Asset] = {}  # by id(job)
         self.jobs: list[Job] = []  # every job offered (keeps the ids above alive)
         self.drawing: dict[str, list[Job]] = {}  # cache key -> the jobs waiting for its drawing
@@ -348,7 +356,7 @@ class _Run:
         if (image := self.fresh.get(job.key)) is not None:
             self._publish(job, image, fresh=True)
             return False
-        if (hit := read_cache(self.cache_dir, job.key, self.digests, self.checks.memo)) is not None:
+        if (hit := read_cache(self.cache, job.key, self.digests, self.checks.memo)) is not None:
             self._publish(job, hit, fresh=False)
             return False
         waiting = self.drawing.setdefault(job.key, [])
@@ -356,7 +364,7 @@ class _Run:
         return len(waiting) == 1
 
     def _publish(self, job: Job, image: Image, *, fresh: bool) -> None:
-        self.assets[id(job)] = _asset(self.figures_dir, job, image, None if fresh else self.digests)
+        self.assets[id(job)] = _asset(self.folder, job, image, None if fresh else self.digests)
         self.rendered += fresh
         self.say(f"{'rendered' if fresh else 'cached  '} {job.stem if job.kind != FORMULA else job.alt}")
 
@@ -484,7 +492,7 @@ def _assemble(glossary: Glossary, run: _Run, todo: list[Job], variants: list[tup
     check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *(job for _, _, job in variants)]}, run.checks)
     with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
         run.checks.memo.save()
-    _remove_stale(run.figures_dir, (run.assets[id(job)].path.name for job in run.jobs))
+    _remove_stale(run.folder, (run.assets[id(job)].path.name for job in run.jobs))
     return Assets(figures=figures, formulas={j.alt: run.assets[id(j)] for j in todo if j.kind == FORMULA})
 
 
@@ -572,16 +580,16 @@ def check_figures(glossary: Glossary, figures: Mapping[str, Asset], keys: Mappin
         raise SourceError(problems)
 
 
-def _asset(figures_dir: Path, job: Job, image: Image, digests: Digests | None = None) -> Asset:
+def _asset(figures_dir: Path | str, job: Job, image: Image, digests: Digests | None = None) -> Asset:
     path = _publish(figures_dir, job.stem, image.png, digests)
     return Asset(path, image.width, image.height, job.alt, job.caption, image.texts)
 
 
-def _remove_stale(figures_dir: Path, keep: Iterable[str]) -> None:
+def _remove_stale(figures_dir: Path | str, keep: Iterable[str]) -> None:
     kept = set(keep)
-    for path in figures_dir.iterdir():
-        if NAMED.match(path.name) and path.name not in kept:
-            path.unlink()
+    for name in os.listdir(figures_dir):
+        if name not in kept and NAMED.match(name):
+            os.unlink(os.path.join(figures_dir, name))
 
 
 def contact_sheet(assets: Assets, dest: Path, columns: int = 4, per_page: int = 48) -> list[Path]:
