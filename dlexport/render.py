@@ -203,7 +203,11 @@ def read_cache(cache_dir: Path | str, key: str, digests: Digests, metas: memo.Me
     device): a file changed in any way since it was verified, even in place with its mtime set back, is
     verified again. `metas` keeps each metadata file's reading by its stamp (the same five numbers).
     """
-    base = os.path.abspath(cache_dir)  # strings, not pathlib: a build asks thousands of times
+    return _read_cached(os.path.abspath(cache_dir), key, digests, metas)
+
+
+def _read_cached(base: str, key: str, digests: Digests, metas: memo.Memo | None) -> Image | None:
+    """`read_cache` in the absolute folder `base` (strings, not pathlib: a build asks thousands of times)."""
     try:
         meta = f"{base}/{key}.json"
         sha256, width, height, texts = _read_meta(meta) if metas is None else \
@@ -356,7 +360,7 @@ class _Run:
         if (image := self.fresh.get(job.key)) is not None:
             self._publish(job, image, fresh=True)
             return False
-        if (hit := read_cache(self.cache, job.key, self.digests, self.checks.memo)) is not None:
+        if (hit := _read_cached(self.cache, job.key, self.digests, self.checks.memo)) is not None:
             self._publish(job, hit, fresh=False)
             return False
         waiting = self.drawing.setdefault(job.key, [])
@@ -486,9 +490,15 @@ def _offer_text_variants(run: _Run, card: Job, owners: Mapping[str, tuple[Figure
 
 def _assemble(glossary: Glossary, run: _Run, todo: list[Job], variants: list[tuple[str, str, Job]]) -> Assets:
     """Check the figures (`check_figures`), remove stale published files and return the assets."""
-    figures = {job.stem: run.assets[id(job)] for job in todo if job.kind != FORMULA}
+    extra: dict[str, dict[str, Asset]] = {}  # by figure id: its variants by Asset field (quiz, slide, phone)
     for fid, name, job in variants:
-        figures[fid] = _with(figures[fid], name, run.assets[id(job)])
+        extra.setdefault(fid, {})[name] = run.assets[id(job)]
+    figures = {}
+    for job in todo:
+        if job.kind != FORMULA:
+            more = extra.get(job.stem, {})
+            figures[job.stem] = replace(run.assets[id(job)], quiz=more.get("quiz"), slide=more.get("slide"),
+                                        phone=more.get("phone")) if more else run.assets[id(job)]
     check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *(job for _, _, job in variants)]}, run.checks)
     with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
         run.checks.memo.save()
@@ -528,13 +538,6 @@ def _names(term: Term) -> str:
     return f"{term.ko}\0{term.en}\0{term.abbr}"
 
 
-
-
-def _with(asset: Asset, name: str, variant: Asset) -> Asset:
-    """Return `asset` with its variant `name` ("quiz", "slide" or "phone") set to `variant`."""
-    if name == "quiz":
-        return replace(asset, quiz=variant)
-    return replace(asset, slide=variant) if name == "slide" else replace(asset, phone=variant)
 
 
 def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
