@@ -4,9 +4,10 @@
     python bench/run.py --sizes 40           # quicker
     python bench/run.py --baseline DIR       # also the seed's cold build and formulas with DIR's dlexport (before)
 
-Every number is a whole process (wall time; peak RSS of the main process from wait4; the workers' peaks
-sampled from /proc every 50 ms) unless it says "stage". Floors are separate plain scripts (bench/floor_*.py),
-independent of dlexport's pipeline. The machine may be shared: compare ratios inside one run.
+Every number is a whole process (wall time, exact: a thread waits in wait4; peak RSS of the main process from
+wait4; the workers' peaks sampled from /proc every 50 ms) unless it says "stage". Floors are separate plain
+scripts (bench/floor_*.py), independent of dlexport's pipeline. The machine may be shared: compare ratios
+inside one run.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,18 +80,24 @@ def measure(args: list[str], tree: Path = ROOT, cwd: Path | None = None) -> Run:
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(args, cwd=cwd or tempfile.gettempdir(), env=env, stdout=out, stderr=err, text=True)
+        ended: list[tuple[float, int, resource.struct_rusage]] = []
+
+        def reap() -> None:  # blocked in wait4: the end time is exact, not the next 50 ms sample's
+            _, status, usage = os.wait4(proc.pid, 0)
+            ended.append((time.perf_counter(), status, usage))
+
+        reaper = threading.Thread(target=reap, daemon=True)
+        reaper.start()
         peaks: dict[int, int] = {}
         total = 0
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
+        while reaper.is_alive():
             kids = _children(proc.pid)
             for kid in kids:
                 peaks[kid] = max(peaks.get(kid, 0), _kb(kid, "VmHWM"))
             total = max(total, _kb(proc.pid, "VmRSS") + sum(_kb(kid, "VmRSS") for kid in kids))
-            time.sleep(0.05)
-        wall = time.perf_counter() - start
+            reaper.join(0.05)
+        end, status, usage = ended[0]
+        wall = end - start
         out.seek(0)
         err.seek(0)
         text = out.read()

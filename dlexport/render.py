@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import signal
 import struct
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -19,8 +18,9 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from stat import S_ISREG
 
-from dlexport import cards, codehash, diagrams, legibility, memo
+from dlexport import cards, codehash, diagrams, drawpool, legibility, memo
 from dlexport.errors import Problem, SourceError
 from dlexport.files import FIGURES_DIR, write_bytes
 from dlexport.fonts import hangul_font
@@ -38,6 +38,7 @@ FORMULA_DRAWER = "dlexport.diagrams.plots"  # its module: formula(latex)
 PARALLEL_MIN = 5  # fewer misses than this are rendered in-process
 NAMED = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*-[0-9a-f]{10}\.png$")
 CHECKS = "memo-checks.pickle"  # in the figure cache: each image's metadata and check results (see `Checks`)
+TIMINGS = "timings.json"  # in the figure cache: how long each sort of drawing took (only orders the drawings)
 
 
 @dataclass(frozen=True)
@@ -195,18 +196,23 @@ def _render_job(job: Job) -> Image:
         raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
 
 
-def read_cache(cache_dir: Path, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
+def read_cache(cache_dir: Path | str, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
     """Return a cached image, or None if missing or not matching its recorded sha256.
 
     The PNG is read and hashed only when `digests` does not know it by its stamp (size, mtime, ctime, inode,
     device): a file changed in any way since it was verified, even in place with its mtime set back, is
     verified again. `metas` keeps each metadata file's reading by its stamp (the same five numbers).
     """
+    return _read_cached(os.path.abspath(cache_dir), key, digests, metas)
+
+
+def _read_cached(base: str, key: str, digests: Digests, metas: memo.Memo | None) -> Image | None:
+    """`read_cache` in the absolute folder `base` (strings, not pathlib: a build asks thousands of times)."""
     try:
-        meta = os.path.abspath(cache_dir / f"{key}.json")
+        meta = f"{base}/{key}.json"
         sha256, width, height, texts = _read_meta(meta) if metas is None else \
             metas.get(f"meta\0{meta}\0{stamp(os.stat(meta))}", lambda: _read_meta(meta))
-        png = os.path.abspath(cache_dir / f"{key}.png")
+        png = f"{base}/{key}.png"
         st = os.stat(png)
         if digests.digest(png, st) != sha256:
             return None
@@ -241,7 +247,7 @@ def write_cache(cache_dir: Path, key: str, image: Image) -> Image:
     return replace(image, png=CachedPNG(png, str(meta["sha256"]), stamp(os.stat(png))))
 
 
-def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
+def _publish(figures_dir: Path | str, stem: str, data: bytes | CachedPNG, digests: Digests | None = None) -> Path:
     """Write `data` as figures_dir/<stem>-<sha256 prefix>.png unless that file already holds it.
 
     A verified cache file (`CachedPNG`) is published as a hard link to it (nothing read or written) while it
@@ -250,13 +256,18 @@ def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Dig
     drawing) is replaced by it. Else, or where links fail (another file system), it is read, checked and written.
     """
     cached = data if isinstance(data, CachedPNG) else None
-    dest = figures_dir / f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
+    name = f"{stem}-{(data.sha256 if isinstance(data, CachedPNG) else _sha256(data))[:10]}.png"
+    folder = os.fspath(figures_dir)
+    dest = Path(folder, name)
     try:
         if cached and stamp(os.stat(cached.path)) == cached.stamp:
-            if dest.is_file() and os.path.samefile(dest, cached.path):
-                return dest
-            link = dest.with_name(f".{dest.name}.link")
-            link.unlink(missing_ok=True)
+            with suppress(FileNotFoundError):  # already that link: the same inode and device as the cache file
+                there = os.stat(os.path.join(folder, name))
+                if S_ISREG(there.st_mode) and (there.st_ino, there.st_dev) == cached.stamp[3:]:
+                    return dest
+            link = os.path.join(folder, f".{name}.link")
+            with suppress(FileNotFoundError):
+                os.unlink(link)
             os.link(cached.path, link)
             os.replace(link, dest)  # the name appears with the whole file behind it: atomic
             if digests is not None:
@@ -273,38 +284,132 @@ def _publish(figures_dir: Path, stem: str, data: bytes | CachedPNG, digests: Dig
         write_bytes(dest, data)
     return dest
 
-
-def _ignore_ctrl_c() -> None:
-    """Let only the parent handle Ctrl-C (the terminal sends it to every worker too): it cancels the
-    queued drawings and the workers end after their current one, without a traceback each."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+DRAW_GUESS = {FORMULA: 0.1}  # seconds of a drawing the timings file does not know (else 0.5)
 
 
-def _rendered(misses: list[Job], jobs: int) -> Iterator[tuple[Job, Image]]:
-    """Yield (job, image) for each miss, in a process pool when there are several."""
-    if len(misses) < PARALLEL_MIN or jobs < 2:
-        for job in misses:
-            yield job, _render_job(job)
-        return
-    # fork: workers inherit the imported modules and need no `if __name__ == "__main__"` guard.
-    # Import the drawing code (matplotlib, the fonts) once here, so no worker pays for it again.
-    importlib.import_module("dlexport.diagrams.style").font_family()
-    for module in sorted({kind.drawer.partition(":")[0] for kind in diagrams.KINDS.values()}):
-        importlib.import_module(module)
-    import multiprocessing  # only here: a build that draws nothing needs no pool (~25 ms of imports)
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+@dataclass(frozen=True)
+class Task:
+    """Drawings one worker makes in a row: `jobs` (a figure's card, then its slide when missing), then, when
+    `figure` and `term` are set, the card's quiz and phone variants (`text_variants`) missing from `cache_dir`,
+    so that a figure's drawings share its worker (and what its drawer keeps per process: a trained network)."""
 
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(misses)), mp_context=ctx, initializer=_ignore_ctrl_c)
-    try:
-        futures = {pool.submit(_render_job, job): job for job in misses}
-        for future in as_completed(futures):
-            yield futures[future], future.result()
-    except BaseException:  # Ctrl-C or a bad figure: drop the queued drawings instead of waiting for them
-        pool.shutdown(wait=True, cancel_futures=True)
-        raise
-    pool.shutdown(wait=True)
+    jobs: tuple[Job, ...]
+    figure: Figure | None = None
+    term: Term | None = None
+    cache_dir: str = ""
+
+
+def _sort(job: Job) -> str:
+    """Return the name `drawpool.Timings` keeps a drawing's time under: its kind and layout."""
+    return f"{job.kind} {job.layout}"
+
+
+def _draw_task(task: Task) -> list[tuple[Job, Image, float]]:
+    """Draw a task's images; return each with its job and the CPU seconds it took (in a worker: picklable)."""
+    out = []
+    for job in task.jobs:
+        begun = time.process_time()
+        out.append((job, _render_job(job), time.process_time() - begun))
+    if task.figure is not None and task.term is not None:
+        hide = cards.quiz_hidden(task.figure, out[0][1].texts, task.term)
+        for _, job in text_variants(task.figure, task.jobs[0], hide):
+            if not (os.path.exists(os.path.join(task.cache_dir, f"{job.key}.png"))
+                    and os.path.exists(os.path.join(task.cache_dir, f"{job.key}.json"))):
+                begun = time.process_time()
+                out.append((job, _render_job(job), time.process_time() - begun))
+    return out
+
+
+def slide_variant(figure: Figure, job: Job) -> Job | None:
+    """Return the job of a figure's slide drawing (it needs nothing from the card's), if its kind has one."""
+    return _variant(job, "slide", (), "slide") if "slide" in diagrams.KINDS[figure.kind].layouts else None
+
+
+def text_variants(figure: Figure, job: Job, hide: tuple[str, ...]) -> list[tuple[str, Job]]:
+    """Return (Asset field, job) for each variant that depends on the card drawing's texts (`hide`, the labels
+    `cards.quiz_hidden` names in them):
+    - "quiz": the figure with those labels shown as "?" (only when it hides some; else the figure is its own
+      quiz side);
+    - "phone": the figure → term card's front drawn for a phone, those labels hidden, when the figure is asked
+      and its kind has a phone layout."""
+    out = [("quiz", _variant(job, "quiz", hide, "card"))] if hide else []
+    if "phone" in diagrams.KINDS[figure.kind].layouts and figure.quiz:
+        out.append(("phone", _variant(job, "phone", hide, "phone")))
+    return out
+
+
+class _Run:
+    """One figure stage's images: each job's published asset, from the cache or drawn (each cache key once)."""
+
+    def __init__(self, cache_dir: Path, figures_dir: Path, digests: Digests, checks: Checks,
+                 say: Callable[[str], None]) -> None:
+        self.cache_dir, self.figures_dir, self.digests, self.checks, self.say = \
+            cache_dir, figures_dir, digests, checks, say
+        self.cache, self.folder = os.path.abspath(cache_dir), os.fspath(figures_dir)  # paths as strings: faster
+        self.assets: dict[int, Asset] = {}  # by id(job)
+        self.jobs: list[Job] = []  # every job offered (keeps the ids above alive)
+        self.drawing: dict[str, list[Job]] = {}  # cache key -> the jobs waiting for its drawing
+        self.fresh: dict[str, Image] = {}  # cache key -> drawn in this run, stored in the cache
+        self.rendered = 0
+        self.timings = drawpool.Timings(cache_dir / TIMINGS)
+
+    def offer(self, job: Job) -> bool:
+        """Publish `job`'s image if it was drawn already or is cached; else return True when it is to be drawn
+        (False: an equal job is drawing it)."""
+        self.jobs.append(job)
+        if (image := self.fresh.get(job.key)) is not None:
+            self._publish(job, image, fresh=True)
+            return False
+        if (hit := _read_cached(self.cache, job.key, self.digests, self.checks.memo)) is not None:
+            self._publish(job, hit, fresh=False)
+            return False
+        waiting = self.drawing.setdefault(job.key, [])
+        waiting.append(job)
+        return len(waiting) == 1
+
+    def _publish(self, job: Job, image: Image, *, fresh: bool) -> None:
+        self.assets[id(job)] = _asset(self.folder, job, image, None if fresh else self.digests)
+        self.rendered += fresh
+        self.say(f"{'rendered' if fresh else 'cached  '} {job.stem if job.kind != FORMULA else job.alt}")
+
+    def drawn(self, results: list[tuple[Job, Image, float]]) -> list[Job]:
+        """Store a task's drawings in the cache, publish the jobs that waited for them and return those jobs."""
+        published = []
+        for job, image, seconds in results:
+            self.timings.record(_sort(job), seconds)
+            self.fresh[job.key] = write_cache(self.cache_dir, job.key, image)
+            for waiting in self.drawing.pop(job.key, []):
+                self._publish(waiting, self.fresh[job.key], fresh=True)
+                published.append(waiting)
+        return published
+
+    def guess(self, task: Task) -> float:
+        """Return the seconds a task is expected to take, its card's quiz and phone variants included."""
+        def one(kind: str, layout: str) -> float:
+            return self.timings.guess(f"{kind} {layout}", DRAW_GUESS.get(kind, 0.5))
+
+        seconds = sum(one(job.kind, job.layout) for job in task.jobs)
+        if task.figure is not None and task.figure.quiz:
+            seconds += one(task.figure.kind, "card")
+            seconds += one(task.figure.kind, "phone") if "phone" in diagrams.KINDS[task.figure.kind].layouts else 0
+        return seconds
+
+
+def _drawing_queue(run: _Run, tasks: list[Task], jobs: int) -> drawpool.Queue[Task, list[tuple[Job, Image, float]]]:
+    """Return a queue of `tasks`, longest first: in a process pool of `jobs` workers when they draw at least
+    PARALLEL_MIN images, else in this process."""
+    images = sum(len(t.jobs) + 2 * (t.figure is not None) for t in tasks)
+    pool = None
+    if images >= PARALLEL_MIN and jobs >= 2 and len(tasks) >= 2:
+        # fork: workers inherit the imported modules and need no `if __name__ == "__main__"` guard.
+        # Import the drawing code (matplotlib, the fonts) once here, so no worker pays for it again.
+        importlib.import_module("dlexport.diagrams.style").font_family()
+        drawers = sorted({kind.drawer.partition(":")[0] for kind in diagrams.KINDS.values()})
+        pool = drawpool.start(min(jobs, len(tasks)), [FORMULA_DRAWER, *drawers])
+    queue = drawpool.Queue(_draw_task, pool, min(jobs, len(tasks)))
+    for task in tasks:
+        queue.add(task, run.guess(task))
+    return queue
 
 
 def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None = None,
@@ -312,66 +417,93 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
                   digests: Digests | None = None) -> tuple[Assets, RenderStats]:
     """Write every figure and formula PNG to out_dir/figures and return where they are.
 
-    Cached images (verified by sha256) are reused; misses are drawn, in parallel when there
-    are more than four and `jobs` > 1. Then each figure that has labels to hide on its figure -> term
-    card (see `cards.quiz_hidden`) gets its quiz variant drawn the same way (`Asset.quiz`); a quiz side
-    that would still name its term is a SourceError. Files in out_dir/figures named like ours but no
-    longer referenced are removed. `digests` (the build's; else one kept in the cache folder) knows which
-    cached PNGs were verified already, by their stamps.
+    Cached images (verified by sha256) are reused; misses are drawn, in parallel when there are at least
+    PARALLEL_MIN and `jobs` > 1, in one pool, the longest first. Each figure gets its slide variant when its
+    kind has a slide layout, and, from its card drawing's texts, its quiz and phone variants (see
+    `text_variants`); a quiz side that would still name its term is a SourceError. Files in out_dir/figures
+    named like ours but no longer referenced are removed. `digests` (the build's; else one kept in the cache
+    folder) knows which cached PNGs were verified already, by their stamps.
     """
     start = time.perf_counter()
-    say = progress or (lambda _msg: None)
     cache_dir = cache_dir or out_dir / ".cache" / FIGURES_DIR
     figures_dir = out_dir / FIGURES_DIR
     figures_dir.mkdir(parents=True, exist_ok=True)
     own = digests is None
     digests = Digests(cache_dir / DIGESTS) if digests is None else digests
-    checks = Checks(cache_dir / CHECKS)
+    run = _Run(cache_dir, figures_dir, digests, Checks(cache_dir / CHECKS), progress or (lambda _msg: None))
     todo = jobs_for(glossary)
-    done, missed = _produce(todo, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests, checks)
-    figures = {j.stem: a for j, a in zip(todo, done, strict=True) if j.kind != FORMULA}
-    more = variant_jobs(glossary, {j.stem: j for j in todo if j.kind != FORMULA}, figures, checks)
-    more_jobs = [job for _, _, job in more]
-    more_done, more_missed = _produce(more_jobs, cache_dir, figures_dir, jobs or os.cpu_count() or 1, say, digests,
-                                      checks)
-    for (fid, variant, _), asset in zip(more, more_done, strict=True):
-        figures[fid] = _with(figures[fid], variant, asset)
+    owners = {fig.id: (fig, term) for term in glossary.terms for fig in term.figures}
+    variants: list[tuple[str, str, Job]] = []  # (figure id, Asset field, job)
+    card_ids = {id(job) for job in todo if job.kind != FORMULA}
+    tasks = _first_tasks(run, todo, owners, variants)
+    queue = _drawing_queue(run, tasks, jobs or os.cpu_count() or 1)
+    try:
+        for _, drawn in queue.results():
+            for card in run.drawn(drawn):
+                for single in _offer_text_variants(run, card, owners, variants) if id(card) in card_ids else ():
+                    queue.add(single, run.guess(single))
+    finally:
+        if queue.pool is not None:
+            queue.pool.shutdown(wait=True, cancel_futures=True)
+    run.timings.save()
     if own:
         digests.save(complete=False)
-    check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *more_jobs]}, checks)
-    with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
-        checks.memo.save()
-    _remove_stale(figures_dir, (a.path.name for a in [*done, *more_done]))
-    assets = Assets(figures=figures, formulas={j.alt: a for j, a in zip(todo, done, strict=True) if j.kind == FORMULA})
-    total = len(todo) + len(more)
-    stats = RenderStats(total=total, cached=total - missed - more_missed, rendered=missed + more_missed,
-                        seconds=time.perf_counter() - start)
-    return assets, stats
+    return _assemble(glossary, run, todo, variants), RenderStats(
+        total=len(run.jobs), cached=len(run.jobs) - run.rendered, rendered=run.rendered,
+        seconds=time.perf_counter() - start)
 
 
-def _produce(todo: list[Job], cache_dir: Path, figures_dir: Path, jobs: int,
-             say: Callable[[str], None], digests: Digests, checks: Checks | None = None) -> tuple[list[Asset], int]:
-    """Return each job's published asset (from the cache, else drawn) in order, and how many were drawn."""
-    results: dict[int, Asset] = {}
-    misses: list[Job] = []
-    index = {id(job): i for i, job in enumerate(todo)}
-    for i, job in enumerate(todo):
-        hit = read_cache(cache_dir, job.key, digests, checks.memo if checks else None)
-        if hit is None:
-            misses.append(job)
+def _first_tasks(run: _Run, todo: list[Job], owners: Mapping[str, tuple[Figure, Term]],
+                 variants: list[tuple[str, str, Job]]) -> list[Task]:
+    """Publish what the cache holds of `todo` and of each figure's variants; return the tasks drawing the rest:
+    a figure whose card is missing draws its variants in its card's task."""
+    tasks = []
+    for job in todo:
+        if job.kind == FORMULA:
+            tasks += [Task((job,))] if run.offer(job) else []
             continue
-        results[i] = _asset(figures_dir, job, hit, digests)
-        say(f"cached   {job.stem if job.kind != FORMULA else job.alt}")
-    same_key: dict[str, list[Job]] = {}
-    for job in misses:
-        same_key.setdefault(job.key, []).append(job)
-    unique = [group[0] for group in same_key.values()]
-    for first, image in _rendered(unique, jobs):
-        image = write_cache(cache_dir, first.key, image)
-        for job in same_key[first.key]:
-            results[index[id(job)]] = _asset(figures_dir, job, image)
-            say(f"rendered {job.stem if job.kind != FORMULA else job.alt}")
-    return [results[i] for i in range(len(todo))], len(misses)
+        fig, term = owners[job.stem]
+        slide = slide_variant(fig, job)
+        variants += [(fig.id, "slide", slide)] if slide else []
+        draw_slide = slide is not None and run.offer(slide)
+        if run.offer(job):
+            slim = replace(fig, params={}), replace(term, figures=())  # what the variants read; picklable
+            tasks.append(Task((job, slide) if slide and draw_slide else (job,), *slim, str(run.cache_dir)))
+            continue
+        tasks += [Task((slide,))] if slide and draw_slide else []
+        if id(job) in run.assets:  # the card is cached (not only being drawn for an equal figure)
+            tasks += _offer_text_variants(run, job, owners, variants)
+    return tasks
+
+
+def _offer_text_variants(run: _Run, card: Job, owners: Mapping[str, tuple[Figure, Term]],
+                         variants: list[tuple[str, str, Job]]) -> list[Task]:
+    """Offer the variants read from a figure's published card image; return tasks drawing those still missing."""
+    fig, term = owners[card.stem]
+    hide = run.checks.hidden(fig, card.key, run.assets[id(card)].texts, term)
+    tasks = []
+    for name, variant in text_variants(fig, card, hide):
+        variants.append((fig.id, name, variant))
+        tasks += [Task((variant,))] if run.offer(variant) else []
+    return tasks
+
+
+def _assemble(glossary: Glossary, run: _Run, todo: list[Job], variants: list[tuple[str, str, Job]]) -> Assets:
+    """Check the figures (`check_figures`), remove stale published files and return the assets."""
+    extra: dict[str, dict[str, Asset]] = {}  # by figure id: its variants by Asset field (quiz, slide, phone)
+    for fid, name, job in variants:
+        extra.setdefault(fid, {})[name] = run.assets[id(job)]
+    figures = {}
+    for job in todo:
+        if job.kind != FORMULA:
+            more = extra.get(job.stem, {})
+            figures[job.stem] = replace(run.assets[id(job)], quiz=more.get("quiz"), slide=more.get("slide"),
+                                        phone=more.get("phone")) if more else run.assets[id(job)]
+    check_figures(glossary, figures, {j.stem: j.key for j in [*todo, *(job for _, _, job in variants)]}, run.checks)
+    with suppress(OSError):  # a read-only cache is still a cache: the checks run again next time
+        run.checks.memo.save()
+    _remove_stale(run.folder, (run.assets[id(job)].path.name for job in run.jobs))
+    return Assets(figures=figures, formulas={j.alt: run.assets[id(j)] for j in todo if j.kind == FORMULA})
 
 
 class Checks:
@@ -406,36 +538,6 @@ def _names(term: Term) -> str:
     return f"{term.ko}\0{term.en}\0{term.abbr}"
 
 
-def variant_jobs(glossary: Glossary, full: Mapping[str, Job], figures: Mapping[str, Asset],
-                 checks: Checks | None = None) -> list[tuple[str, str, Job]]:
-    """Return (figure id, Asset field, job) for each variant of a figure to draw besides the figure itself:
-    - "quiz": the figure with the labels `cards.quiz_hidden` names shown as "?" (only when it hides some;
-      else the figure is its own quiz side);
-    - "slide": the figure drawn for its slide, when its kind has a slide layout;
-    - "phone": the figure → term card's front drawn for a phone, its quiz labels hidden, when the figure is
-      asked and its kind has a phone layout.
-    """
-    checks = checks or Checks(None)
-    out: list[tuple[str, str, Job]] = []
-    for term in glossary.terms:
-        asked = cards.quiz_figures(term)
-        for fig in term.figures:
-            job, layouts = full[fig.id], diagrams.KINDS[fig.kind].layouts
-            hide = checks.hidden(fig, job.key, figures[fig.id].texts, term)
-            if hide:
-                out.append((fig.id, "quiz", _variant(job, "quiz", hide, "card")))
-            if "slide" in layouts:
-                out.append((fig.id, "slide", _variant(job, "slide", (), "slide")))
-            if "phone" in layouts and fig in asked:
-                out.append((fig.id, "phone", _variant(job, "phone", hide, "phone")))
-    return out
-
-
-def _with(asset: Asset, name: str, variant: Asset) -> Asset:
-    """Return `asset` with its variant `name` ("quiz", "slide" or "phone") set to `variant`."""
-    if name == "quiz":
-        return replace(asset, quiz=variant)
-    return replace(asset, slide=variant) if name == "slide" else replace(asset, phone=variant)
 
 
 def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
@@ -481,16 +583,16 @@ def check_figures(glossary: Glossary, figures: Mapping[str, Asset], keys: Mappin
         raise SourceError(problems)
 
 
-def _asset(figures_dir: Path, job: Job, image: Image, digests: Digests | None = None) -> Asset:
+def _asset(figures_dir: Path | str, job: Job, image: Image, digests: Digests | None = None) -> Asset:
     path = _publish(figures_dir, job.stem, image.png, digests)
     return Asset(path, image.width, image.height, job.alt, job.caption, image.texts)
 
 
-def _remove_stale(figures_dir: Path, keep: Iterable[str]) -> None:
+def _remove_stale(figures_dir: Path | str, keep: Iterable[str]) -> None:
     kept = set(keep)
-    for path in figures_dir.iterdir():
-        if NAMED.match(path.name) and path.name not in kept:
-            path.unlink()
+    for name in os.listdir(figures_dir):
+        if name not in kept and NAMED.match(name):
+            os.unlink(os.path.join(figures_dir, name))
 
 
 def contact_sheet(assets: Assets, dest: Path, columns: int = 4, per_page: int = 48) -> list[Path]:

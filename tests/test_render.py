@@ -346,3 +346,24 @@ def test_a_warm_build_checks_only_the_figures_whose_image_or_term_names_changed(
     renamed = replace(glossary, sections=(replace(section, terms=(replace(section.terms[0], ko="다른 용어"),)),))
     render_assets(renamed, out, jobs=1)
     assert len(checked) >= len(CHEAP)  # another name: each figure is asked again whether it names its term
+
+
+def test_a_figure_drawn_again_keeps_its_cached_variants_and_draws_damaged_ones(
+        cold: tuple[Path, Assets, RenderStats], tmp_path: Path) -> None:
+    from dlexport import cards
+    from dlexport.render import jobs_for, text_variants
+
+    cache = warm_copy(cold, tmp_path / "out") / ".cache" / "figures"
+    before = files(tmp_path / "out")
+    glossary = synthetic()
+    term = glossary.terms[0]
+    fig = next(f for f in term.figures if cold[1].figures[f.id].phone)  # drawn in the task of its card
+    card = next(j for j in jobs_for(glossary) if j.stem == fig.id)
+    hide = cards.quiz_hidden(fig, cold[1].figures[fig.id].texts, term)
+    variants = [job for _, job in text_variants(fig, card, hide)]
+    (cache / f"{card.key}.png").unlink()
+    damaged = cache / f"{variants[0].key}.png"  # there, so the card's task leaves it: verified, then drawn
+    damaged.write_bytes(damaged.read_bytes()[:100])
+    _, stats = render_assets(glossary, tmp_path / "out", cache_dir=cache, jobs=1)
+    assert stats.rendered == 2 and stats.cached == cold[2].total - 2
+    assert files(tmp_path / "out") == before
