@@ -45,7 +45,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.files import write_zip, zip_memory
 from dlexport.memo import Memo, digest, key
-from dlexport.model import Assets, Glossary, Settings, Term
+from dlexport.model import Asset, Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
     IMAGE_TYPES,
@@ -65,6 +65,7 @@ from dlexport.targets.slide_plan import (
     INDENT,
     LINE,
     NUMBER_INDENT,
+    SMALL_SIZE,
     SPACE_BEFORE,
     TEXT,
     Geometry,
@@ -72,12 +73,14 @@ from dlexport.targets.slide_plan import (
     Picture,
     Rect,
     SlidePlan,
+    TextBox,
     frames,
     slide_asset,
     slide_plan,
     term_slides,
     text_width,
 )
+from dlexport.targets.slide_skeleton import Skeleton, attribute, descr_sentinel, sentinel
 
 _qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
@@ -405,11 +408,23 @@ def paragraph_xml(para: Para, first: bool, align: str | None, color: str) -> byt
 
     Writing the text into a serialised prototype is several times cheaper than building elements.
     """
-    if _NOT_XML.search(para.text):
-        raise ValueError(f"not a character XML allows in {para.text!r}")
     head, tail = _paragraph_xml(para.size, para.level, para.number, para.bullet, first, align, bool(para.text),
                                 color)
-    return head + para.text.translate(_ESCAPES).encode() + tail if para.text else head + tail
+    return head + _escaped(para.text) + tail if para.text else head + tail
+
+
+_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escaped(text: str) -> bytes:
+    """Return `text` as libxml2 writes it in an element (UTF-8); raise ValueError on a character XML forbids.
+
+    Most texts need no escaping: one search says so (`str.translate` is slow on Hangul)."""
+    if _SPECIAL.search(text) is None:
+        return text.encode()
+    if _NOT_XML.search(text):
+        raise ValueError(f"not a character XML allows in {text!r}")
+    return text.translate(_ESCAPES).encode()
 
 
 def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str = "",
@@ -534,6 +549,7 @@ class Writer:
         self.prototypes: dict[str, Any] = {}  # a `p:sld` with each role's placed, empty placeholders
         self.footer_shapes: list[Any] | None = None
         self.notes_page = notes_prototype(prs.part.package)
+        self._last_notes: tuple[str, bytes] = ("", b"")  # the notes text `_made` wrote last, and its page
 
     def new_slide(self, role: str) -> Any:
         """Return a new `p:sld` element holding the empty placeholders of the role's layout."""
@@ -625,16 +641,72 @@ class Writer:
         return head, tail
 
     def make(self, plan: SlidePlan) -> Made:
-        """Return one planned slide's XML."""
+        """Return one planned slide's XML: the skeleton of its shape (`skeleton`) filled in with its values."""
+        title_rect, frame = frames(plan, self.geo)
+        align, on_accent = self._style(plan)
+        body = bool(plan.body) and frame is not None
+        images: list[str] = []
+        for pic in plan.pictures:
+            if (name := media_name(pic.asset.path)) not in images:
+                images.append(name)
+        pics = tuple((images.index(media_name(p.asset.path)), p.framed) for p in plan.pictures)
+        skeleton = self.skeleton((plan.layout, align, on_accent, body, pics, len(plan.boxes), plan.footer,
+                                  plan.section))
+        if skeleton is None:  # the template holds a sentinel: build this slide's tree
+            return self.make_tree(plan)
+        numbers = [*title_rect, *(frame if body and frame is not None else ())]
+        for pic in plan.pictures:
+            numbers += pic.rect
+        for box in plan.boxes:
+            numbers += box.rect
+        values = [str(n).encode() for n in numbers]
+        values += [attribute(p.descr) for p in plan.pictures]
+        values.append(_paragraphs((Para(plan.title, plan.title_size, bullet=False),), align, on_accent))
+        if body:
+            values.append(_paragraphs(plan.body, None, on_accent))
+        values += [_paragraphs(box.paras, "ctr", CAPTION if self.designed else "") for box in plan.boxes]
+        return self._made(skeleton.fill(values), plan, tuple(images))
+
+    def _style(self, plan: SlidePlan) -> tuple[str | None, str]:
+        """Return the title's alignment and the colour of a slide's texts ("": the template's)."""
+        return ("ctr" if self.designed and plan.kind == "title" else None,
+                ON_ACCENT if self.designed and plan.kind == "section" else "")
+
+    @cache  # noqa: B019 — one Writer per deck, a few dozen slide shapes
+    def skeleton(self, shape: tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int, bool, str]) \
+            -> Skeleton | None:
+        """Return the skeleton of slides of one shape: layout, title style, body?, pictures (image index,
+        framed), text boxes, footer and section — its tree built by `make_tree` with sentinels for values."""
+        layout, align, on_accent, body, pics, boxes, footer, section = shape
+        numbers = iter(range(1 << 20))
+
+        def rect() -> Rect:
+            return sentinel(next(numbers)), sentinel(next(numbers)), sentinel(next(numbers)), sentinel(next(numbers))
+
+        title_rect, frame = rect(), rect() if body else None
+        pictures = tuple(Picture(Asset(Path(f"s-{i:010x}.png"), 1, 1, "", ""), rect(), descr_sentinel(j), framed)
+                         for j, (i, framed) in enumerate(pics))
+        text_boxes = tuple(TextBox(rect(), (Para("-", SMALL_SIZE, bullet=False),)) for _ in range(boxes))
+        plan = SlidePlan("", layout, "-", SMALL_SIZE, (Para("-", SMALL_SIZE),) if body else (), pictures,
+                         text_boxes, footer=footer, section=section)
+        tree = self.tree(plan, title_rect, frame, align, on_accent, marks=True)
+        return Skeleton.of(tree, 4 * (1 + body + len(pics) + boxes), len(pics), 1 + body + boxes)
+
+    def make_tree(self, plan: SlidePlan) -> Made:
+        """Return one planned slide's XML, built as an element tree (what `make` gives, the slow way)."""
+        images = list(dict.fromkeys(media_name(pic.asset.path) for pic in plan.pictures))
+        return self._made(self.tree(plan, *frames(plan, self.geo), *self._style(plan)), plan, tuple(images))
+
+    def tree(self, plan: SlidePlan, title_rect: Rect, frame: Rect | None, align: str | None, on_accent: str,
+             marks: bool = False) -> bytes:
+        """Return the slide's XML built as an element tree; `marks`: each text shape's paragraphs left as one
+        marker (numbered in order: title, body, text boxes) — each shape then has one paragraph."""
         sld = self.new_slide(plan.layout)
         tree = sld.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
         title, bodies = _placeholders(tree)
-        title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
-        on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
         later: list[bytes] = []
-        fill(title, (Para(plan.title, plan.title_size, bullet=False),),
-             "ctr" if self.designed and plan.kind == "title" else None, on_accent, later)
+        fill(title, (Para(plan.title, plan.title_size, bullet=False),), align, on_accent, later)
         for i, sp in enumerate(bodies):
             if i == 0 and plan.body and frame is not None:
                 place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
@@ -658,11 +730,21 @@ class Writer:
             fill(box_sp, box.paras, "ctr", CAPTION if self.designed else "", later)
         if plan.footer:
             self.add_footer(tree, plan.section, on_accent)
-        notes = self.notes(tuple(Para(line, NOTES_SIZE, bullet=False) for line in plan.notes.split("\n"))) \
-            if plan.notes else None
-        head, number, tail = fill_in(serialize(sld), later).rpartition(_NUMBER.encode())
-        return Made(head, tail, plan.layout, tuple(images), notes) if number else \
-            Made(tail, None, plan.layout, tuple(images), notes)
+        return serialize(sld) if marks else fill_in(serialize(sld), later)
+
+    def _made(self, xml: bytes, plan: SlidePlan, images: tuple[str, ...]) -> Made:
+        if plan.notes != self._last_notes[0]:  # a term's slides share its notes, and come one after the other
+            self._last_notes = (plan.notes, self.notes(tuple(Para(line, NOTES_SIZE, bullet=False)
+                                                             for line in plan.notes.split("\n"))))
+        notes = self._last_notes[1] if plan.notes else None
+        head, number, tail = xml.rpartition(_NUMBER.encode())
+        return Made(head, tail, plan.layout, images, notes) if number else Made(tail, None, plan.layout, images, notes)
+
+
+def _paragraphs(paras: tuple[Para, ...], align: str | None, color: str) -> bytes:
+    """Return a text shape's paragraphs as `fill` writes them (one empty paragraph for none)."""
+    return b"".join(paragraph_xml(p, i == 0, align, color)
+                    for i, p in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)))
 
 
 def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
