@@ -26,10 +26,8 @@ def hashed_assets(glossary: Glossary) -> Assets:
 
 @pytest.fixture(scope="module")
 def writer() -> slides.Writer:
-    prs = slides.open_template(None)
-    slides.drop_slides(prs)
-    layouts = slides.choose_layouts(prs)
-    return slides.Writer(prs, "용어집 & <제목>", layouts, slides.geometry_of(prs, layouts), designed=True)
+    design, prs = slides.design_of(None)
+    return slides.Writer(design, "용어집 & <제목>", None, prs)
 
 
 def test_every_slide_of_the_fixture_deck_is_its_tree(glossary: Glossary, writer: slides.Writer) -> None:

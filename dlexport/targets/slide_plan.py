@@ -446,17 +446,18 @@ def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geom
     scale = formula_scale() if scale is None else scale
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
-    slides = _point_slides(titles, term, paras, formulas, geo, scale) if paras or formulas or not term.figures \
+    notes = term_notes(titles, term)
+    slides = _point_slides(notes, term, paras, formulas, geo, scale) if paras or formulas or not term.figures \
         else []
     for fig in term.figures:
         title = f"{term.title} — {TEXT['figure']}" if slides else term.title
-        notes = f"{TEXT['figure']}: {fig.caption}\n\n{term_notes(titles, term)}" if fig.caption else \
-            term_notes(titles, term)  # the whole caption, which the slide may shorten
-        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, notes, term.id))
+        figure_notes = f"{TEXT['figure']}: {fig.caption}\n\n{notes}" if fig.caption else notes  # the whole
+        # caption, which the slide may shorten
+        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, figure_notes, term.id))
     return slides
 
 
-def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
+def _point_slides(notes: str, term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
                   geo: Geometry, scale: float) -> list[SlidePlan]:
     """Return a term's key-point slides, its formulas beside or after the key points."""
     narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
@@ -473,7 +474,7 @@ def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], 
         pictures, boxes = _place(item, geo.right if body else geo.body, scale)
         layout = "two" if body and pictures else "content" if body else "title_only"
         slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
-                                tuple(boxes), term_notes(titles, term), term_id=term.id))
+                                tuple(boxes), notes, term_id=term.id))
     return slides
 
 

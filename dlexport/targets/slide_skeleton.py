@@ -17,6 +17,8 @@ from dataclasses import dataclass
 _BASE = 987650000000  # a sentinel number: no EMU value or template id comes near it (checked by `Skeleton.of`)
 _SLOTS = re.compile(rb'(?<=")98765(\d{7})(?=")|\xee\x80\x82(\d+)\xee\x80\x82|<!--dlexport paragraph (\d+)-->')
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # as libxml2 escapes text
 _SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]')
 _ATTR = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\r": "&#13;",
                        "\t": "&#9;"})  # as libxml2 escapes an attribute's value
@@ -30,6 +32,15 @@ def sentinel(k: int) -> int:
 def descr_sentinel(k: int) -> str:
     """Return the text that stands for text slot `k` (an attribute's value) in a skeleton's tree."""
     return f"\ue002{k}\ue002"
+
+
+def escaped(text: str) -> bytes:
+    """Return `text` as libxml2 writes it in an element (UTF-8); raise ValueError on a character XML forbids."""
+    if _TEXT_SPECIAL.search(text) is None:  # most texts: one search (`str.translate` is slow on Hangul)
+        return text.encode()
+    if _NOT_XML.search(text):
+        raise ValueError(f"not a character XML allows in {text!r}")
+    return text.translate(_TEXT).encode()
 
 
 def attribute(value: str) -> bytes:

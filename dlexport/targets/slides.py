@@ -37,10 +37,6 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
-from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.files import write_zip, zip_memory
@@ -49,11 +45,13 @@ from dlexport.model import Asset, Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
     IMAGE_TYPES,
+    Package,
     SlideXml,
     deck_members,
     drop_slides,
     layout_partname,
     notes_prototype,
+    package_of,
     scratch_slide,
     serialize,
     sp_tree,
@@ -80,20 +78,31 @@ from dlexport.targets.slide_plan import (
     term_slides,
     text_width,
 )
-from dlexport.targets.slide_skeleton import Skeleton, attribute, descr_sentinel, sentinel
+from dlexport.targets.slide_skeleton import Skeleton, attribute, descr_sentinel, escaped, sentinel
 
-_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
+_NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+       "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+@cache
+def _qn(tag: str) -> str:
+    """Return "a:p" as "{namespace}p" (python-pptx's `qn`, without importing python-pptx)."""
+    prefix, name = tag.split(":")
+    return f"{{{_NS[prefix]}}}{name}"
+
+
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
 ACCENT = "1F4E79"  # the default look's one accent colour (dark blue): titles, bars, section dividers
 ON_ACCENT, RULE, FRAME, CAPTION = "FFFFFF", "BFBFBF", "A6A6A6", "404040"  # on the accent, rules, frames, captions
-_SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
-_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 
 
 def widen(prs: Any, width: int) -> Any:
     """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
+    from pptx.util import Emu
+
     k = width / prs.slide_width
     for part in [prs.slide_master, *prs.slide_layouts]:
         for xfrm in part.element.iter(_qn("a:xfrm")):
@@ -108,6 +117,8 @@ def widen(prs: Any, width: int) -> Any:
 
 def open_template(template: Path | None) -> Any:
     """Return the user's template, or python-pptx's default template widened to 16:9."""
+    from pptx import Presentation
+
     if template is not None:
         try:
             return Presentation(str(template))
@@ -209,17 +220,20 @@ def shape_of(layout: Any) -> Shape:
 
 
 def _shape_of(layout: Any) -> Shape:
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    skip = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
     title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
         rect = (int(ph.left), int(ph.top), int(ph.width), int(ph.height))
-        if kind in _TITLES:
+        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
             title = rect
         elif kind == PP_PLACEHOLDER.FOOTER:
             footer = rect
         elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
             number = rect
-        elif kind not in _SKIP:
+        elif kind not in skip:
             bodies.append(rect)
             subtitle = subtitle or kind == PP_PLACEHOLDER.SUBTITLE
     return Shape(title, tuple(sorted(bodies)), subtitle, footer, number)
@@ -384,8 +398,6 @@ _AUTOFIT = {_qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
 
 
 _MARK = re.compile(rb"<!--dlexport paragraph (\d+)-->")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # as libxml2 escapes text
 
 
 @cache
@@ -410,21 +422,7 @@ def paragraph_xml(para: Para, first: bool, align: str | None, color: str) -> byt
     """
     head, tail = _paragraph_xml(para.size, para.level, para.number, para.bullet, first, align, bool(para.text),
                                 color)
-    return head + _escaped(para.text) + tail if para.text else head + tail
-
-
-_SPECIAL = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _escaped(text: str) -> bytes:
-    """Return `text` as libxml2 writes it in an element (UTF-8); raise ValueError on a character XML forbids.
-
-    Most texts need no escaping: one search says so (`str.translate` is slow on Hangul)."""
-    if _SPECIAL.search(text) is None:
-        return text.encode()
-    if _NOT_XML.search(text):
-        raise ValueError(f"not a character XML allows in {text!r}")
-    return text.translate(_ESCAPES).encode()
+    return head + escaped(para.text) + tail if para.text else head + tail
 
 
 def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str = "",
@@ -532,6 +530,37 @@ def media_name(path: Path) -> str:
     return f"/ppt/media/image-{digest}.{ext}"
 
 
+SlideShape = tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int, bool, str]
+
+
+@dataclass(frozen=True)
+class Design:
+    """What a deck takes from its template, kept in the memo by the template's digest and the deck's title, so
+    that a build whose slides are all of known shapes imports no python-pptx: the placeholders' geometry, each
+    role's layout part, the template's package, the notes page and the skeleton of each slide shape made."""
+
+    geo: Geometry
+    parts: dict[str, str]  # role -> its layout's part name
+    lines: tuple[str, ...]  # `describe_layouts`, for --verbose
+    package: Package
+    notes: tuple[bytes, bytes]  # a notes page's XML before and after its body's paragraphs
+    skeletons: dict[SlideShape, Skeleton | None] = dataclasses.field(default_factory=dict)
+
+
+def design_of(template: Path | None) -> tuple[Design, Any]:
+    """Return the design of a template (python-pptx reads it) and the template, without slides."""
+    prs = open_template(template)
+    drop_slides(prs)  # a template's own example slides are dropped
+    layouts = choose_layouts(prs)
+    notes_page = notes_prototype(prs.part.package)  # adds python-pptx's notes master if the template has none
+    body = next(sp for sp in notes_page.iter(_qn("p:sp")) if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
+    fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
+    head, _, tail = serialize(notes_page).partition(b"<!--dlexport paragraph 0-->")
+    design = Design(geometry_of(prs, layouts), {role: layout_partname(lay) for role, lay in layouts.items()},
+                    tuple(describe_layouts(layouts)), package_of(prs), (head, tail))
+    return design, prs
+
+
 class Writer:
     """Makes each planned slide's XML (`make`), from shapes worked out once per deck and copied.
 
@@ -540,16 +569,29 @@ class Writer:
     depends only on the plan and the deck's template and title, so builds keep it in a memo.
     """
 
-    def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry, designed: bool = False) -> None:
-        self.prs = prs
+    def __init__(self, design: Design, footer: str, template: Path | None, prs: Any = None) -> None:
+        self.design = design
+        self.geo = design.geo
         self.footer = footer
-        self.designed = designed  # the default look: recolour section dividers, centre the cover title
-        self.layouts = layouts
-        self.geo = geo
+        self.template = template
+        self.designed = template is None  # the default look: recolour section dividers, centre the cover title
+        if prs is not None:  # else opened when a slide of a new shape needs it (`prs`)
+            self.__dict__["prs"] = prs
         self.prototypes: dict[str, Any] = {}  # a `p:sld` with each role's placed, empty placeholders
         self.footer_shapes: list[Any] | None = None
-        self.notes_page = notes_prototype(prs.part.package)
         self._last_notes: tuple[str, bytes] = ("", b"")  # the notes text `_made` wrote last, and its page
+
+    @functools.cached_property
+    def prs(self) -> Any:
+        """Return the template (python-pptx), without slides: a bench to build new slide shapes on."""
+        prs = open_template(self.template)
+        drop_slides(prs)
+        return prs
+
+    @functools.cached_property
+    def layouts(self) -> dict[str, Any]:
+        """Return the template's slide layout for each role."""
+        return choose_layouts(self.prs)
 
     def new_slide(self, role: str) -> Any:
         """Return a new `p:sld` element holding the empty placeholders of the role's layout."""
@@ -602,6 +644,8 @@ class Writer:
 
     def _footer_shapes(self, slide: Any) -> list[Any]:
         """Return the filled footer and slide-number shapes to copy onto every content slide."""
+        from pptx.enum.shapes import PP_PLACEHOLDER
+
         shapes = []
         for ph in self.layouts["content"].placeholders:
             kind = ph.placeholder_format.type
@@ -628,17 +672,8 @@ class Writer:
 
     def notes(self, paras: tuple[Para, ...]) -> bytes:
         """Return the XML of a notes page holding `paras` (at least one)."""
-        head, tail = self.notes_xml
+        head, tail = self.design.notes
         return head + b"".join(paragraph_xml(p, i == 0, None, "") for i, p in enumerate(paras)) + tail
-
-    @functools.cached_property
-    def notes_xml(self) -> tuple[bytes, bytes]:
-        """Return the notes page's XML before and after its body's paragraphs (serialised once per deck)."""
-        body = next(sp for sp in self.notes_page.iter(_qn("p:sp"))
-                    if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
-        fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
-        head, _, tail = serialize(self.notes_page).partition(b"<!--dlexport paragraph 0-->")
-        return head, tail
 
     def make(self, plan: SlidePlan) -> Made:
         """Return one planned slide's XML: the skeleton of its shape (`skeleton`) filled in with its values."""
@@ -672,11 +707,17 @@ class Writer:
         return ("ctr" if self.designed and plan.kind == "title" else None,
                 ON_ACCENT if self.designed and plan.kind == "section" else "")
 
-    @cache  # noqa: B019 — one Writer per deck, a few dozen slide shapes
-    def skeleton(self, shape: tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int, bool, str]) \
-            -> Skeleton | None:
+    def skeleton(self, shape: SlideShape) -> Skeleton | None:
         """Return the skeleton of slides of one shape: layout, title style, body?, pictures (image index,
-        framed), text boxes, footer and section — its tree built by `make_tree` with sentinels for values."""
+        framed), text boxes, footer and section — its tree built by `make_tree` with sentinels for values.
+
+        Kept in the design (`design.skeletons`): a build that makes a slide of a known shape needs no
+        python-pptx."""
+        if shape not in self.design.skeletons:
+            self.design.skeletons[shape] = self._skeleton(shape)
+        return self.design.skeletons[shape]
+
+    def _skeleton(self, shape: SlideShape) -> Skeleton | None:
         layout, align, on_accent, body, pics, boxes, footer, section = shape
         numbers = iter(range(1 << 20))
 
@@ -747,16 +788,10 @@ def _paragraphs(paras: tuple[Para, ...], align: str | None, color: str) -> bytes
                     for i, p in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)))
 
 
-def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
-    """Set the core properties from the glossary and the build time, so two builds are identical."""
-    when = datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
-    props = prs.core_properties
-    props.title, props.subject = glossary.title, glossary.subtitle
-    props.author = props.last_modified_by = glossary.author
-    props.keywords, props.comments, props.category = glossary.tag_prefix, f"dlexport {glossary.version}", ""
-    props.language, props.version = LANG, glossary.version
-    props.created = props.modified = props.last_printed = when
-    props.revision = 1
+def _core(glossary: Glossary) -> tuple[str, ...]:
+    """Return the core properties' texts (`_pptx_fast.CORE` order) from the glossary: two builds are identical."""
+    return (glossary.title, glossary.subtitle, glossary.author, glossary.author, glossary.tag_prefix,
+            f"dlexport {glossary.version}", LANG, glossary.version)
 
 
 def counts(glossary: Glossary) -> Mapping[str, int]:
@@ -765,24 +800,28 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
 
 
 def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
-           titles: dict[str, str] | None = None) -> tuple[Any, list[SlideXml], dict[str, Path]]:
-    """Return the deck: its template as a python-pptx Presentation without slides, its slides as package
-    members, and its pictures ({media part name: file}).
+           titles: dict[str, str] | None = None) -> tuple[Package, bytes, list[SlideXml], dict[str, Path]]:
+    """Return the deck: its template's package, its core properties part, its slides as package members, and
+    its pictures ({media part name: file}).
 
-    Each slide's XML comes from `memo` when the same plan was made under the same template and title.
+    The template's design and each slide's XML come from `memo` when made under the same template and title.
     `titles`: every term's title, for a lecture that links terms of other sections.
     """
     template = settings.file("template")
-    prs = open_template(template)
-    drop_slides(prs)  # a template's own example slides are dropped
-    layouts = choose_layouts(prs)
-    if settings.verbose:
-        for line in describe_layouts(layouts):
-            print(line, file=sys.stderr)
-    geo = geometry_of(prs, layouts)
-    writer = Writer(prs, glossary.title, layouts, geo, designed=template is None)
     context = (hashlib.sha256(template.read_bytes()).hexdigest() if template else "default", glossary.title)
-    parts = {role: layout_partname(layout) for role, layout in layouts.items()}
+    opened: list[Any] = []
+
+    def make_design() -> Design:
+        design, prs = design_of(template)
+        opened.append(prs)
+        return design
+
+    design: Design = memo.get(key("design", context), make_design)
+    if settings.verbose:
+        for line in design.lines:
+            print(line, file=sys.stderr)
+    geo, parts = design.geo, design.parts
+    writer = Writer(design, glossary.title, template, *opened)
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
     keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
@@ -799,8 +838,8 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
         made = memo.get(k, functools.partial(writer.make, plan))
         slides.append(made.slide(number, parts))
         media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
-    _properties(prs, glossary, settings.epoch)
-    return prs, slides, dict(sorted(media.items()))
+    core = design.package.core_xml(_core(glossary), datetime.fromtimestamp(settings.epoch, UTC).replace(tzinfo=None))
+    return design.package, core, slides, dict(sorted(media.items()))
 
 
 Kept = tuple[SlidePlan, tuple[tuple[str, Rect, str, bool], ...]]  # a plan without its pictures, and them by file
@@ -841,10 +880,10 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     paths, count, notes = [], 0, []
     memo = settings.memo("slides", salt=salt())
     for deck in lectures(glossary, settings):
-        prs, slides, media = render(deck, assets, settings, memo, titles)
+        package, core, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name),
-                  memory=zip_memory(settings.cache, dest.name))
+        write_zip(dest, deck_members(package, core, slides, media), settings.epoch,
+                  previous=settings.previous(dest.name), memory=zip_memory(settings.cache, dest.name))
         paths.append(dest)
         count += len(slides)
     memo.save()
