@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
+from pptx.util import Emu
 
-from dlexport.model import Asset, Assets, Glossary
+from dlexport.memo import Memo
+from dlexport.model import Asset, Assets, Glossary, Settings
 from dlexport.targets import slide_plan, slides
 from dlexport.targets.slide_skeleton import Skeleton, attribute, sentinel
 
@@ -17,7 +20,7 @@ TRICKY = 'a "quoted" <tag> & \'apostrophe\'\tTab\nnew line\r 한글 — ✓ 𝑥
 
 def hashed_assets(glossary: Glossary) -> Assets:
     """Return stand-in assets named as figure files are (a hash in the name), of several sizes."""
-    figures = {f.id: Asset(Path("figures") / f"{f.id}-{i:010x}.png", 1200 + 100 * i, 800, f.alt, f.caption)
+    figures = {f.id: Asset(Path("figures") / f"{f.id}-{i:010x}.png", 1200, 800 + 50 * (i % 3), f.alt, f.caption)
                for i, f in enumerate(glossary.figures())}
     latex = sorted({f.latex for t in glossary.terms for f in t.formulas})
     formulas = {x: Asset(Path("figures") / f"formula-{i + 4096:010x}.png", 400, 80, x, "") for i, x in enumerate(latex)}
@@ -60,3 +63,32 @@ def test_a_skeleton_is_refused_when_a_sentinel_is_missing_or_repeated() -> None:
     assert Skeleton.of(b'<a x="' + n + b'"/>', 1, 0, 0) == Skeleton((b'<a x="', b'"/>'), (0,))
     assert Skeleton.of(b'<a x="' + n + b'" y="' + n + b'"/>', 1, 0, 0) is None
     assert Skeleton.of(b"<a/>", 1, 0, 0) is None
+
+
+def test_kept_terms_skip_the_overlap_check_only_under_the_geometry_they_were_checked_in(
+        glossary: Glossary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[set[str]] = []
+    check = slide_plan.check
+
+    def spy(plans: Any, geo: Any, checked: Any = ()) -> None:
+        seen.append(set(checked))
+        check(plans, geo, checked)
+
+    monkeypatch.setattr(slide_plan, "check", spy)
+    assets, path = hashed_assets(glossary), tmp_path / "memo.pickle"
+    wide = tmp_path / "wide.pptx"
+    prs = slides.open_template(None)
+    body = prs.slide_layouts[1].placeholders[1]
+    x, y, w, h = body.left, body.top, body.width, body.height  # inherited from the master: set all four
+    body.left, body.top, body.width, body.height = x, y, Emu(w - 91440), h
+    prs.save(str(wide))
+    for template, kept in ((None, set()), (None, {t.id for t in glossary.terms}), (wide, set()), (wide, None)):
+        memo = Memo(path, "test")
+        settings = Settings(1700000000, {"template": template} if template else {})
+        _, _, made, _ = slides.render(glossary, assets, settings, memo)
+        memo.save()
+        assert seen.pop() == (kept if kept is not None else {t.id for t in glossary.terms})
+        assert made
+    with pytest.raises(slide_plan.OverlapError):  # a kept term is still checked when asked to
+        slide_plan.check(slide_plan.slide_plan(glossary, assets, 0, dataclasses.replace(
+            slide_plan.DEFAULT_GEOMETRY, footer=(0, 0, 12192000, 6858000))), slide_plan.DEFAULT_GEOMETRY)

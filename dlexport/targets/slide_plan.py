@@ -9,7 +9,7 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -604,9 +604,13 @@ def overlaps(named: Sequence[tuple[str, Rect]], size: tuple[int, int]) -> list[s
     return problems
 
 
-def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
-    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide."""
+def check(plans: Sequence[SlidePlan], geo: Geometry, checked: Collection[str] = ()) -> None:
+    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide.
+
+    `checked`: terms whose slides were checked already (the same plans under the same geometry)."""
     for number, plan in enumerate(plans, 1):
+        if plan.term_id and plan.term_id in checked:
+            continue
         problems = overlaps(boxes(plan, geo), geo.size)
         if problems:
             raise OverlapError(f"slide {number} ({plan.title}): {'; '.join(problems)} — the template's "
@@ -614,11 +618,12 @@ def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
 
 
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
-               titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides) \
-        -> list[SlidePlan]:
+               titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides,
+               checked: Collection[str] = ()) -> list[SlidePlan]:
     """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture).
 
-    `terms` plans one term's slides: `term_slides`, or a caller's memo of it."""
+    `terms` plans one term's slides: `term_slides`, or a caller's memo of it, which names in `checked` the terms
+    whose slides it kept from a build that checked them (`check`): their check is not repeated."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
@@ -642,5 +647,5 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
         slides += _text_slides("references", TEXT["references"], refs, geo)
-    check(slides, geo)
+    check(slides, geo, checked)
     return slides

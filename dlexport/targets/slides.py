@@ -825,8 +825,9 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
     keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
+    kept: set[str] = set()  # terms whose slide plans come from the memo: a build that checked them kept them
     plans = slide_plan(glossary, assets, settings.epoch, geo, titles,
-                       terms=functools.partial(_term_slides, memo, keys))
+                       terms=functools.partial(_term_slides, memo, keys, kept), checked=kept)
     nth: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
         pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
@@ -845,10 +846,11 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
 Kept = tuple[SlidePlan, tuple[tuple[str, Rect, str, bool], ...]]  # a plan without its pictures, and them by file
 
 
-def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], term: Term, assets: Assets,
-                 geo: Geometry, scale: float) -> list[SlidePlan]:
+def _term_slides(memo: Memo, keys: dict[str, str], kept: set[str], titles: Mapping[str, str], term: Term,
+                 assets: Assets, geo: Geometry, scale: float) -> list[SlidePlan]:
     """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from
-    (that key goes into `keys[term.id]`).
+    (that key goes into `keys[term.id]`; the term into `kept` when they come from the memo: the memo is saved
+    only after a build whose `check` passed, and the key holds the geometry).
 
     The memo keeps pictures by file name (the same content, the same name) and they are rebound to this
     build's assets: no paths of an earlier build, and far less to unpickle.
@@ -856,11 +858,13 @@ def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], te
     used = [slide_asset(assets.figures[f.id]) for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
     k = keys[term.id] = key("term slides", digest(term), [titles.get(r, r) for r in term.related], geo, scale,
                             [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
-    kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
+    if k in memo.old:
+        kept.add(term.id)
+    products: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
     by_name = {a.path.name: a for a in used}
     return [dataclasses.replace(plan, pictures=tuple(Picture(by_name[name], rect, descr, framed)
                                                      for name, rect, descr, framed in pictures)) if pictures else plan
-            for plan, pictures in kept]
+            for plan, pictures in products]
 
 
 def _keep(plan: SlidePlan) -> Kept:
