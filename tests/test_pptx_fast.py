@@ -17,7 +17,6 @@ from pptx.util import Emu
 from dlexport.files import write_zip
 from dlexport.targets import _pptx_fast as fast
 
-
 _CORE = fast.package_of(Presentation()).core_xml(["제목", "", "저자", "저자", "k", "c", "ko-KR", "1"],
                                                   datetime(2023, 11, 14, 22, 13, 20))
 
