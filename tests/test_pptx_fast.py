@@ -139,10 +139,11 @@ def test_the_package_writes_the_slide_ids_and_core_properties_python_pptx_writes
         setattr(prs.core_properties, name, text)
     prs.core_properties.created = prs.core_properties.modified = prs.core_properties.last_printed = when
     assert package.core_xml(texts, when) == prs.core_properties.blob
+    pres = etree.fromstring(prs.part.blob)  # the slide ids as the old deck_members added them, with lxml
     for n in (1, 2):
-        sld_id = etree.SubElement(prs.slides._sldIdLst, qn("p:sldId"), {"id": str(255 + n)})
+        sld_id = etree.SubElement(pres.find(qn("p:sldIdLst")), qn("p:sldId"), {"id": str(255 + n)})
         sld_id.set(qn("r:id"), f"rId{package.presentation_rels[2] + n - 1}")
     slides = [fast.SlideXml(b"", "/ppt/slideLayouts/slideLayout1.xml", ())] * 2
     members = {name: data for name, data, _ in fast.deck_members(package, b"", slides, {})}
-    assert members["ppt/presentation.xml"] == prs.part.blob
+    assert members["ppt/presentation.xml"] == etree.tostring(pres, encoding="UTF-8", standalone=True)
     assert fast._relative("/ppt/slideLayouts/slideLayout1.xml", "/ppt/slides") == "../slideLayouts/slideLayout1.xml"

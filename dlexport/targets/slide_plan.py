@@ -509,9 +509,12 @@ def figure_problems(glossary: Glossary, assets: Assets, geo: Geometry) -> list[P
     return problems
 
 
-def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
-                 notes: Sequence[str] = ()) -> list[SlidePlan]:
-    pages = paginate(paras, geo.body) or [()]
+Pager = Callable[[Sequence[Para], Rect], list[tuple[Para, ...]]]  # `paginate`, or a caller's memo of it
+
+
+def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry, notes: Sequence[str] = (),
+                 pager: Pager = paginate, pages: list[tuple[Para, ...]] | None = None) -> list[SlidePlan]:
+    pages = (pager(paras, geo.body) if pages is None else pages) or [()]
     return [SlidePlan(kind, "content", _continued(title, i), fit_title(_continued(title, i), geo.title),
                       page, notes=notes[i] if i < len(notes) else "")
             for i, page in enumerate(pages)]
@@ -531,16 +534,16 @@ def review_items(term: Term) -> list[tuple[str, str]]:
     return [(cards.blanked(f, TEXT["blank"]), " / ".join(cards.hidden_parts(f))) for f in facts]
 
 
-def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
+def review_slides(section: Section, geo: Geometry, pager: Pager = paginate) -> list[SlidePlan]:
     """Return the review slides of a section: a few fill-in questions per term in lecture order, answers in notes."""
     items = [(question, answer, t) for t in section.terms for question, answer in review_items(t)]
     paras = [Para(q, BODY_SIZE, number=n) for n, (q, _, _) in enumerate(items, 1)]
-    pages = paginate(paras, geo.body)
+    pages = pager(paras, geo.body)
     notes = [REVIEW_NOTES.render(heading=TEXT["answers"],
                                  answers=[(p.number, *items[p.number - 1][1:]) for p in page if p.number]).strip()
              for page in pages]
     title = TEXT["review"].format(section=f"{section.ko} ({section.en})")
-    return _text_slides("review", title, paras, geo, notes)
+    return _text_slides("review", title, paras, geo, notes, pages=pages)
 
 
 def date_text(epoch: int) -> str:
@@ -619,17 +622,18 @@ def check(plans: Sequence[SlidePlan], geo: Geometry, checked: Collection[str] = 
 
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
                titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides,
-               checked: Collection[str] = ()) -> list[SlidePlan]:
+               checked: Collection[str] = (), pager: Pager = paginate) -> list[SlidePlan]:
     """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture).
 
     `terms` plans one term's slides: `term_slides`, or a caller's memo of it, which names in `checked` the terms
-    whose slides it kept from a build that checked them (`check`): their check is not repeated."""
+    whose slides it kept from a build that checked them (`check`): their check is not repeated. `pager` breaks
+    the agenda, review and references into pages: `paginate`, or a caller's memo of it."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
         agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
-    slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
+    slides += _text_slides("agenda", TEXT["agenda"], agenda, geo, pager=pager)
     titles = titles or {t.id: t.title for t in glossary.terms}
     scale = deck_scale(assets, geo)
     if problems := figure_problems(glossary, assets, geo):
@@ -641,11 +645,11 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
         for t in s.terms:
             part += terms(titles, t, assets, geo, scale)
         if s.terms:
-            part += review_slides(s, geo)
+            part += review_slides(s, geo, pager)
         slides += [replace(p, section=s.ko) for p in part]
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
-        slides += _text_slides("references", TEXT["references"], refs, geo)
+        slides += _text_slides("references", TEXT["references"], refs, geo, pager=pager)
     check(slides, geo, checked)
     return slides

@@ -29,7 +29,7 @@ import importlib.metadata
 import re
 import sys
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -73,6 +73,7 @@ from dlexport.targets.slide_plan import (
     SlidePlan,
     TextBox,
     frames,
+    paginate,
     slide_asset,
     slide_plan,
     term_slides,
@@ -827,7 +828,8 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
     keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
     kept: set[str] = set()  # terms whose slide plans come from the memo: a build that checked them kept them
     plans = slide_plan(glossary, assets, settings.epoch, geo, titles,
-                       terms=functools.partial(_term_slides, memo, keys, kept), checked=kept)
+                       terms=functools.partial(_term_slides, memo, keys, kept), checked=kept,
+                       pager=functools.partial(_pages, memo))
     nth: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
         pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
@@ -865,6 +867,12 @@ def _term_slides(memo: Memo, keys: dict[str, str], kept: set[str], titles: Mappi
     return [dataclasses.replace(plan, pictures=tuple(Picture(by_name[name], rect, descr, framed)
                                                      for name, rect, descr, framed in pictures)) if pictures else plan
             for plan, pictures in products]
+
+
+def _pages(memo: Memo, paras: Sequence[Para], rect: Rect) -> list[tuple[Para, ...]]:
+    """Return `paginate(paras, rect)`, kept in `memo` (the agenda's, reviews' and references' pages: measuring
+    thousands of paragraphs costs more than their key)."""
+    return memo.get(key("pages", tuple(paras), rect), lambda: paginate(paras, rect))
 
 
 def _keep(plan: SlidePlan) -> Kept:
