@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import importlib.metadata
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from lxml import etree
@@ -15,6 +16,9 @@ from pptx.util import Emu
 
 from dlexport.files import write_zip
 from dlexport.targets import _pptx_fast as fast
+
+_CORE = fast.package_of(Presentation()).core_xml(["제목", "", "저자", "저자", "k", "c", "ko-KR", "1"],
+                                                  datetime(2023, 11, 14, 22, 13, 20))
 
 
 def _png(path: Path, colour: str) -> Path:
@@ -51,7 +55,7 @@ def test_drop_slides_removes_a_templates_slides(tmp_path: Path) -> None:
     template = Presentation(str(tmp_path / "t.pptx"))
     fast.drop_slides(template)
     assert len(template.slides) == 0
-    write_zip(tmp_path / "u.pptx", fast.deck_members(template, [], {}), 1700000000)
+    write_zip(tmp_path / "u.pptx", fast.deck_members(fast.package_of(template), _CORE, [], {}), 1700000000)
     assert len(Presentation(str(tmp_path / "u.pptx")).slides) == 0
     with zipfile.ZipFile(tmp_path / "u.pptx") as z:  # the dropped slides' parts are not written either
         assert not [n for n in z.namelist() if n.startswith("ppt/slides/")]
@@ -77,7 +81,8 @@ def _deck(tmp_path: Path) -> tuple[Path, list[bytes]]:
                                   ("/ppt/media/image-abc.png",), fast.serialize(page) if n == 1 else None))
     picture = _png(tmp_path / "p.png", "red")
     out = tmp_path / "deck.pptx"
-    write_zip(out, fast.deck_members(prs, made, {"/ppt/media/image-abc.png": picture}), 1700000000)
+    package = fast.package_of(prs)
+    write_zip(out, fast.deck_members(package, _CORE, made, {"/ppt/media/image-abc.png": picture}), 1700000000)
     return out, [picture.read_bytes()]
 
 
@@ -112,3 +117,33 @@ def test_rels_xml_is_what_python_pptx_parses() -> None:
     rels = parse_xml(xml.split(b"\n", 1)[1])
     assert [(r.rId, r.reltype, r.target_ref) for r in rels.relationship_lst] == \
         [("rId1", "http://t/a", "../x/a&b.xml"), ("rId2", "http://t/b", "b.xml")]
+
+
+def test_constants_are_python_pptx_constants() -> None:
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    assert fast.IMAGE_TYPES == {"png": CT.PNG, "jpg": CT.JPEG, "jpeg": CT.JPEG, "gif": CT.GIF}
+    assert (fast.SLIDE_TYPE, fast.NOTES_TYPE) == (CT.PML_SLIDE, CT.PML_NOTES_SLIDE)
+    assert (fast.RELS_TYPE, fast.XML_TYPE) == (CT.OPC_RELATIONSHIPS, CT.XML)
+    assert (fast.RT_SLIDE, fast.RT_LAYOUT, fast.RT_IMAGE, fast.RT_NOTES, fast.RT_NOTES_MASTER) == \
+        (RT.SLIDE, RT.SLIDE_LAYOUT, RT.IMAGE, RT.NOTES_SLIDE, RT.NOTES_MASTER)
+
+
+def test_the_package_writes_the_slide_ids_and_core_properties_python_pptx_writes() -> None:
+    prs = Presentation()
+    package = fast.package_of(prs)
+    when = datetime(2023, 11, 14, 22, 13, 20)
+    texts = ["제목 & <b>", "부제", "저자", "저자", "k", "c", "ko-KR", "1.0"]
+    for name, text in zip(fast.CORE, texts, strict=True):
+        setattr(prs.core_properties, name, text)
+    prs.core_properties.created = prs.core_properties.modified = prs.core_properties.last_printed = when
+    assert package.core_xml(texts, when) == prs.core_properties.blob
+    pres = etree.fromstring(prs.part.blob)  # the slide ids as the old deck_members added them, with lxml
+    for n in (1, 2):
+        sld_id = etree.SubElement(pres.find(qn("p:sldIdLst")), qn("p:sldId"), {"id": str(255 + n)})
+        sld_id.set(qn("r:id"), f"rId{package.presentation_rels[2] + n - 1}")
+    slides = [fast.SlideXml(b"", "/ppt/slideLayouts/slideLayout1.xml", ())] * 2
+    members = {name: data for name, data, _ in fast.deck_members(package, b"", slides, {})}
+    assert members["ppt/presentation.xml"] == etree.tostring(pres, encoding="UTF-8", standalone=True)
+    assert fast._relative("/ppt/slideLayouts/slideLayout1.xml", "/ppt/slides") == "../slideLayouts/slideLayout1.xml"

@@ -9,7 +9,7 @@ of the deck is in `TEXT` and the speaker-notes templates below it.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from types import MappingProxyType
@@ -446,17 +446,18 @@ def term_slides(titles: Mapping[str, str], term: Term, assets: Assets, geo: Geom
     scale = formula_scale() if scale is None else scale
     formulas = [(f.label, f.latex, assets.formulas[f.latex]) for f in term.formulas]
     paras = [Para(k, BODY_SIZE) for k in term.key_points]
-    slides = _point_slides(titles, term, paras, formulas, geo, scale) if paras or formulas or not term.figures \
+    notes = term_notes(titles, term)
+    slides = _point_slides(notes, term, paras, formulas, geo, scale) if paras or formulas or not term.figures \
         else []
     for fig in term.figures:
         title = f"{term.title} — {TEXT['figure']}" if slides else term.title
-        notes = f"{TEXT['figure']}: {fig.caption}\n\n{term_notes(titles, term)}" if fig.caption else \
-            term_notes(titles, term)  # the whole caption, which the slide may shorten
-        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, notes, term.id))
+        figure_notes = f"{TEXT['figure']}: {fig.caption}\n\n{notes}" if fig.caption else notes  # the whole
+        # caption, which the slide may shorten
+        slides.append(figure_slide(title, slide_asset(assets.figures[fig.id]), geo, figure_notes, term.id))
     return slides
 
 
-def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
+def _point_slides(notes: str, term: Term, paras: Sequence[Para], formulas: Sequence[Formula],
                   geo: Geometry, scale: float) -> list[SlidePlan]:
     """Return a term's key-point slides, its formulas beside or after the key points."""
     narrow = all(formula_size(f[2], scale)[0] <= geo.right[2] for f in formulas)
@@ -473,7 +474,7 @@ def _point_slides(titles: Mapping[str, str], term: Term, paras: Sequence[Para], 
         pictures, boxes = _place(item, geo.right if body else geo.body, scale)
         layout = "two" if body and pictures else "content" if body else "title_only"
         slides.append(SlidePlan("term", layout, title, fit_title(title, geo.title), body, tuple(pictures),
-                                tuple(boxes), term_notes(titles, term), term_id=term.id))
+                                tuple(boxes), notes, term_id=term.id))
     return slides
 
 
@@ -508,9 +509,12 @@ def figure_problems(glossary: Glossary, assets: Assets, geo: Geometry) -> list[P
     return problems
 
 
-def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry,
-                 notes: Sequence[str] = ()) -> list[SlidePlan]:
-    pages = paginate(paras, geo.body) or [()]
+Pager = Callable[[Sequence[Para], Rect], list[tuple[Para, ...]]]  # `paginate`, or a caller's memo of it
+
+
+def _text_slides(kind: str, title: str, paras: Sequence[Para], geo: Geometry, notes: Sequence[str] = (),
+                 pager: Pager = paginate, pages: list[tuple[Para, ...]] | None = None) -> list[SlidePlan]:
+    pages = (pager(paras, geo.body) if pages is None else pages) or [()]
     return [SlidePlan(kind, "content", _continued(title, i), fit_title(_continued(title, i), geo.title),
                       page, notes=notes[i] if i < len(notes) else "")
             for i, page in enumerate(pages)]
@@ -530,16 +534,16 @@ def review_items(term: Term) -> list[tuple[str, str]]:
     return [(cards.blanked(f, TEXT["blank"]), " / ".join(cards.hidden_parts(f))) for f in facts]
 
 
-def review_slides(section: Section, geo: Geometry) -> list[SlidePlan]:
+def review_slides(section: Section, geo: Geometry, pager: Pager = paginate) -> list[SlidePlan]:
     """Return the review slides of a section: a few fill-in questions per term in lecture order, answers in notes."""
     items = [(question, answer, t) for t in section.terms for question, answer in review_items(t)]
     paras = [Para(q, BODY_SIZE, number=n) for n, (q, _, _) in enumerate(items, 1)]
-    pages = paginate(paras, geo.body)
+    pages = pager(paras, geo.body)
     notes = [REVIEW_NOTES.render(heading=TEXT["answers"],
                                  answers=[(p.number, *items[p.number - 1][1:]) for p in page if p.number]).strip()
              for page in pages]
     title = TEXT["review"].format(section=f"{section.ko} ({section.en})")
-    return _text_slides("review", title, paras, geo, notes)
+    return _text_slides("review", title, paras, geo, notes, pages=pages)
 
 
 def date_text(epoch: int) -> str:
@@ -603,9 +607,13 @@ def overlaps(named: Sequence[tuple[str, Rect]], size: tuple[int, int]) -> list[s
     return problems
 
 
-def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
-    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide."""
+def check(plans: Sequence[SlidePlan], geo: Geometry, checked: Collection[str] = ()) -> None:
+    """Raise OverlapError naming the first slide where two boxes intersect or a box leaves the slide.
+
+    `checked`: terms whose slides were checked already (the same plans under the same geometry)."""
     for number, plan in enumerate(plans, 1):
+        if plan.term_id and plan.term_id in checked:
+            continue
         problems = overlaps(boxes(plan, geo), geo.size)
         if problems:
             raise OverlapError(f"slide {number} ({plan.title}): {'; '.join(problems)} — the template's "
@@ -613,17 +621,19 @@ def check(plans: Sequence[SlidePlan], geo: Geometry) -> None:
 
 
 def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry = DEFAULT_GEOMETRY,
-               titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides) \
-        -> list[SlidePlan]:
+               titles: Mapping[str, str] | None = None, terms: Callable[..., list[SlidePlan]] = term_slides,
+               checked: Collection[str] = (), pager: Pager = paginate) -> list[SlidePlan]:
     """Return every slide of the lecture deck, in order (`titles`: every term's title, when this is one lecture).
 
-    `terms` plans one term's slides: `term_slides`, or a caller's memo of it."""
+    `terms` plans one term's slides: `term_slides`, or a caller's memo of it, which names in `checked` the terms
+    whose slides it kept from a build that checked them (`check`): their check is not repeated. `pager` breaks
+    the agenda, review and references into pages: `paginate`, or a caller's memo of it."""
     slides = [cover(glossary, epoch, geo)]
     agenda: list[Para] = []
     for s in glossary.sections:
         agenda.append(Para(f"{s.ko} ({s.en})", BODY_SIZE))
         agenda.extend(Para(t.title, SUB_SIZE, level=1) for t in s.terms)
-    slides += _text_slides("agenda", TEXT["agenda"], agenda, geo)
+    slides += _text_slides("agenda", TEXT["agenda"], agenda, geo, pager=pager)
     titles = titles or {t.id: t.title for t in glossary.terms}
     scale = deck_scale(assets, geo)
     if problems := figure_problems(glossary, assets, geo):
@@ -635,11 +645,11 @@ def slide_plan(glossary: Glossary, assets: Assets, epoch: int = 0, geo: Geometry
         for t in s.terms:
             part += terms(titles, t, assets, geo, scale)
         if s.terms:
-            part += review_slides(s, geo)
+            part += review_slides(s, geo, pager)
         slides += [replace(p, section=s.ko) for p in part]
     cites = list(dict.fromkeys(r.cite() for t in glossary.terms for r in t.references))
     if cites:
         refs = [Para(c, SMALL_SIZE, number=n) for n, c in enumerate(cites, 1)]
-        slides += _text_slides("references", TEXT["references"], refs, geo)
-    check(slides, geo)
+        slides += _text_slides("references", TEXT["references"], refs, geo, pager=pager)
+    check(slides, geo, checked)
     return slides

@@ -29,7 +29,7 @@ import importlib.metadata
 import re
 import sys
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -37,23 +37,21 @@ from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from pptx import Presentation
-from pptx.enum.shapes import PP_PLACEHOLDER
-from pptx.oxml.ns import qn
-from pptx.util import Emu
 
 from dlexport.errors import UsageError
 from dlexport.files import write_zip, zip_memory
 from dlexport.memo import Memo, digest, key
-from dlexport.model import Assets, Glossary, Settings, Term
+from dlexport.model import Asset, Assets, Glossary, Settings, Term
 from dlexport.targets import BuildResult, handouts
 from dlexport.targets._pptx_fast import (
     IMAGE_TYPES,
+    Package,
     SlideXml,
     deck_members,
     drop_slides,
     layout_partname,
     notes_prototype,
+    package_of,
     scratch_slide,
     serialize,
     sp_tree,
@@ -65,6 +63,7 @@ from dlexport.targets.slide_plan import (
     INDENT,
     LINE,
     NUMBER_INDENT,
+    SMALL_SIZE,
     SPACE_BEFORE,
     TEXT,
     Geometry,
@@ -72,25 +71,39 @@ from dlexport.targets.slide_plan import (
     Picture,
     Rect,
     SlidePlan,
+    TextBox,
     frames,
+    paginate,
     slide_asset,
     slide_plan,
     term_slides,
     text_width,
 )
+from dlexport.targets.slide_skeleton import Skeleton, attribute, descr_sentinel, escaped, sentinel
 
-_qn = cache(qn)  # "a:p" -> "{namespace}p", asked for hundreds of thousands of times
+_NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+       "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+
+@cache
+def _qn(tag: str) -> str:
+    """Return "a:p" as "{namespace}p" (python-pptx's `qn`, without importing python-pptx)."""
+    prefix, name = tag.split(":")
+    return f"{{{_NS[prefix]}}}{name}"
+
+
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
 WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
 ACCENT = "1F4E79"  # the default look's one accent colour (dark blue): titles, bars, section dividers
 ON_ACCENT, RULE, FRAME, CAPTION = "FFFFFF", "BFBFBF", "A6A6A6", "404040"  # on the accent, rules, frames, captions
-_SKIP = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
-_TITLES = {PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE}
 
 
 def widen(prs: Any, width: int) -> Any:
     """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
+    from pptx.util import Emu
+
     k = width / prs.slide_width
     for part in [prs.slide_master, *prs.slide_layouts]:
         for xfrm in part.element.iter(_qn("a:xfrm")):
@@ -105,6 +118,8 @@ def widen(prs: Any, width: int) -> Any:
 
 def open_template(template: Path | None) -> Any:
     """Return the user's template, or python-pptx's default template widened to 16:9."""
+    from pptx import Presentation
+
     if template is not None:
         try:
             return Presentation(str(template))
@@ -206,17 +221,20 @@ def shape_of(layout: Any) -> Shape:
 
 
 def _shape_of(layout: Any) -> Shape:
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    skip = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
     title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
     for ph in layout.placeholders:
         kind = ph.placeholder_format.type
         rect = (int(ph.left), int(ph.top), int(ph.width), int(ph.height))
-        if kind in _TITLES:
+        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
             title = rect
         elif kind == PP_PLACEHOLDER.FOOTER:
             footer = rect
         elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
             number = rect
-        elif kind not in _SKIP:
+        elif kind not in skip:
             bodies.append(rect)
             subtitle = subtitle or kind == PP_PLACEHOLDER.SUBTITLE
     return Shape(title, tuple(sorted(bodies)), subtitle, footer, number)
@@ -381,8 +399,6 @@ _AUTOFIT = {_qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
 
 
 _MARK = re.compile(rb"<!--dlexport paragraph (\d+)-->")
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})  # as libxml2 escapes text
 
 
 @cache
@@ -405,11 +421,9 @@ def paragraph_xml(para: Para, first: bool, align: str | None, color: str) -> byt
 
     Writing the text into a serialised prototype is several times cheaper than building elements.
     """
-    if _NOT_XML.search(para.text):
-        raise ValueError(f"not a character XML allows in {para.text!r}")
     head, tail = _paragraph_xml(para.size, para.level, para.number, para.bullet, first, align, bool(para.text),
                                 color)
-    return head + para.text.translate(_ESCAPES).encode() + tail if para.text else head + tail
+    return head + escaped(para.text) + tail if para.text else head + tail
 
 
 def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str = "",
@@ -517,6 +531,37 @@ def media_name(path: Path) -> str:
     return f"/ppt/media/image-{digest}.{ext}"
 
 
+SlideShape = tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int, bool, str]
+
+
+@dataclass(frozen=True)
+class Design:
+    """What a deck takes from its template, kept in the memo by the template's digest and the deck's title, so
+    that a build whose slides are all of known shapes imports no python-pptx: the placeholders' geometry, each
+    role's layout part, the template's package, the notes page and the skeleton of each slide shape made."""
+
+    geo: Geometry
+    parts: dict[str, str]  # role -> its layout's part name
+    lines: tuple[str, ...]  # `describe_layouts`, for --verbose
+    package: Package
+    notes: tuple[bytes, bytes]  # a notes page's XML before and after its body's paragraphs
+    skeletons: dict[SlideShape, Skeleton | None] = dataclasses.field(default_factory=dict)
+
+
+def design_of(template: Path | None) -> tuple[Design, Any]:
+    """Return the design of a template (python-pptx reads it) and the template, without slides."""
+    prs = open_template(template)
+    drop_slides(prs)  # a template's own example slides are dropped
+    layouts = choose_layouts(prs)
+    notes_page = notes_prototype(prs.part.package)  # adds python-pptx's notes master if the template has none
+    body = next(sp for sp in notes_page.iter(_qn("p:sp")) if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
+    fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
+    head, _, tail = serialize(notes_page).partition(b"<!--dlexport paragraph 0-->")
+    design = Design(geometry_of(prs, layouts), {role: layout_partname(lay) for role, lay in layouts.items()},
+                    tuple(describe_layouts(layouts)), package_of(prs), (head, tail))
+    return design, prs
+
+
 class Writer:
     """Makes each planned slide's XML (`make`), from shapes worked out once per deck and copied.
 
@@ -525,15 +570,29 @@ class Writer:
     depends only on the plan and the deck's template and title, so builds keep it in a memo.
     """
 
-    def __init__(self, prs: Any, footer: str, layouts: dict[str, Any], geo: Geometry, designed: bool = False) -> None:
-        self.prs = prs
+    def __init__(self, design: Design, footer: str, template: Path | None, prs: Any = None) -> None:
+        self.design = design
+        self.geo = design.geo
         self.footer = footer
-        self.designed = designed  # the default look: recolour section dividers, centre the cover title
-        self.layouts = layouts
-        self.geo = geo
+        self.template = template
+        self.designed = template is None  # the default look: recolour section dividers, centre the cover title
+        if prs is not None:  # else opened when a slide of a new shape needs it (`prs`)
+            self.__dict__["prs"] = prs
         self.prototypes: dict[str, Any] = {}  # a `p:sld` with each role's placed, empty placeholders
         self.footer_shapes: list[Any] | None = None
-        self.notes_page = notes_prototype(prs.part.package)
+        self._last_notes: tuple[str, bytes] = ("", b"")  # the notes text `_made` wrote last, and its page
+
+    @functools.cached_property
+    def prs(self) -> Any:
+        """Return the template (python-pptx), without slides: a bench to build new slide shapes on."""
+        prs = open_template(self.template)
+        drop_slides(prs)
+        return prs
+
+    @functools.cached_property
+    def layouts(self) -> dict[str, Any]:
+        """Return the template's slide layout for each role."""
+        return choose_layouts(self.prs)
 
     def new_slide(self, role: str) -> Any:
         """Return a new `p:sld` element holding the empty placeholders of the role's layout."""
@@ -586,6 +645,8 @@ class Writer:
 
     def _footer_shapes(self, slide: Any) -> list[Any]:
         """Return the filled footer and slide-number shapes to copy onto every content slide."""
+        from pptx.enum.shapes import PP_PLACEHOLDER
+
         shapes = []
         for ph in self.layouts["content"].placeholders:
             kind = ph.placeholder_format.type
@@ -612,29 +673,82 @@ class Writer:
 
     def notes(self, paras: tuple[Para, ...]) -> bytes:
         """Return the XML of a notes page holding `paras` (at least one)."""
-        head, tail = self.notes_xml
+        head, tail = self.design.notes
         return head + b"".join(paragraph_xml(p, i == 0, None, "") for i, p in enumerate(paras)) + tail
 
-    @functools.cached_property
-    def notes_xml(self) -> tuple[bytes, bytes]:
-        """Return the notes page's XML before and after its body's paragraphs (serialised once per deck)."""
-        body = next(sp for sp in self.notes_page.iter(_qn("p:sp"))
-                    if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
-        fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
-        head, _, tail = serialize(self.notes_page).partition(b"<!--dlexport paragraph 0-->")
-        return head, tail
-
     def make(self, plan: SlidePlan) -> Made:
-        """Return one planned slide's XML."""
+        """Return one planned slide's XML: the skeleton of its shape (`skeleton`) filled in with its values."""
+        title_rect, frame = frames(plan, self.geo)
+        align, on_accent = self._style(plan)
+        body = bool(plan.body) and frame is not None
+        images: list[str] = []
+        for pic in plan.pictures:
+            if (name := media_name(pic.asset.path)) not in images:
+                images.append(name)
+        pics = tuple((images.index(media_name(p.asset.path)), p.framed) for p in plan.pictures)
+        skeleton = self.skeleton((plan.layout, align, on_accent, body, pics, len(plan.boxes), plan.footer,
+                                  plan.section))
+        if skeleton is None:  # the template holds a sentinel: build this slide's tree
+            return self.make_tree(plan)
+        numbers = [*title_rect, *(frame if body and frame is not None else ())]
+        for pic in plan.pictures:
+            numbers += pic.rect
+        for box in plan.boxes:
+            numbers += box.rect
+        values = [str(n).encode() for n in numbers]
+        values += [attribute(p.descr) for p in plan.pictures]
+        values.append(_paragraphs((Para(plan.title, plan.title_size, bullet=False),), align, on_accent))
+        if body:
+            values.append(_paragraphs(plan.body, None, on_accent))
+        values += [_paragraphs(box.paras, "ctr", CAPTION if self.designed else "") for box in plan.boxes]
+        return self._made(skeleton.fill(values), plan, tuple(images))
+
+    def _style(self, plan: SlidePlan) -> tuple[str | None, str]:
+        """Return the title's alignment and the colour of a slide's texts ("": the template's)."""
+        return ("ctr" if self.designed and plan.kind == "title" else None,
+                ON_ACCENT if self.designed and plan.kind == "section" else "")
+
+    def skeleton(self, shape: SlideShape) -> Skeleton | None:
+        """Return the skeleton of slides of one shape: layout, title style, body?, pictures (image index,
+        framed), text boxes, footer and section — its tree built by `make_tree` with sentinels for values.
+
+        Kept in the design (`design.skeletons`): a build that makes a slide of a known shape needs no
+        python-pptx."""
+        if shape not in self.design.skeletons:
+            self.design.skeletons[shape] = self._skeleton(shape)
+        return self.design.skeletons[shape]
+
+    def _skeleton(self, shape: SlideShape) -> Skeleton | None:
+        layout, align, on_accent, body, pics, boxes, footer, section = shape
+        numbers = iter(range(1 << 20))
+
+        def rect() -> Rect:
+            return sentinel(next(numbers)), sentinel(next(numbers)), sentinel(next(numbers)), sentinel(next(numbers))
+
+        title_rect, frame = rect(), rect() if body else None
+        pictures = tuple(Picture(Asset(Path(f"s-{i:010x}.png"), 1, 1, "", ""), rect(), descr_sentinel(j), framed)
+                         for j, (i, framed) in enumerate(pics))
+        text_boxes = tuple(TextBox(rect(), (Para("-", SMALL_SIZE, bullet=False),)) for _ in range(boxes))
+        plan = SlidePlan("", layout, "-", SMALL_SIZE, (Para("-", SMALL_SIZE),) if body else (), pictures,
+                         text_boxes, footer=footer, section=section)
+        tree = self.tree(plan, title_rect, frame, align, on_accent, marks=True)
+        return Skeleton.of(tree, 4 * (1 + body + len(pics) + boxes), len(pics), 1 + body + boxes)
+
+    def make_tree(self, plan: SlidePlan) -> Made:
+        """Return one planned slide's XML, built as an element tree (what `make` gives, the slow way)."""
+        images = list(dict.fromkeys(media_name(pic.asset.path) for pic in plan.pictures))
+        return self._made(self.tree(plan, *frames(plan, self.geo), *self._style(plan)), plan, tuple(images))
+
+    def tree(self, plan: SlidePlan, title_rect: Rect, frame: Rect | None, align: str | None, on_accent: str,
+             marks: bool = False) -> bytes:
+        """Return the slide's XML built as an element tree; `marks`: each text shape's paragraphs left as one
+        marker (numbered in order: title, body, text boxes) — each shape then has one paragraph."""
         sld = self.new_slide(plan.layout)
         tree = sld.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
         title, bodies = _placeholders(tree)
-        title_rect, frame = frames(plan, self.geo)
         place(title, title_rect)
-        on_accent = ON_ACCENT if self.designed and plan.kind == "section" else ""
         later: list[bytes] = []
-        fill(title, (Para(plan.title, plan.title_size, bullet=False),),
-             "ctr" if self.designed and plan.kind == "title" else None, on_accent, later)
+        fill(title, (Para(plan.title, plan.title_size, bullet=False),), align, on_accent, later)
         for i, sp in enumerate(bodies):
             if i == 0 and plan.body and frame is not None:
                 place(sp, frame)  # the plan's box: a fallback layout's body may be narrowed to a column
@@ -658,23 +772,27 @@ class Writer:
             fill(box_sp, box.paras, "ctr", CAPTION if self.designed else "", later)
         if plan.footer:
             self.add_footer(tree, plan.section, on_accent)
-        notes = self.notes(tuple(Para(line, NOTES_SIZE, bullet=False) for line in plan.notes.split("\n"))) \
-            if plan.notes else None
-        head, number, tail = fill_in(serialize(sld), later).rpartition(_NUMBER.encode())
-        return Made(head, tail, plan.layout, tuple(images), notes) if number else \
-            Made(tail, None, plan.layout, tuple(images), notes)
+        return serialize(sld) if marks else fill_in(serialize(sld), later)
+
+    def _made(self, xml: bytes, plan: SlidePlan, images: tuple[str, ...]) -> Made:
+        if plan.notes != self._last_notes[0]:  # a term's slides share its notes, and come one after the other
+            self._last_notes = (plan.notes, self.notes(tuple(Para(line, NOTES_SIZE, bullet=False)
+                                                             for line in plan.notes.split("\n"))))
+        notes = self._last_notes[1] if plan.notes else None
+        head, number, tail = xml.rpartition(_NUMBER.encode())
+        return Made(head, tail, plan.layout, images, notes) if number else Made(tail, None, plan.layout, images, notes)
 
 
-def _properties(prs: Any, glossary: Glossary, epoch: int) -> None:
-    """Set the core properties from the glossary and the build time, so two builds are identical."""
-    when = datetime.fromtimestamp(epoch, UTC).replace(tzinfo=None)
-    props = prs.core_properties
-    props.title, props.subject = glossary.title, glossary.subtitle
-    props.author = props.last_modified_by = glossary.author
-    props.keywords, props.comments, props.category = glossary.tag_prefix, f"dlexport {glossary.version}", ""
-    props.language, props.version = LANG, glossary.version
-    props.created = props.modified = props.last_printed = when
-    props.revision = 1
+def _paragraphs(paras: tuple[Para, ...], align: str | None, color: str) -> bytes:
+    """Return a text shape's paragraphs as `fill` writes them (one empty paragraph for none)."""
+    return b"".join(paragraph_xml(p, i == 0, align, color)
+                    for i, p in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)))
+
+
+def _core(glossary: Glossary) -> tuple[str, ...]:
+    """Return the core properties' texts (`_pptx_fast.CORE` order) from the glossary: two builds are identical."""
+    return (glossary.title, glossary.subtitle, glossary.author, glossary.author, glossary.tag_prefix,
+            f"dlexport {glossary.version}", LANG, glossary.version)
 
 
 def counts(glossary: Glossary) -> Mapping[str, int]:
@@ -683,29 +801,35 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
 
 
 def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
-           titles: dict[str, str] | None = None) -> tuple[Any, list[SlideXml], dict[str, Path]]:
-    """Return the deck: its template as a python-pptx Presentation without slides, its slides as package
-    members, and its pictures ({media part name: file}).
+           titles: dict[str, str] | None = None) -> tuple[Package, bytes, list[SlideXml], dict[str, Path]]:
+    """Return the deck: its template's package, its core properties part, its slides as package members, and
+    its pictures ({media part name: file}).
 
-    Each slide's XML comes from `memo` when the same plan was made under the same template and title.
+    The template's design and each slide's XML come from `memo` when made under the same template and title.
     `titles`: every term's title, for a lecture that links terms of other sections.
     """
     template = settings.file("template")
-    prs = open_template(template)
-    drop_slides(prs)  # a template's own example slides are dropped
-    layouts = choose_layouts(prs)
-    if settings.verbose:
-        for line in describe_layouts(layouts):
-            print(line, file=sys.stderr)
-    geo = geometry_of(prs, layouts)
-    writer = Writer(prs, glossary.title, layouts, geo, designed=template is None)
     context = (hashlib.sha256(template.read_bytes()).hexdigest() if template else "default", glossary.title)
-    parts = {role: layout_partname(layout) for role, layout in layouts.items()}
+    opened: list[Any] = []
+
+    def make_design() -> Design:
+        design, prs = design_of(template)
+        opened.append(prs)
+        return design
+
+    design: Design = memo.get(key("design", context), make_design)
+    if settings.verbose:
+        for line in design.lines:
+            print(line, file=sys.stderr)
+    geo, parts = design.geo, design.parts
+    writer = Writer(design, glossary.title, template, *opened)
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
     keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
+    kept: set[str] = set()  # terms whose slide plans come from the memo: a build that checked them kept them
     plans = slide_plan(glossary, assets, settings.epoch, geo, titles,
-                       terms=functools.partial(_term_slides, memo, keys))
+                       terms=functools.partial(_term_slides, memo, keys, kept), checked=kept,
+                       pager=functools.partial(_pages, memo))
     nth: dict[str, int] = {}
     for number, plan in enumerate(plans, 1):
         pictures = tuple((media_name(p.asset.path), p.rect, p.descr, p.framed) for p in plan.pictures)
@@ -717,17 +841,18 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
         made = memo.get(k, functools.partial(writer.make, plan))
         slides.append(made.slide(number, parts))
         media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
-    _properties(prs, glossary, settings.epoch)
-    return prs, slides, dict(sorted(media.items()))
+    core = design.package.core_xml(_core(glossary), datetime.fromtimestamp(settings.epoch, UTC).replace(tzinfo=None))
+    return design.package, core, slides, dict(sorted(media.items()))
 
 
 Kept = tuple[SlidePlan, tuple[tuple[str, Rect, str, bool], ...]]  # a plan without its pictures, and them by file
 
 
-def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], term: Term, assets: Assets,
-                 geo: Geometry, scale: float) -> list[SlidePlan]:
+def _term_slides(memo: Memo, keys: dict[str, str], kept: set[str], titles: Mapping[str, str], term: Term,
+                 assets: Assets, geo: Geometry, scale: float) -> list[SlidePlan]:
     """Return `term_slides(…)`, kept in `memo` under the term and everything its slides are planned from
-    (that key goes into `keys[term.id]`).
+    (that key goes into `keys[term.id]`; the term into `kept` when they come from the memo: the memo is saved
+    only after a build whose `check` passed, and the key holds the geometry).
 
     The memo keeps pictures by file name (the same content, the same name) and they are rebound to this
     build's assets: no paths of an earlier build, and far less to unpickle.
@@ -735,11 +860,19 @@ def _term_slides(memo: Memo, keys: dict[str, str], titles: Mapping[str, str], te
     used = [slide_asset(assets.figures[f.id]) for f in term.figures] + [assets.formulas[f.latex] for f in term.formulas]
     k = keys[term.id] = key("term slides", digest(term), [titles.get(r, r) for r in term.related], geo, scale,
                             [(media_name(a.path), a.path.name, a.width, a.height, a.alt, a.caption) for a in used])
-    kept: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
+    if k in memo.old:
+        kept.add(term.id)
+    products: list[Kept] = memo.get(k, lambda: [_keep(p) for p in term_slides(titles, term, assets, geo, scale)])
     by_name = {a.path.name: a for a in used}
     return [dataclasses.replace(plan, pictures=tuple(Picture(by_name[name], rect, descr, framed)
                                                      for name, rect, descr, framed in pictures)) if pictures else plan
-            for plan, pictures in kept]
+            for plan, pictures in products]
+
+
+def _pages(memo: Memo, paras: Sequence[Para], rect: Rect) -> list[tuple[Para, ...]]:
+    """Return `paginate(paras, rect)`, kept in `memo` (the agenda's, reviews' and references' pages: measuring
+    thousands of paragraphs costs more than their key)."""
+    return memo.get(key("pages", tuple(paras), rect), lambda: paginate(paras, rect))
 
 
 def _keep(plan: SlidePlan) -> Kept:
@@ -759,10 +892,10 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     paths, count, notes = [], 0, []
     memo = settings.memo("slides", salt=salt())
     for deck in lectures(glossary, settings):
-        prs, slides, media = render(deck, assets, settings, memo, titles)
+        package, core, slides, media = render(deck, assets, settings, memo, titles)
         dest = out_dir / f"{deck.name}.pptx"
-        write_zip(dest, deck_members(prs, slides, media), settings.epoch, previous=settings.previous(dest.name),
-                  memory=zip_memory(settings.cache, dest.name))
+        write_zip(dest, deck_members(package, core, slides, media), settings.epoch,
+                  previous=settings.previous(dest.name), memory=zip_memory(settings.cache, dest.name))
         paths.append(dest)
         count += len(slides)
     memo.save()
