@@ -44,6 +44,7 @@ CLOZE_FIELDS = ("Text", "Source", "Extra", "Fact", "Sort")  # Source: the term's
 OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
 IMAGE_OCCLUSION = 6  # anki.notetypes_pb2.StockNotetype.OriginalStockKind.ORIGINAL_STOCK_KIND_IMAGE_OCCLUSION
 FIELDS = {"term": TERM_FIELDS, "cloze": CLOZE_FIELDS, "occlusion": OCCLUSION_FIELDS}  # by NotePlan.kind
+MODEL_IDS = {"term": TERM_MODEL_ID, "cloze": CLOZE_MODEL_ID, "occlusion": OCCLUSION_MODEL_ID}
 SORT_FIELD = {"term": "Sort", "cloze": "Sort", "occlusion": "Header"}
 UNSHOWN_SHOWN = 3  # figures asking labels they don't draw: how many a build names without --verbose
 RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
@@ -428,10 +429,8 @@ def code_salt() -> str:
 
 
 def guid(*keys: str) -> str:
-    """Return genanki's `guid_for(*keys)` (imported lazily: `counts` and `check` stay cheap)."""
-    from genanki import guid_for
-
-    return str(guid_for(*keys))
+    """Return genanki's `guid_for(*keys)` (its copy in the fence: an edit need not import genanki)."""
+    return _genanki_db.guid_for(*keys)
 
 
 def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
@@ -478,8 +477,6 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     time; changed, at least `settings.epoch` and always newer than every earlier release. Notes a
     release up to `--since` shipped and this build lacks are shipped again as retired.
     """
-    import genanki
-
     from dlexport.targets import anki_history
 
     memo = settings.memo("anki", code_salt())
@@ -494,25 +491,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
     mtimes = anki_history.stamps(anki_history.comparable(glossary, memo) if earlier.snapshots else
                                  {p.guid: p for p in plans}, {p.guid: p for p in gone}, earlier, now)
-    # The card templates' text depends only on the code (the memo's salt): compiling them with jinja2 every
-    # build cost ≈ 0.2 s.
-    models = _models(genanki, default_css() if css is None else css, memo.get(key("anki card templates"),
-                                                                           card_templates))
-    c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
-    credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
-             f"{text(c.note)}" if c else ""
-    top = genanki.Deck(deck_id(glossary.id), glossary.title,
-                       description=str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
-    decks = {deck_name(glossary, s): genanki.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
-             for s in glossary.sections}
-    if gone:
-        name = f"{glossary.title}::{RETIRED_DECK}"
-        decks[name] = genanki.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
-    rows = [_row(plan, models[plan.kind], decks[plan.deck].deck_id, memo) for plan in [*plans, *gone]]
+    collection, rows = _collection(glossary, plans, gone, mtimes, anki_history.type_stamp(earlier, now),
+                                   default_css() if css is None else css, settings.epoch, memo)
     media = _media(glossary, assets)
-    collection = _genanki_db.collection([top, *decks.values()], rows, settings.epoch, mtimes,
-                                        anki_history.type_stamp(earlier, now),
-                                        {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}})
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
@@ -530,13 +511,67 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     return BuildResult((dest,), written, notes_)
 
 
-def _row(plan: NotePlan, model: Any, deck: int, memo: Memo) -> _genanki_db.NoteRow:
-    """Return the collection row of a note; its cards' ords (genanki's cloze scan) are kept by its fields."""
+class _NoteTypes:
+    """The three note types: what a note row needs of them at once, genanki's models (importing genanki) only
+    when a build needs them (a note whose cards, or a collection whose note types and decks, are not kept)."""
+
+    def __init__(self, css: str, templates: Mapping[str, str]) -> None:
+        self.css, self.templates = css, templates
+        self._models: dict[str, Any] = {}
+
+    def ref(self, kind: str) -> _genanki_db.NoteType:
+        """Return a note type's id and fields."""
+        return _genanki_db.NoteType(MODEL_IDS[kind], FIELDS[kind])
+
+    def model(self, kind: str) -> Any:
+        """Return a note type as a genanki.Model."""
+        if not self._models:
+            import genanki
+
+            self._models = _models(genanki, self.css, self.templates)
+        return self._models[kind]
+
+
+def _collection(glossary: Glossary, plans: Sequence[NotePlan], gone: Sequence[NotePlan], mtimes: Mapping[str, int],
+                type_mtime: int, css: str, epoch: int, memo: Memo) -> tuple[bytes, list[_genanki_db.NoteRow]]:
+    """Return `collection.anki2` holding `plans` (this build's notes) and `gone` (the retired ones), and the rows.
+
+    The card templates' text depends only on the code (the memo's salt): compiling them with jinja2 every build
+    cost ≈ 0.2 s. The empty collection (schema, decks, note types) is kept by what it is made of: the decks, the
+    note types each holds notes of, the CSS; the templates are the code's."""
+    types = _NoteTypes(css, memo.get(key("anki card templates"), card_templates))
+    c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
+    credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
+             f"{text(c.note)}" if c else ""
+    top = _genanki_db.Deck(deck_id(glossary.id), glossary.title,
+                           str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
+    decks = {deck_name(glossary, s): _genanki_db.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
+             for s in glossary.sections}
+    if gone:
+        name = f"{glossary.title}::{RETIRED_DECK}"
+        decks[name] = _genanki_db.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
+    rows = [_row(plan, types, decks[plan.deck].deck_id, memo) for plan in [*plans, *gone]]
+    every = [top, *decks.values()]
+    held = _genanki_db.holding(every, rows)
+
+    def empty() -> bytes:
+        import genanki
+
+        kinds = {v: k for k, v in MODEL_IDS.items()}
+        return _genanki_db.empty_collection([genanki.Deck(*d) for d in every],
+                                            {d: [types.model(kinds[m]) for m in ids] for d, ids in held.items()})
+    skeleton = memo.get(key("anki empty collection", every, held, css), empty)
+    return _genanki_db.collection(every, rows, epoch, mtimes, type_mtime,
+                                  {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}}, skeleton), rows
+
+
+def _row(plan: NotePlan, types: _NoteTypes, deck: int, memo: Memo) -> _genanki_db.NoteRow:
+    """Return the collection row of a note; its cards' ords (genanki's cloze scan) are kept by what decides them."""
     sort = plan.fields[FIELDS[plan.kind].index(SORT_FIELD[plan.kind])]
-    digest = hashlib.sha256("\x1f".join(plan.fields).encode()).hexdigest()  # 3 × faster than their repr
-    ords = memo.get(key("anki cards", plan.kind, tuple(map(len, plan.fields)), digest),
-                    lambda: _genanki_db.card_ords(model, plan.fields))
-    return _genanki_db.NoteRow(model, deck, plan.guid, plan.fields, sort, plan.tags, plan.due, ords)
+    decides = _genanki_db.ords_key(plan.kind != "term", plan.fields)  # note types: the code's (the memo's salt)
+    ords = memo.get(key("anki cards", plan.kind, decides),
+                    lambda: _genanki_db.card_ords(types.model(plan.kind), plan.fields))
+    return _genanki_db.NoteRow(types.ref(plan.kind), deck, plan.guid, plan.fields, sort, plan.tags, plan.due, ords)
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:
