@@ -75,8 +75,8 @@ def ords_key(cloze: bool, fields: Sequence[str]) -> tuple[object, ...]:
     """Return all that decides `card_ords` for a note of given note type: for a front/back type, which fields are
     filled (genanki's `_front_back_cards` tests each required field's truth); for a cloze type (`cloze`), the
     cloze numbers each field holds (its `_cloze_cards` scans the cloze fields, a subset, with this pattern)."""
-    if cloze:
-        return tuple(tuple(_CLOZE_NUMBER.findall(f)) for f in fields)
+    if cloze:  # most fields hold no cloze at all: the scan is skipped for them
+        return tuple(tuple(_CLOZE_NUMBER.findall(f)) if "{{c" in f else () for f in fields)
     return tuple(bool(f) for f in fields)
 
 
