@@ -375,6 +375,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     if settings.cache is not None:  # compiling the templates anew in every process costs more than a warm build
         for kind in ("md", "html"):
             _environment(kind).bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder(settings.cache / "jinja")))
+    anki.compile_once(settings.cache)  # the card templates that fill in the edited term's cards
     parts = Fragments(glossary, assets, keep)
     md, page_html = markdown(glossary, assets, parts), page(glossary, assets, parts)  # everything before any write
     dest = out_dir / f"{glossary.name}.md"
