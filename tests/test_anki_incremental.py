@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import re
@@ -14,7 +15,7 @@ import pytest
 
 from bench import synth
 from dlexport import history, pipeline
-from dlexport.model import Term
+from dlexport.model import Glossary, Term
 from dlexport.targets import anki, anki_history
 
 from .test_anki_lifecycle import T1, T2, Repo
@@ -177,3 +178,30 @@ def test_sources_at_the_top_of_their_repository_keep_their_releases_in_the_memo(
     assert len(walked) == 1 and b"(\xed\x8f\x90\xea\xb8\xb0\xeb\x90\xa8)" in first  # term 3 retired: "(폐기됨)"
     walked.clear()
     assert build(sources, "inc") == first and walked == []
+
+
+def test_the_kept_empty_collection_and_card_templates_follow_the_css_and_the_decks(
+        glossary: Glossary, figure_cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The empty collection kept in the memo is keyed by the CSS and the decks: changing either, with the same
+    memo, gives the cold build's bytes; and a warm build imports no genanki."""
+    import sys
+
+    from dlexport.model import Settings
+    from dlexport.render import render_assets
+
+    assets, _ = render_assets(glossary, tmp_path / "figs", cache_dir=figure_cache, jobs=1)
+
+    def apkg(out: str, cache: Path | None, css: str, g: Glossary = glossary) -> bytes:
+        settings = Settings(epoch=EPOCH, cache=cache, published=tmp_path / out)
+        return anki.build(g, assets, tmp_path / out, settings, css=css).paths[0].read_bytes()
+
+    warm = tmp_path / "warm-cache"
+    apkg("w1", warm, ".card { color: red }")
+    for name in [n for n in sys.modules if n == "genanki" or n.startswith("genanki.")]:
+        monkeypatch.delitem(sys.modules, name)
+    second = apkg("w2", warm, ".card { color: red }")
+    assert "genanki" not in sys.modules  # everything the collection needs of genanki was kept
+    assert second == apkg("c1", None, ".card { color: red }")
+    assert apkg("w3", warm, ".card { color: blue }") == apkg("c2", None, ".card { color: blue }")
+    other = dataclasses.replace(glossary, title=glossary.title + " 2")
+    assert apkg("w4", warm, ".card { color: blue }", other) == apkg("c3", None, ".card { color: blue }", other)

@@ -112,3 +112,42 @@ def test_note_and_note_type_mtimes_are_what_anki_reads(tmp_path: Path) -> None:
         assert [m["mod"] for m in col.models.all()] == [EPOCH - 900, EPOCH - 900]
     finally:
         col.close()
+
+
+def test_guid_for_is_genankis() -> None:
+    for values in [("dl", "relu", "term"), ("용어집", "퍼셉트론", "cloze", "선형"), (1, 2.5, "x"), ("",), ()]:
+        assert _genanki_db.guid_for(*values) == genanki.guid_for(*values)
+
+
+FILLS = ("", "가", "{{c1::가}}", "{{c2::가}} {{c1::나}}", "{{c3::}}", "{{c1::a\nb}}", "{{c0::가}}", "{{c12::다}}")
+
+
+@pytest.mark.parametrize("model", [MODEL, CLOZE], ids=["front/back", "cloze"])
+def test_ords_key_decides_the_cards_genanki_makes(model: genanki.Model) -> None:
+    """Notes whose `ords_key` is equal get the same cards: a kept ords list is the one genanki would make."""
+    by_key: dict[tuple[object, ...], tuple[int, ...]] = {}
+    for first in FILLS:
+        for second in FILLS:
+            fields = (first, second)
+            ords = _genanki_db.card_ords(model, fields)
+            assert by_key.setdefault(_genanki_db.ords_key(model is CLOZE, fields), ords) == ords, fields
+    assert len(set(by_key.values())) > 1  # the fills do change the cards
+
+
+def test_a_kept_empty_collection_gives_the_same_bytes(tmp_path: Path) -> None:
+    """The collection filled from a kept `empty_collection`, with plain decks and note types (no genanki
+    object), is the one made from genanki's decks and models."""
+    rows = [_genanki_db.NoteRow(model, deck, guid, fields, fields[0], ("가::나", "t"), 3,
+                                _genanki_db.card_ords(model, fields)) for deck, guid, model, fields in NOTES]
+    decks = _decks(with_notes=False)
+    held = _genanki_db.holding(decks, rows)
+    models = {MODEL.model_id: MODEL, CLOZE.model_id: CLOZE}
+    empty = _genanki_db.empty_collection(_decks(with_notes=False),
+                                         {d: [models[m] for m in ids] for d, ids in held.items()})
+    plain = [_genanki_db.Deck(d.deck_id, d.name, d.description) for d in decks]
+    light = [r.__class__(_genanki_db.NoteType(r.model.model_id, tuple(f["name"] for f in r.model.fields)),
+                         *(getattr(r, f) for f in ("deck_id", "guid", "fields", "sort_field", "tags", "due", "ords")))
+             for r in rows]
+    assert _genanki_db.collection(plain, light, EPOCH, {}, EPOCH, empty=empty) == _ours()
+    assert _genanki_db.holding(plain, light) == held == {2059400110: (MODEL.model_id,),
+                                                         2059400111: (MODEL.model_id, CLOZE.model_id)}

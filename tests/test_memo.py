@@ -65,3 +65,47 @@ def test_a_values_digest_is_its_key_worked_out_once_while_it_lives() -> None:
     del thing
     gc.collect()
     assert where not in memo._DIGESTS  # a collected value's id may be reused: its digest goes with it
+
+
+def test_a_few_changes_go_into_the_delta_and_the_main_file_is_left_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    first = Memo(path, "code 1")
+    for n in range(100):
+        first.get(key(n), lambda n=n: n * 2)
+    first.save()
+    main = path.read_bytes()
+    second = Memo(path, "code 1")
+    for n in [*range(1, 100), 500]:  # 0 dropped, 500 added
+        second.get(key(n), lambda n=n: n * 2)
+    second.save()
+    assert path.read_bytes() == main and second.delta is not None and second.delta.is_file()
+    third = Memo(path, "code 1")
+    assert third.old == {key(n): n * 2 for n in [*range(1, 100), 500]}
+    for n in range(200, 260):  # more than an eighth changed: the main file is rewritten, the delta goes
+        third.get(key(n), lambda n=n: n * 2)
+    third.save()
+    assert path.read_bytes() != main and not third.delta.is_file()  # type: ignore[union-attr]
+    assert Memo(path, "code 1").old == {key(n): n * 2 for n in range(200, 260)}
+
+
+def test_a_delta_of_another_main_file_or_salt_or_a_damaged_one_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    first = Memo(path, "code 1")
+    for n in range(50):
+        first.get(key(n), lambda n=n: n)
+    first.save()
+    second = Memo(path, "code 1")
+    for n in range(1, 51):
+        second.get(key(n), lambda n=n: n)
+    second.save()
+    delta = (tmp_path / "memo.pickle.delta").read_bytes()
+    assert set(Memo(path, "code 1").old) == {key(n) for n in range(1, 51)}
+    for n in range(50, 100):  # a new main file: the old delta no longer applies to it
+        first.get(key(n), lambda n=n: n)
+    first.misses += 1
+    first.token = ""
+    first.save()
+    (tmp_path / "memo.pickle.delta").write_bytes(delta)
+    assert set(Memo(path, "code 1").old) == {key(n) for n in range(100)}
+    (tmp_path / "memo.pickle.delta").write_bytes(b"damaged")
+    assert set(Memo(path, "code 1").old) == {key(n) for n in range(100)}

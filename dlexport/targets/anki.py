@@ -44,6 +44,7 @@ CLOZE_FIELDS = ("Text", "Source", "Extra", "Fact", "Sort")  # Source: the term's
 OCCLUSION_FIELDS = ("Occlusion", "Image", "Header", "Back Extra", "Comments")
 IMAGE_OCCLUSION = 6  # anki.notetypes_pb2.StockNotetype.OriginalStockKind.ORIGINAL_STOCK_KIND_IMAGE_OCCLUSION
 FIELDS = {"term": TERM_FIELDS, "cloze": CLOZE_FIELDS, "occlusion": OCCLUSION_FIELDS}  # by NotePlan.kind
+MODEL_IDS = {"term": TERM_MODEL_ID, "cloze": CLOZE_MODEL_ID, "occlusion": OCCLUSION_MODEL_ID}
 SORT_FIELD = {"term": "Sort", "cloze": "Sort", "occlusion": "Header"}
 UNSHOWN_SHOWN = 3  # figures asking labels they don't draw: how many a build names without --verbose
 RETIRED_SECTION = "retired"  # the tag (`<tag_prefix>::retired`) of notes a release dropped
@@ -109,13 +110,29 @@ def math(latex: str) -> Markup:
 
 
 @cache
-def _field_macros() -> Any:
-    """Return the macros of fields.html.j2 (autoescaped, strict, every output through `text`)."""
-    env = jinja2.Environment(
+def _field_environment() -> jinja2.Environment:
+    """Return the environment of fields.html.j2 (autoescaped, strict, every output through `text`)."""
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=True, finalize=text,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
     )
-    return env.get_template("fields.html.j2").module
+
+
+@cache
+def _field_macros() -> Any:
+    """Return the macros of fields.html.j2."""
+    return _field_environment().get_template("fields.html.j2").module
+
+
+def compile_once(cache: Path | None) -> None:
+    """Keep the compiled field macros and card templates in the cache folder `cache` (None: compiled in every
+    process): the study page fills in the edited term's cards with the card templates, which compiling cost
+    ≈ 0.1–0.2 s a build. jinja2 checks each template's source against what it compiled; the cache knows a template
+    by name and file, not by environment, and each file is loaded by one environment only."""
+    if cache is not None:
+        (cache / "jinja").mkdir(parents=True, exist_ok=True)
+        for env in (_field_environment(), _card_environment()):
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache / "jinja"))
 
 
 @cache
@@ -126,7 +143,7 @@ def _card_environment() -> jinja2.Environment:
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=False,
         undefined=jinja2.StrictUndefined, keep_trailing_newline=False,
         variable_start_string="[=", variable_end_string="=]",
-        comment_start_string="<!--#", comment_end_string="#-->",
+        comment_start_string="<!--#", comment_end_string="#-->", auto_reload=False,
     )
 
 
@@ -410,18 +427,15 @@ def _term_notes(glossary_id: str, term: Term, titles: Mapping[str, str],
 def code_salt() -> str:
     """Return the memo's salt: dlexport's code and templates (`memo.code`) and genanki's version (its
     `guid_for` makes the GUIDs)."""
-    from importlib.metadata import version
-
     from dlexport import memo
+    from dlexport.manifest import installed_version  # importlib.metadata costs 30–100 ms a build
 
-    return f"{memo.code()} genanki {version('genanki')}"
+    return f"{memo.code()} genanki {installed_version('genanki')}"
 
 
 def guid(*keys: str) -> str:
-    """Return genanki's `guid_for(*keys)` (imported lazily: `counts` and `check` stay cheap)."""
-    from genanki import guid_for
-
-    return str(guid_for(*keys))
+    """Return genanki's `guid_for(*keys)` (its copy in the fence: an edit need not import genanki)."""
+    return _genanki_db.guid_for(*keys)
 
 
 def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
@@ -434,11 +448,18 @@ def counts(glossary: Glossary, assets: Assets | None = None) -> dict[str, int]:
             "cards": sum(len(cards.term_cards(t) + cards.cloze_cards(t)) for t in terms) + sum(asked)}
 
 
-def _models(genanki: Any, css: str) -> dict[str, Any]:
-    """Return the genanki note types by NotePlan.kind: term, cloze and image occlusion."""
+def card_templates() -> dict[str, str]:
+    """Return every card template of the three note types in Anki's syntax, by file name (`card_template`)."""
+    return {f"{stem}_{side}.html": card_template(f"{stem}_{side}.html")
+            for stem in dict((*TERM_CARDS, *CLOZE_CARDS, *OCCLUSION_CARDS)).values() for side in ("front", "back")}
+
+
+def _models(genanki: Any, css: str, rendered: Mapping[str, str]) -> dict[str, Any]:
+    """Return the genanki note types by NotePlan.kind: term, cloze and image occlusion (`rendered`: the card
+    templates, see `card_templates`)."""
     def templates(specs: Sequence[tuple[str, str]]) -> list[dict[str, str]]:
-        return [{"name": name, "qfmt": card_template(f"{stem}_front.html"),
-                 "afmt": card_template(f"{stem}_back.html")} for name, stem in specs]
+        return [{"name": name, "qfmt": rendered[f"{stem}_front.html"],
+                 "afmt": rendered[f"{stem}_back.html"]} for name, stem in specs]
 
     term = genanki.Model(TERM_MODEL_ID, "dlexport 용어", fields=[{"name": f} for f in TERM_FIELDS],
                          templates=templates(TERM_CARDS), css=css, sort_field_index=TERM_FIELDS.index("Sort"))
@@ -461,11 +482,10 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     time; changed, at least `settings.epoch` and always newer than every earlier release. Notes a
     release up to `--since` shipped and this build lacks are shipped again as retired.
     """
-    import genanki
-
     from dlexport.targets import anki_history
 
     memo = settings.memo("anki", code_salt())
+    compile_once(settings.cache)
     earlier = anki_history.past(settings.sources, settings.text("since"), memo)
     plans = notes(glossary, assets, memo)
     if settings.verbose:
@@ -475,22 +495,9 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     now = max([settings.epoch, *(s.release.time + 1 for s in earlier.snapshots)])
     mtimes = anki_history.stamps(anki_history.comparable(glossary, memo) if earlier.snapshots else
                                  {p.guid: p for p in plans}, {p.guid: p for p in gone}, earlier, now)
-    models = _models(genanki, default_css() if css is None else css)
-    c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
-    credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
-             f"{text(c.note)}" if c else ""
-    top = genanki.Deck(deck_id(glossary.id), glossary.title,
-                       description=str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
-    decks = {deck_name(glossary, s): genanki.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
-             for s in glossary.sections}
-    if gone:
-        name = f"{glossary.title}::{RETIRED_DECK}"
-        decks[name] = genanki.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
-    rows = [_row(plan, models[plan.kind], decks[plan.deck].deck_id, memo) for plan in [*plans, *gone]]
+    collection, rows = _collection(glossary, plans, gone, mtimes, anki_history.type_stamp(earlier, now),
+                                   default_css() if css is None else css, settings.epoch, memo)
     media = _media(glossary, assets)
-    collection = _genanki_db.collection([top, *decks.values()], rows, settings.epoch, mtimes,
-                                        anki_history.type_stamp(earlier, now),
-                                        {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}})
 
     dest = out_dir / f"{glossary.name}.apkg"
     media_map = json.dumps({str(i): p.name for i, p in enumerate(media)}).encode()
@@ -508,13 +515,67 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings,
     return BuildResult((dest,), written, notes_)
 
 
-def _row(plan: NotePlan, model: Any, deck: int, memo: Memo) -> _genanki_db.NoteRow:
-    """Return the collection row of a note; its cards' ords (genanki's cloze scan) are kept by its fields."""
+class _NoteTypes:
+    """The three note types: what a note row needs of them at once, genanki's models (importing genanki) only
+    when a build needs them (a note whose cards, or a collection whose note types and decks, are not kept)."""
+
+    def __init__(self, css: str, templates: Mapping[str, str]) -> None:
+        self.css, self.templates = css, templates
+        self._models: dict[str, Any] = {}
+
+    def ref(self, kind: str) -> _genanki_db.NoteType:
+        """Return a note type's id and fields."""
+        return _genanki_db.NoteType(MODEL_IDS[kind], FIELDS[kind])
+
+    def model(self, kind: str) -> Any:
+        """Return a note type as a genanki.Model."""
+        if not self._models:
+            import genanki
+
+            self._models = _models(genanki, self.css, self.templates)
+        return self._models[kind]
+
+
+def _collection(glossary: Glossary, plans: Sequence[NotePlan], gone: Sequence[NotePlan], mtimes: Mapping[str, int],
+                type_mtime: int, css: str, epoch: int, memo: Memo) -> tuple[bytes, list[_genanki_db.NoteRow]]:
+    """Return `collection.anki2` holding `plans` (this build's notes) and `gone` (the retired ones), and the rows.
+
+    The card templates' text depends only on the code (the memo's salt): compiling them with jinja2 every build
+    cost ≈ 0.2 s. The empty collection (schema, decks, note types) is kept by what it is made of: the decks, the
+    note types each holds notes of, the CSS; the templates are the code's."""
+    types = _NoteTypes(css, memo.get(key("anki card templates"), card_templates))
+    c = glossary.credit  # the deck description credits the cheatsheet the glossary grew from
+    credit = f'<br>원본: {text(c.title)} — {text(c.author)}, <a href="{text(c.url)}">{text(c.url)}</a>. ' \
+             f"{text(c.note)}" if c else ""
+    top = _genanki_db.Deck(deck_id(glossary.id), glossary.title,
+                           str(text(f"{glossary.subtitle} · v{glossary.version}")) + credit)
+    decks = {deck_name(glossary, s): _genanki_db.Deck(deck_id(glossary.id, s.id), deck_name(glossary, s))
+             for s in glossary.sections}
+    if gone:
+        name = f"{glossary.title}::{RETIRED_DECK}"
+        decks[name] = _genanki_db.Deck(deck_id(glossary.id, RETIRED_SECTION), name)
+    rows = [_row(plan, types, decks[plan.deck].deck_id, memo) for plan in [*plans, *gone]]
+    every = [top, *decks.values()]
+    held = _genanki_db.holding(every, rows)
+
+    def empty() -> bytes:
+        import genanki
+
+        kinds = {v: k for k, v in MODEL_IDS.items()}
+        return _genanki_db.empty_collection([genanki.Deck(*d) for d in every],
+                                            {d: [types.model(kinds[m]) for m in ids] for d, ids in held.items()})
+    skeleton = memo.get(key("anki empty collection", every, held, css), empty)
+    return _genanki_db.collection(every, rows, epoch, mtimes, type_mtime,
+                                  {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}}, skeleton), rows
+
+
+def _row(plan: NotePlan, types: _NoteTypes, deck: int, memo: Memo) -> _genanki_db.NoteRow:
+    """Return the collection row of a note; its cards' ords (genanki's cloze scan) are kept by what decides them."""
     sort = plan.fields[FIELDS[plan.kind].index(SORT_FIELD[plan.kind])]
-    digest = hashlib.sha256("\x1f".join(plan.fields).encode()).hexdigest()  # 3 × faster than their repr
-    ords = memo.get(key("anki cards", plan.kind, tuple(map(len, plan.fields)), digest),
-                    lambda: _genanki_db.card_ords(model, plan.fields))
-    return _genanki_db.NoteRow(model, deck, plan.guid, plan.fields, sort, plan.tags, plan.due, ords)
+    decides = _genanki_db.ords_key(plan.kind != "term", plan.fields)  # note types: the code's (the memo's salt)
+    ords = memo.get(key("anki cards", plan.kind, decides),
+                    lambda: _genanki_db.card_ords(types.model(plan.kind), plan.fields))
+    return _genanki_db.NoteRow(types.ref(plan.kind), deck, plan.guid, plan.fields, sort, plan.tags, plan.due, ords)
 
 
 def _media(glossary: Glossary, assets: Assets) -> list[Path]:

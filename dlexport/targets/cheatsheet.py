@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -263,6 +264,8 @@ def _image(asset: Asset, scale: float) -> dict[str, object]:
 
 _ASSET = tuple(f.name for f in dataclasses.fields(Asset))
 _PLACED = tuple(f.name for f in dataclasses.fields(Placed))
+_ASSET_VALUES = operator.attrgetter(*_ASSET)  # every field at once: the cards' keys read 1,000s of assets a build
+_PLACED_VALUES = operator.attrgetter(*_PLACED)
 
 
 def _asset_key(asset: Asset | None) -> object:
@@ -270,10 +273,9 @@ def _asset_key(asset: Asset | None) -> object:
     tuples (their repr is several times faster to make than the dataclasses')."""
     if asset is None:
         return None
-    plain = {f: getattr(asset, f) for f in _ASSET}
+    plain = dict(zip(_ASSET, _ASSET_VALUES(asset), strict=True))
     plain.update(path=asset.path.name, quiz=_asset_key(asset.quiz), slide=_asset_key(asset.slide),
-                 phone=_asset_key(asset.phone),
-                 texts=tuple(tuple(getattr(t, f) for f in _PLACED) for t in asset.texts))
+                 phone=_asset_key(asset.phone), texts=tuple(map(_PLACED_VALUES, asset.texts)))
     return tuple(plain.items())
 
 
@@ -375,6 +377,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     if settings.cache is not None:  # compiling the templates anew in every process costs more than a warm build
         for kind in ("md", "html"):
             _environment(kind).bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder(settings.cache / "jinja")))
+    anki.compile_once(settings.cache)  # the card templates that fill in the edited term's cards
     parts = Fragments(glossary, assets, keep)
     md, page_html = markdown(glossary, assets, parts), page(glossary, assets, parts)  # everything before any write
     dest = out_dir / f"{glossary.name}.md"
