@@ -63,6 +63,7 @@ class Job:
     caption: str
     hide: tuple[str, ...] = ()  # askable labels drawn as "?" (a figure's quiz and phone variants)
     layout: str = "card"  # where the image is shown (legibility.LAYOUTS): a figure's slide and phone variants
+    figure: str = ""  # a variant's figure id (its stem is `<figure>-<variant>`)
 
 
 def png_size(data: bytes) -> tuple[int, int]:
@@ -193,7 +194,11 @@ def _render_job(job: Job) -> Image:
     try:
         return render_image(job.kind, job.params, job.hide, job.layout)
     except ValueError as e:
-        raise DrawError(job.alt if job.kind == FORMULA else job.stem, job.kind == FORMULA, str(e)) from e
+        if job.kind == FORMULA:
+            raise DrawError(job.alt, True, str(e)) from e
+        if job.figure:  # named by its figure, so that the error points at the figure's line
+            raise DrawError(job.figure, False, f"its {job.stem.removeprefix(job.figure + '-')} drawing: {e}") from e
+        raise DrawError(job.stem, False, str(e)) from e
 
 
 def read_cache(cache_dir: Path | str, key: str, digests: Digests, metas: memo.Memo | None = None) -> Image | None:
@@ -440,7 +445,9 @@ def render_assets(glossary: Glossary, out_dir: Path, *, cache_dir: Path | None =
     try:
         for _, drawn in queue.results():
             for card in run.drawn(drawn):
-                for single in _offer_text_variants(run, card, owners, variants) if id(card) in card_ids else ():
+                if id(card) not in card_ids:
+                    continue
+                for single in _offer_text_variants(run, card, owners, variants):
                     queue.add(single, run.guess(single))
     finally:
         if queue.pool is not None:
@@ -467,8 +474,8 @@ def _first_tasks(run: _Run, todo: list[Job], owners: Mapping[str, tuple[Figure, 
         variants += [(fig.id, "slide", slide)] if slide else []
         draw_slide = slide is not None and run.offer(slide)
         if run.offer(job):
-            slim = replace(fig, params={}), replace(term, figures=())  # what the variants read; picklable
-            tasks.append(Task((job, slide) if slide and draw_slide else (job,), *slim, str(run.cache_dir)))
+            tasks.append(Task((job, slide) if slide and draw_slide else (job,), cache_dir=str(run.cache_dir),
+                              figure=replace(fig, params={}), term=replace(term, figures=())))  # picklable, light
             continue
         tasks += [Task((slide,))] if slide and draw_slide else []
         if id(job) in run.assets:  # the card is cached (not only being drawn for an equal figure)
@@ -538,12 +545,10 @@ def _names(term: Term) -> str:
     return f"{term.ko}\0{term.en}\0{term.abbr}"
 
 
-
-
 def _variant(job: Job, name: str, hide: tuple[str, ...], layout: str) -> Job:
     extra = f"\0hide\0{','.join(hide)}" + (f"\0layout\0{layout}" if layout != "card" else "")
     return Job(f"{job.stem}-{name}", job.kind, job.params, _sha256(f"{job.key}{extra}".encode()), job.alt, job.caption,
-               hide, layout)
+               hide, layout, job.stem)
 
 
 def check_figures(glossary: Glossary, figures: Mapping[str, Asset], keys: Mapping[str, str] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from matplotlib.figure import Figure
 
 from dlexport.diagrams.style import drawer, new_figure
+from dlexport.legibility import CARD, Layout
 
 
 @drawer
@@ -17,3 +18,11 @@ def stripes(*, count: int, colour: str) -> Figure:
     ax.set_xlim(0, count)
     ax.set_axis_off()
     return fig
+
+
+@drawer
+def narrow_stripes(*, count: int, colour: str, layout: Layout = CARD) -> Figure:
+    """Draw stripes on a card; refuse a slide's layout (a drawer whose params fit one place and not another)."""
+    if layout is not CARD:
+        raise ValueError(f"{count} stripes do not fit the {layout.name} layout")
+    return stripes(count=count, colour=colour)

@@ -48,6 +48,18 @@ def test_a_new_kind_is_one_module_and_one_registry_entry(monkeypatch: pytest.Mon
         load(basic_copy)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_variant_that_cannot_be_drawn_names_its_figure_and_line(monkeypatch: pytest.MonkeyPatch, basic_copy: Path,
+                                                                  tmp_path: Path, jobs: int) -> None:
+    monkeypatch.setitem(KINDS, "narrow_stripes", kind("tests.stripes_kind:narrow_stripes", "Stripes, card only.",
+                                                      layouts=("slide",), count=num(3, 10, 1), colour=text("#336699")))
+    _with_figure(basic_copy, "  - {id: bars, kind: narrow_stripes, params: {count: 5}, caption: 줄무늬, alt: 줄무늬}")
+    glossary = load(basic_copy)
+    error = r"30-rbm\.yaml:\d+.*figure `bars`: its slide drawing: 5 stripes do not fit"
+    with pytest.raises(SourceError, match=error), render.draw_errors(glossary):
+        render.render_assets(glossary, tmp_path / "out", jobs=jobs)
+
+
 def test_limits_belong_to_a_kind_not_to_a_parameter_name(basic_copy: Path) -> None:
     assert KINDS["init_statistics"].params["layers"].maximum == 40
     assert KINDS["dbn"].params["layers"].is_list and KINDS["dbn"].params["layers"].max_items == 12
