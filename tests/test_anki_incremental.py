@@ -205,3 +205,24 @@ def test_the_kept_empty_collection_and_card_templates_follow_the_css_and_the_dec
     assert apkg("w3", warm, ".card { color: blue }") == apkg("c2", None, ".card { color: blue }")
     other = dataclasses.replace(glossary, title=glossary.title + " 2")
     assert apkg("w4", warm, ".card { color: blue }", other) == apkg("c3", None, ".card { color: blue }", other)
+
+
+def test_compiled_templates_are_kept_apart_per_code_and_jinja2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compiled templates hold the environment's options and jinja2's code generator, which the bytecode cache
+    does not check: another code or jinja2 version gets a folder of its own, and the old one goes."""
+    import jinja2
+
+    from dlexport import memo
+    from dlexport.targets import anki
+
+    env = jinja2.Environment(loader=jinja2.DictLoader({"t.j2": "{% if 1 %}\nyes\n{% endif %}"}),
+                             bytecode_cache=anki.bytecode_cache(tmp_path))
+    env.get_template("t.j2")
+    (first,) = (tmp_path / "jinja").iterdir()
+    assert any(first.iterdir())  # compiled once…
+    assert (tmp_path / "jinja" / first.name) == Path(anki.bytecode_cache(tmp_path).directory)  # …and found again
+    monkeypatch.setattr(memo, "code", lambda: "other code")
+    assert Path(anki.bytecode_cache(tmp_path).directory) != first and not first.exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(jinja2, "__version__", "0.0")
+    assert Path(anki.bytecode_cache(tmp_path).directory).name != first.name

@@ -6,6 +6,7 @@ import hashlib
 import itertools
 import json
 import re
+import sqlite3
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -127,12 +128,29 @@ def _field_macros() -> Any:
 def compile_once(cache: Path | None) -> None:
     """Keep the compiled field macros and card templates in the cache folder `cache` (None: compiled in every
     process): the study page fills in the edited term's cards with the card templates, which compiling cost
-    ≈ 0.1–0.2 s a build. jinja2 checks each template's source against what it compiled; the cache knows a template
-    by name and file, not by environment, and each file is loaded by one environment only."""
+    ≈ 0.1–0.2 s a build. Each file is loaded by one environment only (see `bytecode_cache`)."""
     if cache is not None:
-        (cache / "jinja").mkdir(parents=True, exist_ok=True)
         for env in (_field_environment(), _card_environment()):
-            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache / "jinja"))
+            env.bytecode_cache = bytecode_cache(cache)
+
+
+def bytecode_cache(cache: Path) -> jinja2.FileSystemBytecodeCache:
+    """Return a cache of compiled templates in `cache`/jinja, in a folder of this code's and jinja2's own.
+
+    jinja2 knows a compiled template by its name, file and source only; the code it compiled to also holds the
+    environment's options (trim_blocks, finalize, delimiters…) and jinja2's code generator, which are dlexport's
+    code and jinja2's version: a change to either gets a new folder, and the other folders are removed."""
+    import shutil
+
+    from dlexport import memo
+
+    root = cache / "jinja"
+    folder = root / hashlib.sha256(f"{memo.code()} jinja2 {jinja2.__version__}".encode()).hexdigest()[:16]
+    if not folder.is_dir():
+        for old in root.iterdir() if root.is_dir() else ():
+            shutil.rmtree(old) if old.is_dir() else old.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 @cache
@@ -430,7 +448,7 @@ def code_salt() -> str:
     from dlexport import memo
     from dlexport.manifest import installed_version  # importlib.metadata costs 30–100 ms a build
 
-    return f"{memo.code()} genanki {installed_version('genanki')}"
+    return f"{memo.code()} genanki {installed_version('genanki')} jinja2 {jinja2.__version__}"
 
 
 def guid(*keys: str) -> str:
@@ -564,7 +582,7 @@ def _collection(glossary: Glossary, plans: Sequence[NotePlan], gone: Sequence[No
         kinds = {v: k for k, v in MODEL_IDS.items()}
         return _genanki_db.empty_collection([genanki.Deck(*d) for d in every],
                                             {d: [types.model(kinds[m]) for m in ids] for d, ids in held.items()})
-    skeleton = memo.get(key("anki empty collection", every, held, css), empty)
+    skeleton = memo.get(key("anki empty collection", every, held, css, sqlite3.sqlite_version), empty)
     return _genanki_db.collection(every, rows, epoch, mtimes, type_mtime,
                                   {OCCLUSION_MODEL_ID: {"originalStockKind": IMAGE_OCCLUSION}}, skeleton), rows
 

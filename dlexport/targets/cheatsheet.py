@@ -249,11 +249,11 @@ def _template(kind: str, name: str) -> jinja2.Template:
 
 
 def salt() -> str:
-    """Return what names the code and templates that make the fragments (`memo.code`): a memo made by others
-    is ignored."""
+    """Return what names the code and templates that make the fragments (`memo.code`) and the jinja2 that renders
+    them: a memo made by others is ignored."""
     from dlexport import memo
 
-    return memo.code()
+    return f"{memo.code()} jinja2 {jinja2.__version__}"
 
 
 def _image(asset: Asset, scale: float) -> dict[str, object]:
@@ -361,12 +361,6 @@ def counts(glossary: Glossary) -> Mapping[str, int]:
     return {}
 
 
-def _folder(path: Path) -> Path:
-    """Return `path`, made if missing."""
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings) -> BuildResult:
     """Write `out_dir/<name>.md` and `out_dir/<name>.html` atomically.
 
@@ -376,7 +370,7 @@ def build(glossary: Glossary, assets: Assets, out_dir: Path, settings: Settings)
     keep = settings.memo("cheatsheet", salt())
     if settings.cache is not None:  # compiling the templates anew in every process costs more than a warm build
         for kind in ("md", "html"):
-            _environment(kind).bytecode_cache = jinja2.FileSystemBytecodeCache(str(_folder(settings.cache / "jinja")))
+            _environment(kind).bytecode_cache = anki.bytecode_cache(settings.cache)
     anki.compile_once(settings.cache)  # the card templates that fill in the edited term's cards
     parts = Fragments(glossary, assets, keep)
     md, page_html = markdown(glossary, assets, parts), page(glossary, assets, parts)  # everything before any write
