@@ -124,6 +124,13 @@ class Memo:
         self.used[k] = value
         return value  # type: ignore[no-any-return]
 
+    def put(self, k: str, value: object) -> None:
+        """Keep `value` under `k` in place of what `get` returned (which must not be changed: a value read
+        from the main file would not be saved again); it is saved as a new entry."""
+        self.used[k] = value
+        self.base.discard(k)
+        self.misses += 1
+
     def save(self) -> None:
         """Write the entries this build used (only those) for the next build; nothing when nothing changed.
 

@@ -109,3 +109,18 @@ def test_a_delta_of_another_main_file_or_salt_or_a_damaged_one_is_ignored(tmp_pa
     assert set(Memo(path, "code 1").old) == {key(n) for n in range(100)}
     (tmp_path / "memo.pickle.delta").write_bytes(b"damaged")
     assert set(Memo(path, "code 1").old) == {key(n) for n in range(100)}
+
+
+def test_a_value_put_in_place_of_a_kept_one_is_saved_with_the_delta(tmp_path: Path) -> None:
+    path = tmp_path / "memo.pickle"
+    first = Memo(path, "code 1")
+    for n in range(100):
+        first.get(key(n), lambda n=n: n)
+    first.save()
+    second = Memo(path, "code 1")
+    for n in range(100):
+        second.get(key(n), lambda n=n: n)
+    second.put(key(5), "grown")  # e.g. the slides' skeletons: a shape made this build joins those kept
+    second.save()
+    assert second.delta is not None and second.delta.is_file()
+    assert Memo(path, "code 1").old == {**{key(n): n for n in range(100)}, key(5): "grown"}

@@ -537,14 +537,14 @@ SlideShape = tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int
 class Design:
     """What a deck takes from its template, kept in the memo by the template's digest and the deck's title, so
     that a build whose slides are all of known shapes imports no python-pptx: the placeholders' geometry, each
-    role's layout part, the template's package, the notes page and the skeleton of each slide shape made."""
+    role's layout part, the template's package and the notes page (each slide shape's skeleton is kept beside it,
+    under `key("skeletons", …)`: a value in the memo is never changed once kept)."""
 
     geo: Geometry
     parts: dict[str, str]  # role -> its layout's part name
     lines: tuple[str, ...]  # `describe_layouts`, for --verbose
     package: Package
     notes: tuple[bytes, bytes]  # a notes page's XML before and after its body's paragraphs
-    skeletons: dict[SlideShape, Skeleton | None] = dataclasses.field(default_factory=dict)
 
 
 def design_of(template: Path | None) -> tuple[Design, Any]:
@@ -569,8 +569,10 @@ class Writer:
     depends only on the plan and the deck's template and title, so builds keep it in a memo.
     """
 
-    def __init__(self, design: Design, footer: str, template: Path | None, prs: Any = None) -> None:
+    def __init__(self, design: Design, footer: str, template: Path | None, prs: Any = None,
+                 skeletons: Mapping[SlideShape, Skeleton | None] | None = None) -> None:
         self.design = design
+        self.skeletons = dict(skeletons or {})  # by slide shape: those of earlier builds, then those made here
         self.geo = design.geo
         self.footer = footer
         self.template = template
@@ -711,11 +713,11 @@ class Writer:
         """Return the skeleton of slides of one shape: layout, title style, body?, pictures (image index,
         framed), text boxes, footer and section — its tree built by `make_tree` with sentinels for values.
 
-        Kept in the design (`design.skeletons`): a build that makes a slide of a known shape needs no
+        Kept in the memo (`self.skeletons`, see `render`): a build that makes a slide of a known shape needs no
         python-pptx."""
-        if shape not in self.design.skeletons:
-            self.design.skeletons[shape] = self._skeleton(shape)
-        return self.design.skeletons[shape]
+        if shape not in self.skeletons:
+            self.skeletons[shape] = self._skeleton(shape)
+        return self.skeletons[shape]
 
     def _skeleton(self, shape: SlideShape) -> Skeleton | None:
         layout, align, on_accent, body, pics, boxes, footer, section = shape
@@ -821,7 +823,8 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
         for line in design.lines:
             print(line, file=sys.stderr)
     geo, parts = design.geo, design.parts
-    writer = Writer(design, glossary.title, template, *opened)
+    known: dict[SlideShape, Skeleton | None] = memo.get(key("skeletons", context), dict)
+    writer = Writer(design, glossary.title, template, opened[0] if opened else None, known)
     slides: list[SlideXml] = []
     media: dict[str, Path] = {}
     keys: dict[str, str] = {}  # term id -> the key its slide plans were kept under
@@ -840,6 +843,8 @@ def render(glossary: Glossary, assets: Assets, settings: Settings, memo: Memo,
         made = memo.get(k, functools.partial(writer.make, plan))
         slides.append(made.slide(number, parts))
         media.update((name, p.asset.path) for (name, *_), p in zip(pictures, plan.pictures, strict=True))
+    if writer.skeletons.keys() != known.keys():  # shapes made this build: kept with the others
+        memo.put(key("skeletons", context), writer.skeletons)
     core = design.package.core_xml(_core(glossary), datetime.fromtimestamp(settings.epoch, UTC).replace(tzinfo=None))
     return design.package, core, slides, dict(sorted(media.items()))
 
