@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
 
@@ -530,7 +530,17 @@ def media_name(path: Path) -> str:
     return f"/ppt/media/image-{digest}.{ext}"
 
 
-SlideShape = tuple[str, str | None, str, bool, tuple[tuple[int, bool], ...], int, bool, str]
+class SlideShape(NamedTuple):
+    """What a slide's XML is made of, less its values: slides of one shape share a skeleton."""
+
+    layout: str  # its role's layout
+    align: str | None  # the title's alignment
+    on_accent: str  # the colour of its texts ("": the template's)
+    body: bool  # has a body placeholder with text
+    pictures: tuple[tuple[int, bool], ...]  # (the picture's index among the slide's images, framed)
+    boxes: int  # text boxes
+    footer: bool
+    section: str
 
 
 @dataclass(frozen=True)
@@ -687,8 +697,8 @@ class Writer:
             if (name := media_name(pic.asset.path)) not in images:
                 images.append(name)
         pics = tuple((images.index(media_name(p.asset.path)), p.framed) for p in plan.pictures)
-        skeleton = self.skeleton((plan.layout, align, on_accent, body, pics, len(plan.boxes), plan.footer,
-                                  plan.section))
+        skeleton = self.skeleton(SlideShape(plan.layout, align, on_accent, body, pics, len(plan.boxes), plan.footer,
+                                            plan.section))
         if skeleton is None:  # the template holds a sentinel: build this slide's tree
             return self.make_tree(plan)
         numbers = [*title_rect, *(frame if body and frame is not None else ())]
