@@ -147,3 +147,12 @@ def test_the_package_writes_the_slide_ids_and_core_properties_python_pptx_writes
     members = {name: data for name, data, _ in fast.deck_members(package, b"", slides, {})}
     assert members["ppt/presentation.xml"] == etree.tostring(pres, encoding="UTF-8", standalone=True)
     assert fast._relative("/ppt/slideLayouts/slideLayout1.xml", "/ppt/slides") == "../slideLayouts/slideLayout1.xml"
+
+
+def test_the_namespaces_spelled_out_are_python_pptx_s() -> None:
+    from pptx.oxml.ns import qn as pptx_qn
+
+    from dlexport.targets._pptx_fast import NS, qn
+
+    for prefix in NS:
+        assert qn(f"{prefix}:sp") == pptx_qn(f"{prefix}:sp")

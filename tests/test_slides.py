@@ -22,7 +22,7 @@ from pptx.util import Emu
 from dlexport.errors import UsageError
 from dlexport.model import Asset, Assets, Figure, Glossary, Settings, Term
 from dlexport.render import FORMULA, render_image
-from dlexport.targets import slides
+from dlexport.targets import slide_template, slides
 from dlexport.targets.math_speech import speak
 from dlexport.targets.slide_plan import (
     DEFAULT_GEOMETRY,
@@ -331,7 +331,7 @@ def _utc_offset(when: Any) -> int:
 
 def test_template_restyles_and_bad_template_is_a_usage_error(long_glossary: Glossary,
                                                              deck: tuple[Path, Assets], tmp_path: Path) -> None:
-    template = slides.open_template(None)
+    template = slide_template.open_template(None)
     template.slide_layouts[1].placeholders[0].left = Emu(300000)
     template.save(str(tmp_path / "mine.pptx"))
     built = slides.build(long_glossary, deck[1], tmp_path / "t",
@@ -360,7 +360,7 @@ def test_overlaps_finds_intersections_and_boxes_off_the_slide() -> None:
 def test_a_template_whose_footer_covers_the_body_fails_naming_the_slide(long_glossary: Glossary,
                                                                        deck: tuple[Path, Assets],
                                                                        tmp_path: Path) -> None:
-    template = slides.open_template(None)
+    template = slide_template.open_template(None)
     footer = next(ph for ph in template.slide_layouts[1].placeholders if ph.placeholder_format.idx == 11)
     footer.top = Emu(2000000)
     template.save(str(tmp_path / "footer-up.pptx"))
@@ -537,7 +537,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def office_default(tmp: Path, width: int) -> Path:
     """Return python-pptx's default template (Office's layout order), `width` EMU wide and 7.5 in high."""
     path = tmp / f"office-{width}.pptx"
-    slides.widen(Presentation(), width).save(str(path))
+    slide_template.widen(Presentation(), width).save(str(path))
     return path
 
 
@@ -780,7 +780,7 @@ def test_default_look_accents_dividers_frames_figures_and_names_the_section_in_t
                 kinds["footer"] += any(f" · {s}" in shape.text_frame.text for s in sections)
     assert kinds["section"] == len(long_glossary.sections) and kinds["framed"] >= 3 and kinds["footer"] >= 5
     accents = [sp for sp in prs.slide_master.shapes if sp.name.startswith("Accent")]
-    assert accents and all(str(sp.fill.fore_color.rgb) == slides.ACCENT for sp in accents)
+    assert accents and all(str(sp.fill.fore_color.rgb) == slide_template.ACCENT for sp in accents)
     template = office_default(tmp_path, 12192000)  # the same layouts, but the user's: no look is added
     built = slides.build(long_glossary, deck[1], tmp_path / "t", Settings(EPOCH, {"template": template})).paths[0]
     theirs = Presentation(str(built))

@@ -12,7 +12,7 @@ from pptx.util import Emu
 
 from dlexport.memo import Memo
 from dlexport.model import Asset, Assets, Glossary, Settings
-from dlexport.targets import slide_plan, slides
+from dlexport.targets import slide_plan, slide_template, slides
 from dlexport.targets.slide_skeleton import Skeleton, attribute, sentinel
 
 TRICKY = 'a "quoted" <tag> & \'apostrophe\'\tTab\nnew line\r 한글 — ✓ 𝑥'
@@ -77,7 +77,7 @@ def test_kept_terms_skip_the_overlap_check_only_under_the_geometry_they_were_che
     monkeypatch.setattr(slide_plan, "check", spy)
     assets, path = hashed_assets(glossary), tmp_path / "memo.pickle"
     wide = tmp_path / "wide.pptx"
-    prs = slides.open_template(None)
+    prs = slide_template.open_template(None)
     body = prs.slide_layouts[1].placeholders[1]
     x, y, w, h = body.left, body.top, body.width, body.height  # inherited from the master: set all four
     body.left, body.top, body.width, body.height = x, y, Emu(w - 91440), h

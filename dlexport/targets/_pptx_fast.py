@@ -32,12 +32,29 @@ _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RT_SLIDE, RT_LAYOUT, RT_IMAGE = f"{_RT}/slide", f"{_RT}/slideLayout", f"{_RT}/image"
 RT_NOTES, RT_NOTES_MASTER = f"{_RT}/notesSlide", f"{_RT}/notesMaster"
 RELS_TYPE, XML_TYPE = "application/vnd.openxmlformats-package.relationships+xml", "application/xml"
+NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+      "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _SENTINEL = "987650000000"  # a slide id no template holds (checked)
 _DATE = datetime(1987, 6, 5, 4, 3, 2)  # a date no template holds (checked)
 CORE = ("title", "subject", "author", "last_modified_by", "keywords", "comments", "language", "version")
+
+
+@cache
+def qn(tag: str) -> str:
+    """Return "a:p" as "{namespace}p" (python-pptx's `qn`, without importing python-pptx)."""
+    prefix, name = tag.split(":")
+    return f"{{{NS[prefix]}}}{name}"
+
+
+def sub_element(parent: Any, tag: str, **attrs: object) -> Any:
+    """Append a new `tag` element (with attributes) to `parent` and return it."""
+    from lxml import etree
+
+    return etree.SubElement(parent, qn(tag), {k: str(v) for k, v in attrs.items()})
 
 
 def sp_tree(slide: Any) -> Any:
@@ -180,7 +197,6 @@ def package_of(prs: Any) -> Package:
     from lxml import etree
     from pptx.opc.packuri import PACKAGE_URI
     from pptx.opc.spec import default_content_types
-    from pptx.oxml.ns import qn
     from pptx.parts.image import ImagePart
 
     package, pres = prs.part.package, prs.part

@@ -1,6 +1,6 @@
 """Write the lecture deck (.pptx) from the slide plan: layouts, fitted text, pictures, notes, Hangul fonts.
 
-Layouts are chosen by their placeholders, then by name (`choose_layouts`), so `--template their.pptx`
+Layouts are chosen by their placeholders, then by name (`slide_template.choose_layouts`), so `--template their.pptx`
 restyles the deck whatever order its layouts are in (LibreOffice's templates differ from Office's):
 
 - cover: a title and a subtitle — the title slide (fallback: content).
@@ -14,7 +14,7 @@ restyles the deck whatever order its layouts are in (LibreOffice's templates dif
 Text sizes and fonts are set on every run (the plan measures text at those sizes); placeholder
 positions are written out from the layouts (the plan checked them), colours and backgrounds come
 from the template, and so does the slide size. Without `--template`, python-pptx's default
-template is widened to 16:9 and given the default look (`design`): one accent colour, a bar beside
+template is widened to 16:9 and given the default look (`slide_template.design`): one accent colour, a bar beside
 every title, an accent band on the title slide, accent-filled section dividers; figures are framed,
 and the footer names the section the slide belongs to.
 """
@@ -27,8 +27,7 @@ import functools
 import hashlib
 import re
 import sys
-import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -51,14 +50,15 @@ from dlexport.targets._pptx_fast import (
     layout_partname,
     notes_prototype,
     package_of,
+    qn,
     scratch_slide,
     serialize,
     sp_tree,
+    sub_element,
     tx_body,
 )
 from dlexport.targets.slide_plan import (
     EMU_PER_PT,
-    GAP,
     INDENT,
     LINE,
     NUMBER_INDENT,
@@ -79,227 +79,29 @@ from dlexport.targets.slide_plan import (
     text_width,
 )
 from dlexport.targets.slide_skeleton import Skeleton, attribute, descr_sentinel, escaped, sentinel
-
-_NS = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main",
-       "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
-
-
-@cache
-def _qn(tag: str) -> str:
-    """Return "a:p" as "{namespace}p" (python-pptx's `qn`, without importing python-pptx)."""
-    prefix, name = tag.split(":")
-    return f"{{{_NS[prefix]}}}{name}"
-
+from dlexport.targets.slide_template import (
+    choose_layouts,
+    describe_layouts,
+    geometry_of,
+    open_template,
+)
 
 LATIN, EAST_ASIAN, LANG = "Arial", "Malgun Gothic", "ko-KR"
-WIDE = (12192000, 6858000)  # 13.333 × 7.5 in
 FOOTER_SIZE, NOTES_SIZE = 12, 12
-ACCENT = "1F4E79"  # the default look's one accent colour (dark blue): titles, bars, section dividers
-ON_ACCENT, RULE, FRAME, CAPTION = "FFFFFF", "BFBFBF", "A6A6A6", "404040"  # on the accent, rules, frames, captions
-
-
-def widen(prs: Any, width: int) -> Any:
-    """Return `prs` (4:3, Office's default) made `width` EMU wide, its master and layouts stretched sideways."""
-    from pptx.util import Emu
-
-    k = width / prs.slide_width
-    for part in [prs.slide_master, *prs.slide_layouts]:
-        for xfrm in part.element.iter(_qn("a:xfrm")):
-            off, ext = xfrm.find(_qn("a:off")), xfrm.find(_qn("a:ext"))
-            if off is not None:
-                off.set("x", str(round(int(off.get("x")) * k)))
-            if ext is not None:
-                ext.set("cx", str(round(int(ext.get("cx")) * k)))
-    prs.slide_width = Emu(width)
-    return prs
-
-
-def open_template(template: Path | None) -> Any:
-    """Return the user's template, or python-pptx's default template widened to 16:9."""
-    from pptx import Presentation
-
-    if template is not None:
-        try:
-            return Presentation(str(template))
-        except Exception as e:
-            raise UsageError(f"--template {template}: not a PowerPoint file ({e})") from e
-    return design(widen(Presentation(), WIDE[0]))
-
-
-def _rect_xml(shape_id: int, rect: Rect, color: str) -> Any:
-    """Return a filled, unoutlined rectangle `p:sp` (a decoration: no text, drawn behind the slide's shapes)."""
-    sp = etree.Element(_qn("p:sp"))
-    nv = _sub(sp, "p:nvSpPr")
-    _sub(nv, "p:cNvPr", id=shape_id, name=f"Accent {shape_id}")
-    _sub(nv, "p:cNvSpPr")
-    _sub(nv, "p:nvPr", userDrawn=1)
-    pr = _sub(sp, "p:spPr")
-    xfrm = _sub(pr, "a:xfrm")
-    _sub(xfrm, "a:off", x=rect[0], y=rect[1])
-    _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
-    _sub(_sub(pr, "a:prstGeom", prst="rect"), "a:avLst")
-    _sub(_sub(pr, "a:solidFill"), "a:srgbClr", val=color)
-    _sub(_sub(pr, "a:ln"), "a:noFill")
-    return sp
-
-
-def _decorate(part: Any, rects: list[tuple[Rect, str]]) -> None:
-    """Add decoration rectangles to a master's or layout's shape tree."""
-    tree = part.element.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
-    next_id = 1 + max(int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr")))
-    for i, (rect, color) in enumerate(rects):
-        tree.append(_rect_xml(next_id + i, rect, color))
-
-
-def design(prs: Any) -> Any:
-    """Return the default template with the default look: accent titles, bars and bands, accent section dividers.
-
-    Decorations sit in the margins the placeholders leave free, so they never meet the plan's boxes.
-    """
-    master = prs.slide_master.element
-    for color in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}//{_qn('a:schemeClr')}"):
-        color.tag = _qn("a:srgbClr")
-        color.set("val", ACCENT)
-    for ppr in master.iterfind(f"{_qn('p:txStyles')}/{_qn('p:titleStyle')}/{_qn('a:lvl1pPr')}"):
-        ppr.set("algn", "l")  # content titles start at the accent bar; cover and dividers align their own
-    w, h = int(prs.slide_width), int(prs.slide_height)
-    _decorate(prs.slide_master, [((0, h - 54864, w, 54864), ACCENT)])  # a thin band along the bottom
-    for layout in prs.slide_layouts:
-        shape = shape_of(layout)
-        if shape.title is None:
-            continue
-        x, y, cx, cy = shape.title
-        if "title slide" in layout.name.lower():
-            _decorate(layout, [((0, 0, 365760, h), ACCENT),
-                               ((w // 2 - 914400, y + cy + 91440, 1828800, 38100), ACCENT)])
-        elif "section" in layout.name.lower():
-            bg = etree.Element(_qn("p:bg"))
-            _sub(_sub(_sub(bg, "p:bgPr"), "a:solidFill"), "a:srgbClr", val=ACCENT)
-            _sub(bg.find(_qn("p:bgPr")), "a:effectLst")
-            layout.element.find(_qn("p:cSld")).insert(0, bg)
-        elif x >= 365760 and cy < h // 3:  # a title across the top: an accent bar beside it, a rule under it
-            _decorate(layout, [((x - 228600, y + cy // 4, 91440, cy // 2), ACCENT),
-                               ((x, y + cy + 45720, cx, 12700), RULE)])
-    return prs
+ON_ACCENT, FRAME, CAPTION = "FFFFFF", "A6A6A6", "404040"  # texts on the accent colour, picture frames, captions
 
 
 def recolor(sp: Any, color: str) -> None:
     """Give every run of shape `sp` an explicit colour (solidFill goes first in a:rPr)."""
     for tag in ("a:rPr", "a:endParaRPr"):
-        for rPr in sp.iter(_qn(tag)):
-            for old in rPr.findall(_qn("a:solidFill")):
+        for rPr in sp.iter(qn(tag)):
+            for old in rPr.findall(qn("a:solidFill")):
                 rPr.remove(old)
-            fill_ = etree.Element(_qn("a:solidFill"))
-            _sub(fill_, "a:srgbClr", val=color)
+            fill_ = etree.Element(qn("a:solidFill"))
+            sub_element(fill_, "a:srgbClr", val=color)
             rPr.insert(0, fill_)
 
 
-@dataclass(frozen=True)
-class Shape:
-    """What a layout offers: title, bodies (left to right), subtitle?, footer and slide-number boxes."""
-
-    title: Rect | None
-    bodies: tuple[Rect, ...]
-    subtitle: bool
-    footer: Rect
-    number: Rect
-
-
-_SHAPES: weakref.WeakKeyDictionary[Any, Shape] = weakref.WeakKeyDictionary()
-
-
-def shape_of(layout: Any) -> Shape:
-    """Return a layout's placeholder boxes by role (a subtitle counts as a body), worked out once per layout.
-
-    python-pptx finds each placeholder's inherited position by walking the master: slow, and asked often.
-    """
-    if layout.part not in _SHAPES:
-        _SHAPES[layout.part] = _shape_of(layout)
-    return _SHAPES[layout.part]
-
-
-def _shape_of(layout: Any) -> Shape:
-    from pptx.enum.shapes import PP_PLACEHOLDER
-
-    skip = {PP_PLACEHOLDER.DATE, PP_PLACEHOLDER.FOOTER, PP_PLACEHOLDER.SLIDE_NUMBER}
-    title, bodies, footer, number, subtitle = None, [], (0, 0, 0, 0), (0, 0, 0, 0), False
-    for ph in layout.placeholders:
-        kind = ph.placeholder_format.type
-        rect = (int(ph.left), int(ph.top), int(ph.width), int(ph.height))
-        if kind in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE):
-            title = rect
-        elif kind == PP_PLACEHOLDER.FOOTER:
-            footer = rect
-        elif kind == PP_PLACEHOLDER.SLIDE_NUMBER:
-            number = rect
-        elif kind not in skip:
-            bodies.append(rect)
-            subtitle = subtitle or kind == PP_PLACEHOLDER.SUBTITLE
-    return Shape(title, tuple(sorted(bodies)), subtitle, footer, number)
-
-
-def _side_by_side(shape: Shape) -> bool:
-    (x0, y0, w0, _), (x1, y1, _, _) = shape.bodies
-    return x0 + w0 <= x1 and abs(y0 - y1) < 914400 // 2
-
-
-ROLES: dict[str, tuple[Callable[[Shape], bool], tuple[str, ...]]] = {
-    "content": (lambda s: len(s.bodies) == 1 and not s.subtitle, ("title and content", "title, content")),
-    "cover": (lambda s: len(s.bodies) == 1 and s.subtitle, ("title slide",)),
-    "two": (lambda s: len(s.bodies) == 2 and _side_by_side(s), ("two content", "2 content", "comparison")),
-    "title_only": (lambda s: not s.bodies, ("title only",)),
-    "section": (lambda s: len(s.bodies) == 1, ("section",)),
-}
-FALLBACK = {"cover": "content", "two": "content", "title_only": "content", "section": "cover"}
-
-
-def choose_layouts(prs: Any) -> dict[str, Any]:
-    """Return the slide layout for each role, chosen by placeholders and then by name (first master).
-
-    The section divider needs "section" in its layout's name; missing roles fall back (see FALLBACK).
-    Raises UsageError when no layout has a title and one content placeholder.
-    """
-    layouts = [(layout, shape_of(layout)) for layout in prs.slide_layouts]
-    chosen: dict[str, Any] = {}
-    for role, (fits, names) in ROLES.items():
-        usable = [lay for lay, shape in layouts if shape.title is not None and fits(shape)]
-        named = [lay for lay in usable if any(n in lay.name.lower() for n in names)]
-        if named or (usable and role != "section"):
-            chosen[role] = (named or usable)[0]
-    if "content" not in chosen:
-        have = ", ".join(f"{lay.name!r}" for lay, _ in layouts) or "none"
-        raise UsageError(f"template has no slide layout with a title and one content placeholder (layouts: {have})")
-    for role, other in FALLBACK.items():
-        chosen.setdefault(role, chosen[other])
-    return chosen
-
-
-def geometry_of(prs: Any, chosen: dict[str, Any] | None = None) -> Geometry:
-    """Return where the chosen layouts put titles, content, footer and slide number, and the slide size."""
-    shapes = {role: shape_of(layout) for role, layout in (chosen or choose_layouts(prs)).items()}
-    content, two = shapes["content"], shapes["two"]
-    if len(two.bodies) == 2:
-        left, right = two.bodies
-    else:  # no two-column layout: halve the content area
-        x, y, w, h = content.bodies[0]
-        half = (w - GAP) // 2
-        left, right = (x, y, half, h), (x + w - half, y, half, h)
-
-    def title(s: Shape) -> Rect:
-        assert s.title is not None  # choose_layouts took only layouts with a title
-        return s.title
-
-    return Geometry(title(shapes["cover"]), shapes["cover"].bodies[0], title(content), content.bodies[0], left, right,
-                    title(shapes["section"]), shapes["section"].bodies[0], content.footer, content.number,
-                    (int(prs.slide_width), int(prs.slide_height)))
-
-
-def describe_layouts(chosen: dict[str, Any]) -> list[str]:
-    """Return one line per role naming the layout chosen for it (for --verbose)."""
-    what = {"cover": "title slide", "content": "text slides", "two": "key points beside a picture",
-            "title_only": "picture-only slides", "section": "section dividers"}
-    return [f"slides: layout {layout.name!r} for {what[role]}" for role, layout in chosen.items()]
 
 
 def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
@@ -317,15 +119,12 @@ def lectures(glossary: Glossary, settings: Settings) -> list[Glossary]:
 
 
 
-def _sub(parent: Any, tag: str, **attrs: object) -> Any:
-    """Append a new `tag` element (with attributes) to `parent` and return it."""
-    return etree.SubElement(parent, _qn(tag), {k: str(v) for k, v in attrs.items()})
 
 
 @cache
 def _run_properties(tag: str, size: int) -> Any:
     """Return a prototype `a:rPr`/`a:endParaRPr` with size, Korean language and the three typefaces."""
-    rPr = etree.Element(_qn(tag))
+    rPr = etree.Element(qn(tag))
     hangul(rPr, size)
     return rPr
 
@@ -336,18 +135,18 @@ def hangul(rPr: Any, size: int | None = None) -> None:
     if size:
         rPr.set("sz", str(size * 100))
     for tag in ("a:latin", "a:ea", "a:cs"):
-        for old in rPr.findall(_qn(tag)):
+        for old in rPr.findall(qn(tag)):
             rPr.remove(old)
-    _sub(rPr, "a:latin", typeface=LATIN)
-    _sub(rPr, "a:ea", typeface=EAST_ASIAN)
-    _sub(rPr, "a:cs", typeface=LATIN)
+    sub_element(rPr, "a:latin", typeface=LATIN)
+    sub_element(rPr, "a:ea", typeface=EAST_ASIAN)
+    sub_element(rPr, "a:cs", typeface=LATIN)
     tail = [c for c in rPr if c.tag in _AFTER_FONTS]
     for c in tail:  # keep schema order: latin, ea, cs before these
         rPr.remove(c)
         rPr.append(c)
 
 
-_AFTER_FONTS = {_qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
+_AFTER_FONTS = {qn(t) for t in ("a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}
 
 
 def _paragraph(para: Para, first: bool, align: str | None) -> Any:
@@ -359,7 +158,7 @@ def _paragraph(para: Para, first: bool, align: str | None) -> Any:
     p = copy.deepcopy(_paragraph_style(para.size, para.level, bool(para.number), para.bullet, first, align,
                                        bool(para.text)))
     if para.number:
-        p[0].find(_qn("a:buAutoNum")).set("startAt", str(para.number))
+        p[0].find(qn("a:buAutoNum")).set("startAt", str(para.number))
     if para.text:
         p[1][1].text = para.text
     return p
@@ -369,7 +168,7 @@ def _paragraph(para: Para, first: bool, align: str | None) -> Any:
 def _paragraph_style(size: int, level: int, numbered: bool, bullet: bool, first: bool, align: str | None,
                      has_text: bool) -> Any:
     """Return the prototype `a:p` (pPr, run, end mark) for one paragraph style."""
-    p = etree.Element(_qn("a:p"))
+    p = etree.Element(qn("a:p"))
     attrs: dict[str, object] = {"lvl": level} if level else {}
     if numbered:
         attrs.update(marL=NUMBER_INDENT, indent=-NUMBER_INDENT)
@@ -379,22 +178,22 @@ def _paragraph_style(size: int, level: int, numbered: bool, bullet: bool, first:
         attrs.update(marL=0, indent=0)
     if align:
         attrs["algn"] = align
-    pPr = _sub(p, "a:pPr", **attrs)
-    _sub(_sub(pPr, "a:lnSpc"), "a:spcPts", val=round(LINE * size * 100))
-    _sub(_sub(pPr, "a:spcBef"), "a:spcPts", val=0 if first else round(SPACE_BEFORE * size * 100))
+    pPr = sub_element(p, "a:pPr", **attrs)
+    sub_element(sub_element(pPr, "a:lnSpc"), "a:spcPts", val=round(LINE * size * 100))
+    sub_element(sub_element(pPr, "a:spcBef"), "a:spcPts", val=0 if first else round(SPACE_BEFORE * size * 100))
     if numbered:
-        _sub(pPr, "a:buAutoNum", type="arabicPeriod", startAt=1)
+        sub_element(pPr, "a:buAutoNum", type="arabicPeriod", startAt=1)
     elif not bullet:
-        _sub(pPr, "a:buNone")
+        sub_element(pPr, "a:buNone")
     if has_text:
-        r = _sub(p, "a:r")
+        r = sub_element(p, "a:r")
         r.append(copy.deepcopy(_run_properties("a:rPr", size)))
-        _sub(r, "a:t")
+        sub_element(r, "a:t")
     p.append(copy.deepcopy(_run_properties("a:endParaRPr", size)))
     return p
 
 
-_AUTOFIT = {_qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
+_AUTOFIT = {qn(t) for t in ("a:noAutofit", "a:normAutofit", "a:spAutoFit")}
 
 
 _MARK = re.compile(rb"<!--dlexport paragraph (\d+)-->")
@@ -432,16 +231,16 @@ def fill(sp: Any, paras: tuple[Para, ...], align: str | None = None, color: str 
     With `later`, each paragraph is a marker in the tree and its XML goes into `later`, for `fill_in` to put
     in place once the part is serialised; `color` then colours its runs (as `recolor` does).
     """
-    body = sp.find(_qn("p:txBody"))
+    body = sp.find(qn("p:txBody"))
     if body is None:
         body = sp.get_or_add_txBody()
-    body_pr = body.find(_qn("a:bodyPr"))
+    body_pr = body.find(qn("a:bodyPr"))
     body_pr.set("wrap", "square")
     for old in [c for c in body_pr if c.tag in _AUTOFIT]:
         body_pr.remove(old)
-    at = 1 if len(body_pr) and body_pr[0].tag == _qn("a:prstTxWarp") else 0
-    body_pr.insert(at, etree.Element(_qn("a:noAutofit")))  # schema order: prstTxWarp, then autofit
-    for old in body.findall(_qn("a:p")):
+    at = 1 if len(body_pr) and body_pr[0].tag == qn("a:prstTxWarp") else 0
+    body_pr.insert(at, etree.Element(qn("a:noAutofit")))  # schema order: prstTxWarp, then autofit
+    for old in body.findall(qn("a:p")):
         body.remove(old)
     for i, para in enumerate(paras or (Para("", NOTES_SIZE, bullet=False),)):
         if later is None:
@@ -458,7 +257,7 @@ def fill_in(xml: bytes, later: list[bytes]) -> bytes:
 
 def _shape_id(tree: Any) -> int:
     """Return an id no shape in the shape tree `tree` has yet."""
-    return 1 + max((int(e.get("id", 0)) for e in tree.iter(_qn("p:cNvPr"))), default=1)
+    return 1 + max((int(e.get("id", 0)) for e in tree.iter(qn("p:cNvPr"))), default=1)
 
 
 _TITLE_TYPES = ("title", "ctrTitle")
@@ -471,27 +270,27 @@ def _placeholders(sp_tree: Any) -> tuple[Any, list[Any]]:
     the title, the subtitle and every body idx 0.
     """
     title, bodies = None, []
-    for sp in sp_tree.iterchildren(_qn("p:sp")):
-        ph = sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:nvPr')}/{_qn('p:ph')}")
+    for sp in sp_tree.iterchildren(qn("p:sp")):
+        ph = sp.find(f"{qn('p:nvSpPr')}/{qn('p:nvPr')}/{qn('p:ph')}")
         if ph is None:
             continue
         if ph.get("type") in _TITLE_TYPES and title is None:
             title = sp
         else:
             bodies.append(sp)
-    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{_qn('p:spPr')}/{_qn('a:xfrm')}/{_qn('a:off')}")
+    bodies.sort(key=lambda sp: tuple(int(v) for v in sp.find(f"{qn('p:spPr')}/{qn('a:xfrm')}/{qn('a:off')}")
                                      .attrib.values()))
     return title, bodies
 
 
 def place(sp: Any, rect: Rect) -> None:
     """Give a shape an explicit position and size (a placeholder need not inherit it from its layout)."""
-    sp_pr = sp.find(_qn("p:spPr"))
-    for old in sp_pr.findall(_qn("a:xfrm")):
+    sp_pr = sp.find(qn("p:spPr"))
+    for old in sp_pr.findall(qn("a:xfrm")):
         sp_pr.remove(old)
-    xfrm = etree.Element(_qn("a:xfrm"))
-    _sub(xfrm, "a:off", x=rect[0], y=rect[1])
-    _sub(xfrm, "a:ext", cx=rect[2], cy=rect[3])
+    xfrm = etree.Element(qn("a:xfrm"))
+    sub_element(xfrm, "a:off", x=rect[0], y=rect[1])
+    sub_element(xfrm, "a:ext", cx=rect[2], cy=rect[3])
     sp_pr.insert(0, xfrm)
 
 
@@ -563,7 +362,7 @@ def design_of(template: Path | None) -> tuple[Design, Any]:
     drop_slides(prs)  # a template's own example slides are dropped
     layouts = choose_layouts(prs)
     notes_page = notes_prototype(prs.part.package)  # adds python-pptx's notes master if the template has none
-    body = next(sp for sp in notes_page.iter(_qn("p:sp")) if sp.find(f".//{_qn('p:ph')}[@type='body']") is not None)
+    body = next(sp for sp in notes_page.iter(qn("p:sp")) if sp.find(f".//{qn('p:ph')}[@type='body']") is not None)
     fill(body, (Para("", NOTES_SIZE, bullet=False),), later=[])
     head, _, tail = serialize(notes_page).partition(b"<!--dlexport paragraph 0-->")
     design = Design(geometry_of(prs, layouts), {role: layout_partname(lay) for role, lay in layouts.items()},
@@ -611,7 +410,7 @@ class Writer:
             layout = self.layouts[role]
             slide = scratch_slide(self.prs, layout)
             slide.shapes.clone_layout_placeholders(layout)
-            clones = list(sp_tree(slide).iterchildren(_qn("p:sp")))
+            clones = list(sp_tree(slide).iterchildren(qn("p:sp")))
             for sp, ph in zip(clones, layout.iter_cloneable_placeholders(), strict=True):
                 place(sp, (int(ph.left), int(ph.top), int(ph.width), int(ph.height)))
             self.prototypes[role] = slide.element
@@ -622,7 +421,7 @@ class Writer:
         first = _shape_id(tree)
         for i, proto in enumerate(self.footer_for(section, color)):
             sp = copy.deepcopy(proto)
-            sp.find(f"{_qn('p:nvSpPr')}/{_qn('p:cNvPr')}").set("id", str(first + i))
+            sp.find(f"{qn('p:nvSpPr')}/{qn('p:cNvPr')}").set("id", str(first + i))
             tree.append(sp)
 
     @cache  # noqa: B019 — one Writer per deck, a handful of sections
@@ -633,10 +432,10 @@ class Writer:
         shapes = []
         for proto in self.footer_shapes:
             sp = copy.deepcopy(proto)
-            for t in sp.iter(_qn("a:fld")):
-                t.find(_qn("a:t")).text = _NUMBER
-            if section and next(sp.iter(_qn("a:fld")), None) is None:
-                sp.find(f".//{_qn('a:r')}/{_qn('a:t')}").text = self.footer_text(section)
+            for t in sp.iter(qn("a:fld")):
+                t.find(qn("a:t")).text = _NUMBER
+            if section and next(sp.iter(qn("a:fld")), None) is None:
+                sp.find(f".//{qn('a:r')}/{qn('a:t')}").text = self.footer_text(section)
             if color:
                 recolor(sp, color)
             shapes.append(sp)
@@ -673,11 +472,11 @@ class Writer:
                 fill(shape.element, (Para(text, FOOTER_SIZE, bullet=False),))
             else:
                 fill(shape.element, (Para("", FOOTER_SIZE, bullet=False),))
-                p = tx_body(shape).find(_qn("a:p"))
-                fld = _sub(p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
-                hangul(_sub(fld, "a:rPr"), FOOTER_SIZE)
-                _sub(fld, "a:t")
-                p.append(p.find(_qn("a:endParaRPr")))  # endParaRPr stays last
+                p = tx_body(shape).find(qn("a:p"))
+                fld = sub_element(p, "a:fld", id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum")
+                hangul(sub_element(fld, "a:rPr"), FOOTER_SIZE)
+                sub_element(fld, "a:t")
+                p.append(p.find(qn("a:endParaRPr")))  # endParaRPr stays last
             shapes.append(shape.element)
             shape.element.getparent().remove(shape.element)
         return shapes
@@ -755,7 +554,7 @@ class Writer:
         """Return the slide's XML built as an element tree; `marks`: each text shape's paragraphs left as one
         marker (numbered in order: title, body, text boxes) — each shape then has one paragraph."""
         sld = self.new_slide(plan.layout)
-        tree = sld.find(f"{_qn('p:cSld')}/{_qn('p:spTree')}")
+        tree = sld.find(f"{qn('p:cSld')}/{qn('p:spTree')}")
         title, bodies = _placeholders(tree)
         place(title, title_rect)
         later: list[bytes] = []
@@ -775,8 +574,8 @@ class Writer:
             el = tree.add_pic(shape_id, f"Picture {shape_id - 1}", "", f"rId{2 + images.index(name)}", *pic.rect)
             el.nvPicPr.cNvPr.set("descr", pic.descr)  # set, not templated: the template doesn't escape `"`
             if pic.framed:
-                ln = _sub(el.spPr, "a:ln", w=9525)
-                _sub(_sub(ln, "a:solidFill"), "a:srgbClr", val=FRAME)
+                ln = sub_element(el.spPr, "a:ln", w=9525)
+                sub_element(sub_element(ln, "a:solidFill"), "a:srgbClr", val=FRAME)
         for box in plan.boxes:
             shape_id = _shape_id(tree)
             box_sp = tree.add_textbox(shape_id, f"TextBox {shape_id - 1}", *box.rect)
