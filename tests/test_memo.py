@@ -88,16 +88,19 @@ def test_a_few_changes_go_into_the_delta_and_the_main_file_is_left_as_it_was(tmp
     assert Memo(path, "code 1").old == {key(n): n * 2 for n in range(200, 260)}
 
 
+def _used(path: Path, numbers: range) -> Memo:
+    """Return the memo at `path` after a build that used (or made) the entries key(n): n of `numbers`."""
+    memo = Memo(path, "code 1")
+    for n in numbers:
+        memo.get(key(n), lambda n=n: n)
+    return memo
+
+
 def test_a_delta_of_another_main_file_or_salt_or_a_damaged_one_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "memo.pickle"
-    first = Memo(path, "code 1")
-    for n in range(50):
-        first.get(key(n), lambda n=n: n)
+    first = _used(path, range(50))
     first.save()
-    second = Memo(path, "code 1")
-    for n in range(1, 51):
-        second.get(key(n), lambda n=n: n)
-    second.save()
+    _used(path, range(1, 51)).save()
     delta = (tmp_path / "memo.pickle.delta").read_bytes()
     assert set(Memo(path, "code 1").old) == {key(n) for n in range(1, 51)}
     for n in range(50, 100):  # a new main file: the old delta no longer applies to it
@@ -113,13 +116,8 @@ def test_a_delta_of_another_main_file_or_salt_or_a_damaged_one_is_ignored(tmp_pa
 
 def test_a_value_put_in_place_of_a_kept_one_is_saved_with_the_delta(tmp_path: Path) -> None:
     path = tmp_path / "memo.pickle"
-    first = Memo(path, "code 1")
-    for n in range(100):
-        first.get(key(n), lambda n=n: n)
-    first.save()
-    second = Memo(path, "code 1")
-    for n in range(100):
-        second.get(key(n), lambda n=n: n)
+    _used(path, range(100)).save()
+    second = _used(path, range(100))
     second.put(key(5), "grown")  # e.g. the slides' skeletons: a shape made this build joins those kept
     second.save()
     assert second.delta is not None and second.delta.is_file()

@@ -36,20 +36,20 @@ def descr_sentinel(k: int) -> str:
 
 def escaped(text: str) -> bytes:
     """Return `text` as libxml2 writes it in an element (UTF-8); raise ValueError on a character XML forbids."""
-    if _TEXT_SPECIAL.search(text) is None:  # most texts: one search (`str.translate` is slow on Hangul)
-        return text.encode()
-    if _NOT_XML.search(text):
-        raise ValueError(f"not a character XML allows in {text!r}")
-    return text.translate(_TEXT).encode()
+    return _encoded(text, _TEXT_SPECIAL, _TEXT)
 
 
 def attribute(value: str) -> bytes:
     """Return `value` as lxml writes it inside a double-quoted attribute (UTF-8)."""
-    if _SPECIAL.search(value) is None:  # most texts: one search (`str.translate` is slow on Hangul)
-        return value.encode()
-    if _NOT_XML.search(value):
-        raise ValueError(f"not a character XML allows in {value!r}")
-    return value.translate(_ATTR).encode()
+    return _encoded(value, _SPECIAL, _ATTR)
+
+
+def _encoded(text: str, special: re.Pattern[str], table: dict[int, str]) -> bytes:
+    if special.search(text) is None:  # most texts: one search (`str.translate` is slow on Hangul)
+        return text.encode()
+    if _NOT_XML.search(text):
+        raise ValueError(f"not a character XML allows in {text!r}")
+    return text.translate(table).encode()
 
 
 @dataclass(frozen=True)
